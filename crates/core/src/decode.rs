@@ -1,0 +1,179 @@
+//! One item's bytes to a typed [`Finding`]: UTF-8 check, serde decode, EventBridge unwrap.
+//!
+//! Errors come back with the byte offset *inside the item*; the pipeline adds the item's
+//! own offset, so the user sees the absolute byte of the input.
+
+use crate::error::ErrorKind;
+use crate::finding::Finding;
+use crate::stats::Warnings;
+use crate::value::{take_decode_warnings, LeafKind};
+
+/// The `detail-type` of events that carry a finding.
+pub const FINDING_EVENT: &str = "Inspector2 Finding";
+
+/// What an item turned out to be.
+#[derive(Debug)]
+pub enum Decoded<'a> {
+    /// A finding, with the bytes of the finding object itself (for an event, its `detail`).
+    Finding {
+        /// The typed view.
+        finding: Finding<'a>,
+        /// The finding object's own bytes.
+        bytes: &'a [u8],
+        /// Their offset within the item.
+        offset: usize,
+    },
+    /// An EventBridge event of another kind (scan, coverage): no finding.
+    OtherEvent,
+}
+
+/// Decodes one item. Warnings raised by the decode are added to `w`.
+pub fn decode<'a>(item: &'a [u8], w: &mut Warnings) -> Result<Decoded<'a>, (usize, ErrorKind)> {
+    let text = std::str::from_utf8(item).map_err(|e| (e.valid_up_to(), ErrorKind::Utf8))?;
+    take_decode_warnings();
+    let f: Finding<'a> = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+    if !f.is_event() {
+        collect(w);
+        return Ok(Decoded::Finding {
+            finding: f,
+            bytes: item,
+            offset: 0,
+        });
+    }
+    // An event: only `Inspector2 Finding` carries a finding, in `detail`.
+    let is_finding = f
+        .detail_type
+        .as_ref()
+        .and_then(|d| d.text())
+        .is_some_and(|t| t == FINDING_EVENT);
+    if !is_finding {
+        take_decode_warnings();
+        return Ok(Decoded::OtherEvent);
+    }
+    let Some(detail) = f.detail.filter(|d| d.get().starts_with('{')) else {
+        let at = f
+            .detail
+            .map(|d| d.get().as_ptr() as usize - text.as_ptr() as usize)
+            .unwrap_or(0);
+        return Err((
+            at,
+            ErrorKind::NotAnObject(match f.detail.map(|d| crate::value::Leaf::Raw(d).kind()) {
+                None => "an Inspector2 Finding event without `detail`",
+                Some(LeafKind::Str) => "a string as the event's `detail`",
+                Some(LeafKind::Composite) => "an array as the event's `detail`",
+                Some(_) => "a scalar as the event's `detail`",
+            }),
+        ));
+    };
+    let detail_text: &'a str = detail.get();
+    let offset = detail_text.as_ptr() as usize - text.as_ptr() as usize;
+    take_decode_warnings();
+    let finding: Finding<'a> =
+        serde_json::from_str(detail_text).map_err(|e| {
+            let (at, k) = json_error(detail_text, &e);
+            (offset + at, k)
+        })?;
+    collect(w);
+    Ok(Decoded::Finding {
+        finding,
+        bytes: detail_text.as_bytes(),
+        offset,
+    })
+}
+
+fn collect(w: &mut Warnings) {
+    let (wrong, single) = take_decode_warnings();
+    w.wrong_type += wrong as u64;
+    w.single_for_list += single as u64;
+}
+
+/// serde_json reports line and column; the user needs the byte. The message keeps
+/// serde_json's words without its position suffix, which would be relative to the item.
+#[cold]
+fn json_error(text: &str, e: &serde_json::Error) -> (usize, ErrorKind) {
+    let at = if e.is_eof() {
+        text.len()
+    } else {
+        offset_of(text, e.line(), e.column())
+    };
+    // serde_json's skipping path reports a control character one byte early; point at
+    // the byte itself, which is what the user must find.
+    let b = text.as_bytes();
+    let at = if msg_is_control(e) && b.get(at).is_some_and(|&c| c >= 0x20) && b.get(at + 1).is_some_and(|&c| c < 0x20) {
+        at + 1
+    } else {
+        at
+    };
+    let msg = e.to_string();
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => &msg[..],
+    };
+    let what = if e.is_eof() {
+        "the finding ends early".to_string()
+    } else {
+        format!("invalid finding JSON: {msg}")
+    };
+    (at, ErrorKind::Syntax(what))
+}
+
+fn msg_is_control(e: &serde_json::Error) -> bool {
+    e.to_string().starts_with("control character")
+}
+
+/// Byte offset of serde_json's `line` and `column` (both 1-based, in bytes) in `text`.
+/// Column 0 is the newline that ends the previous line (a raw newline in a string).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    (start + column).saturating_sub(1).min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(s: &[u8]) -> (usize, String) {
+        let mut w = Warnings::default();
+        let (at, k) = decode(s, &mut w).unwrap_err();
+        (at, format!("{k:?}"))
+    }
+
+    #[test]
+    fn positions_are_bytes_inside_the_item() {
+        let (at, k) = err(b"{\"a\":1,\n \"title\":\"x\ny\"}");
+        assert_eq!(at, 19);
+        assert!(k.contains("control character"), "{k}");
+        let (at, k) = err(b"{\"a\":\xff}");
+        assert_eq!((at, k.as_str()), (5, "Utf8"));
+        let (at, k) = err(b"{\"a\":1,}");
+        assert_eq!(at, 7, "{k}");
+        let (at, k) = err(b"{\"a\":1 \"b\":2}");
+        assert_eq!(at, 7, "{k}");
+        let (at, k) = err(b"{\"a\":tru}");
+        assert_eq!(at, 8, "{k}");
+    }
+
+    #[test]
+    fn events_unwrap_to_their_detail() {
+        let mut w = Warnings::default();
+        let ev = br#"{"detail-type":"Inspector2 Finding","resources":["i-1"],"detail":{"title":"t","resources":[{"id":"i-1"}]}}"#;
+        match decode(ev, &mut w).unwrap() {
+            Decoded::Finding { finding, bytes, offset } => {
+                assert_eq!(finding.title.unwrap().text().unwrap(), "t");
+                assert_eq!(bytes, &ev[offset..ev.len() - 1]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(w, Warnings::default(), "the envelope's own members raise no warnings");
+        let scan = br#"{"detail-type":"Inspector2 Scan","detail":{}}"#;
+        assert!(matches!(decode(scan, &mut w).unwrap(), Decoded::OtherEvent));
+        let (_, k) = err(br#"{"detail-type":"Inspector2 Finding","detail":"x"}"#);
+        assert!(k.contains("NotAnObject"));
+    }
+}

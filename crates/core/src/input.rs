@@ -1,0 +1,195 @@
+//! Naming and opening inputs: standard input, files, and directories of archived exports;
+//! gzip detected by its magic bytes, not by the file name.
+
+use crate::error::{Error, ErrorKind, Position, Result};
+use flate2::read::MultiGzDecoder;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// The file endings collected from a directory (spec section 1). Files named explicitly
+/// are read whatever their name.
+pub const DIRECTORY_ENDINGS: &[&str] = &[
+    ".json",
+    ".json.gz",
+    ".ndjson",
+    ".ndjson.gz",
+    ".jsonl",
+    ".jsonl.gz",
+];
+
+/// One input to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input (`-`).
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Source {
+    /// The name used in messages and summaries.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "-".to_string(),
+            Source::File(p) => p.display().to_string(),
+        }
+    }
+
+    /// Opens the source, decompressing gzip when the stream starts with its magic bytes.
+    pub fn open(&self) -> Result<Box<dyn Read + Send>> {
+        let raw: Box<dyn Read + Send> = match self {
+            Source::Stdin => Box::new(io::stdin()),
+            Source::File(p) => Box::new(std::fs::File::open(p).map_err(|e| open_error(p, e))?),
+        };
+        decompressed(raw).map_err(|e| {
+            Error::new(
+                ErrorKind::Io(e),
+                Position {
+                    input: self.name(),
+                    byte: Some(0),
+                    finding: None,
+                },
+            )
+        })
+    }
+}
+
+#[cold]
+fn open_error(p: &Path, e: io::Error) -> Error {
+    Error::new(
+        ErrorKind::Io(e),
+        Position {
+            input: p.display().to_string(),
+            byte: None,
+            finding: None,
+        },
+    )
+}
+
+/// Wraps `r` in a gzip decoder when its first two bytes are `1f 8b`. Several gzip members
+/// one after another are one stream (`cat a.gz b.gz`), as gzip(1) reads them.
+pub fn decompressed(mut r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match r.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let head = io::Cursor::new(magic[..got].to_vec());
+    let whole = head.chain(r);
+    if got == 2 && magic == [0x1f, 0x8b] {
+        Ok(Box::new(MultiGzDecoder::new(BufReader::with_capacity(
+            256 * 1024,
+            whole,
+        ))))
+    } else {
+        Ok(Box::new(whole))
+    }
+}
+
+/// Expands what the user named into sources, in order: `-` is standard input, a file is
+/// itself, a directory is every file below it with one of [`DIRECTORY_ENDINGS`], in sorted
+/// path order. Symbolic links are followed; a link loop is an error.
+pub fn expand<S: AsRef<str>>(args: &[S]) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    for a in args {
+        let a = a.as_ref();
+        if a == "-" {
+            out.push(Source::Stdin);
+            continue;
+        }
+        let p = Path::new(a);
+        let meta = std::fs::metadata(p).map_err(|e| open_error(p, e))?;
+        if !meta.is_dir() {
+            out.push(Source::File(p.to_path_buf()));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(p)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(p).to_path_buf();
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| io::Error::other("symbolic link loop"));
+                open_error(&path, io)
+            })?;
+            if entry.file_type().is_file() && has_report_ending(entry.path()) {
+                out.push(Source::File(entry.into_path()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn has_report_ending(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    DIRECTORY_ENDINGS.iter().any(|e| name.ends_with(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn gzip_by_magic_and_multi_member() {
+        let mut gz = Vec::new();
+        for part in ["{\"a\":1}\n", "{\"b\":2}\n"] {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(part.as_bytes()).unwrap();
+            gz.extend(e.finish().unwrap());
+        }
+        let mut s = String::new();
+        decompressed(Box::new(io::Cursor::new(gz)))
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "{\"a\":1}\n{\"b\":2}\n");
+        let mut s = String::new();
+        decompressed(Box::new(io::Cursor::new(b"[]".to_vec())))
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "[]");
+        let mut s = String::new();
+        decompressed(Box::new(io::Cursor::new(b"{".to_vec())))
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "{");
+    }
+
+    #[test]
+    fn directories_in_sorted_order_with_endings() {
+        let d = tempdir();
+        for f in ["b.json", "a/z.json.gz", "a/y.txt", "c.ndjson", "a.jsonl", "a/x/w.json"] {
+            let p = d.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "[]").unwrap();
+        }
+        let got: Vec<String> = expand(&[d.to_str().unwrap()])
+            .unwrap()
+            .iter()
+            .map(|s| s.name()[d.to_str().unwrap().len() + 1..].to_string())
+            .collect();
+        assert_eq!(got, vec!["a/x/w.json", "a/z.json.gz", "a.jsonl", "b.json", "c.ndjson"]);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    fn tempdir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "ir-input-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+}

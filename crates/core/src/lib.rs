@@ -1,0 +1,70 @@
+//! Streams Amazon Inspector findings into Inspector's findings reports.
+//!
+//! Input is ListFindings JSON as people keep it (pages, concatenated pages, reports,
+//! arrays, NDJSON, EventBridge events; plain or gzip); output is the exact CSV report of
+//! Inspector's columns or the full-field JSON report. The contract is
+//! `shared/spec/report-format.md`; each module names the section it implements.
+//!
+//! # How the pieces connect
+//!
+//! * [`input`] names and opens sources (stdin, files, directories; gzip by magic bytes).
+//! * [`read::ItemReader`] owns one rolling buffer per input and drives the
+//!   [`scan::Scanner`], a no-allocation state machine that cuts each finding's bytes out
+//!   of the stream without building a DOM.
+//! * [`decode`] turns one finding's bytes into a borrowed, typed [`finding::Finding`]
+//!   (lenient where real data breaks the model, see [`value`]).
+//! * [`filter::Filter`] keeps or drops the finding (default: only ACTIVE findings).
+//! * [`columns`] computes each CSV cell; [`report`] frames rows into the CSV or JSON
+//!   report ([`report::json`] copies the finding's own bytes, minified, with timestamps
+//!   patched).
+//! * [`pipeline::convert`] runs it all: a scanner thread, ordered rayon batches, one
+//!   writer, memory bounded by [`Limits`].
+//!
+//! # Example
+//!
+//! ```
+//! use inspector_report_core::{convert, Config, Input};
+//!
+//! let page = br#"{"findings":[{"awsAccountId":"111122223333","severity":"HIGH",
+//!   "status":"ACTIVE","firstObservedAt":1748539687.919}],"nextToken":"abc"}"#;
+//! let mut config = Config::default();
+//! config.format = inspector_report_core::ReportFormat::Csv {
+//!     columns: inspector_report_core::Column::parse_list("AWS Account Id,Severity,First Seen").unwrap(),
+//!     quote: inspector_report_core::QuoteStyle::Always,
+//! };
+//! let mut out = Vec::new();
+//! let input = Input::from_reader("page.json", Box::new(&page[..])).unwrap();
+//! let stats = convert(&config, [Ok(input)], &mut out).unwrap();
+//! assert_eq!(stats.findings_written, 1);
+//! assert_eq!(
+//!     String::from_utf8(out).unwrap(),
+//!     "\"AWS Account Id\",\"Severity\",\"First Seen\"\n\
+//!      \"111122223333\",\"HIGH\",\"2025-05-29T17:28:07.919Z\"\n"
+//! );
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod columns;
+pub mod decode;
+pub mod error;
+pub mod filter;
+pub mod finding;
+pub mod input;
+pub mod limits;
+pub mod pipeline;
+pub mod read;
+pub mod report;
+pub mod scan;
+pub mod stats;
+pub mod timestamp;
+pub mod value;
+
+pub use columns::{Column, Layout};
+pub use error::{Error, ErrorKind, Position, Result};
+pub use filter::{Filter, Verdict};
+pub use input::Source;
+pub use limits::Limits;
+pub use pipeline::{convert, Config, Input};
+pub use report::{JsonTimestamps, QuoteStyle, ReportFormat};
+pub use stats::{InputStats, Stats, Warnings};

@@ -1,0 +1,64 @@
+//! Every memory bound of the converter, in one place.
+//!
+//! The converter's resident memory is a constant set by these numbers, never by the size
+//! of the input: roughly
+//! `read_buffer + max(largest finding) + batch_bytes x (queue_depth + 2) x 2`
+//! (input batches in the queue, one being filled, one being rendered, and their rendered
+//! output). With the defaults that is well under 64 MiB for real findings (a few KiB each).
+
+/// Largest single finding accepted, in bytes (64 MiB). A finding is held whole while it
+/// is decoded, so this bounds the one allocation that depends on the data. Real findings
+/// are 2 to 200 KiB; a larger object is almost always a page that was mistaken for a
+/// finding or a corrupt file, and the error says which limit stopped it.
+pub const MAX_FINDING_BYTES: usize = 64 * 1024 * 1024;
+
+/// Deepest nesting accepted inside one finding (the finding object itself is level 1).
+/// The decoder recurses once per level, so this bounds its stack use. Real findings nest
+/// 6 levels deep.
+pub const MAX_DEPTH: usize = 128;
+
+/// Bytes asked of the input per read (1 MiB). Large reads keep syscalls and gzip
+/// framing off the profile; the rolling buffer only grows past this to hold one finding
+/// that straddles a read boundary.
+pub const READ_BUFFER_BYTES: usize = 1024 * 1024;
+
+/// A batch is closed when its findings add up to this many bytes (2 MiB)...
+pub const BATCH_BYTES: usize = 2 * 1024 * 1024;
+
+/// ...or hold this many findings, whichever comes first. Small enough that the writer
+/// starts early, large enough that rayon's per-batch overhead is noise.
+pub const BATCH_FINDINGS: usize = 2048;
+
+/// Batches scanned ahead of the renderer. Bounds the memory between the scanner thread
+/// and the workers; 2 keeps both cores busy.
+pub const QUEUE_DEPTH: usize = 2;
+
+/// The limits one conversion runs with. `Limits::default()` uses the constants above.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest finding in bytes. Default [`MAX_FINDING_BYTES`].
+    pub max_finding_bytes: usize,
+    /// Deepest nesting inside a finding. Default [`MAX_DEPTH`].
+    pub max_depth: usize,
+    /// Read size. Default [`READ_BUFFER_BYTES`].
+    pub read_buffer_bytes: usize,
+    /// Batch size in bytes. Default [`BATCH_BYTES`].
+    pub batch_bytes: usize,
+    /// Batch size in findings. Default [`BATCH_FINDINGS`].
+    pub batch_findings: usize,
+    /// Batches queued between scanner and renderer. Default [`QUEUE_DEPTH`].
+    pub queue_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_finding_bytes: MAX_FINDING_BYTES,
+            max_depth: MAX_DEPTH,
+            read_buffer_bytes: READ_BUFFER_BYTES,
+            batch_bytes: BATCH_BYTES,
+            batch_findings: BATCH_FINDINGS,
+            queue_depth: QUEUE_DEPTH,
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Reader → scanner → ordered parallel batches → one writer.
+//!
+//! ```text
+//!  scanner thread                      calling thread (writer) + rayon pool
+//!  ─────────────                       ────────────────────────────────────
+//!  open input, gunzip by magic         recv batch
+//!  ItemReader cuts items ──batches──▶  par_chunks(..).map_init(scratch, render)
+//!  (copied into one Vec per batch)     .collect()  ← indexed: keeps input order
+//!  bounded channel (queue_depth)       write chunks in order to `out`
+//! ```
+//!
+//! Memory is set by [`Limits`]: the scanner's buffer, `queue_depth + 2` batches of at most
+//! `batch_bytes` (plus one finding), and their rendered output. Nothing depends on the
+//! size of an input.
+//!
+//! Order: a batch is rendered by an indexed parallel iterator and collected into a `Vec`
+//! in input order, then written whole; batches arrive in input order over one channel.
+//! So the report is byte-identical for any number of threads.
+
+use crate::columns::{self, CellContext, Column};
+use crate::decode::{decode, Decoded};
+use crate::error::{Error, ErrorKind, Position, Result};
+use crate::filter::{Filter, Verdict};
+use crate::input::Source;
+use crate::limits::Limits;
+use crate::read::ItemReader;
+use crate::report::{csv, json, QuoteStyle, ReportFormat};
+use crate::stats::{InputStats, Stats, Warnings};
+use rayon::prelude::*;
+use std::io::{Read, Write};
+use std::ops::Range;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+/// Everything one conversion needs besides its inputs and output.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The report. Default: CSV, `inspector` layout, every field quoted.
+    pub format: ReportFormat,
+    /// Which findings to keep. Default: ACTIVE only.
+    pub filter: Filter,
+    /// The report time for `Age (Days)`, epoch milliseconds. Default: now.
+    pub as_of_ms: i64,
+    /// Memory bounds. Default: [`Limits::default`].
+    pub limits: Limits,
+    /// Worker threads; 0 means one per core. Default 0.
+    pub threads: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        Config {
+            format: ReportFormat::default(),
+            filter: Filter::default(),
+            as_of_ms: now,
+            limits: Limits::default(),
+            threads: 0,
+        }
+    }
+}
+
+/// An input to convert: a name for messages and a byte stream (already decompressed).
+pub struct Input {
+    /// The name used in errors and summaries.
+    pub name: String,
+    /// The bytes.
+    pub reader: Box<dyn Read + Send>,
+}
+
+impl Input {
+    /// An input from memory or any reader; gzip is detected by its magic bytes.
+    pub fn from_reader(name: &str, reader: Box<dyn Read + Send>) -> Result<Input> {
+        let reader = crate::input::decompressed(reader).map_err(|e| {
+            Error::new(
+                ErrorKind::Io(e),
+                Position {
+                    input: name.to_string(),
+                    byte: Some(0),
+                    finding: None,
+                },
+            )
+        })?;
+        Ok(Input {
+            name: name.to_string(),
+            reader,
+        })
+    }
+
+    /// Opens a [`Source`].
+    pub fn open(source: &Source) -> Result<Input> {
+        Ok(Input {
+            name: source.name(),
+            reader: source.open()?,
+        })
+    }
+}
+
+/// One item inside a batch.
+struct Item {
+    range: Range<usize>,
+    offset: u64,
+    index: u64,
+    input: usize,
+}
+
+/// Items cut by the scanner thread, copied into one buffer.
+#[derive(Default)]
+struct Batch {
+    data: Vec<u8>,
+    items: Vec<Item>,
+}
+
+enum Msg {
+    /// Input number `.0` has this name; sent before any of its items.
+    Start(String),
+    /// Input number `.0` ended after this many bytes.
+    Done(usize, u64),
+    Batch(Batch),
+    Failed(Error),
+}
+
+/// What one parallel chunk of a batch produced.
+#[derive(Default)]
+struct Rendered {
+    bytes: Vec<u8>,
+    warnings: Warnings,
+    read: u64,
+    written: u64,
+    by_filter: u64,
+    by_status: u64,
+    events_skipped: u64,
+    /// Findings per input number.
+    per_input: Vec<(usize, u64)>,
+    error: Option<Error>,
+}
+
+/// Converts `inputs`, in order, into one report written to `out`.
+///
+/// The report is complete only when this returns `Ok`; on `Err` the caller must discard
+/// what was written (the CLI writes to a temporary file and renames it on success).
+pub fn convert<I>(config: &Config, inputs: I, out: &mut dyn Write) -> Result<Stats>
+where
+    I: IntoIterator<Item = Result<Input>>,
+    I::IntoIter: Send,
+{
+    let threads = if config.threads == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        config.threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("inspector-report-worker-{i}"))
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Panic(e.to_string()), Position::default()))?;
+    let (tx, rx) = sync_channel::<Msg>(config.limits.queue_depth.max(1));
+    let inputs = inputs.into_iter();
+    std::thread::scope(|s| {
+        let limits = &config.limits;
+        let scanner = std::thread::Builder::new()
+            .name("inspector-report-scanner".into())
+            .spawn_scoped(s, move || scan_inputs(inputs, limits, tx))
+            .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
+        let result = write_report(config, &pool, threads, rx, out);
+        // Dropping the receiver (inside write_report) unblocks the scanner on error.
+        if scanner.join().is_err() {
+            return Err(Error::new(
+                ErrorKind::Panic("the scanner thread panicked".into()),
+                Position::default(),
+            ));
+        }
+        result
+    })
+}
+
+/// The scanner thread: cuts items from each input and ships them in bounded batches.
+fn scan_inputs(
+    inputs: impl Iterator<Item = Result<Input>>,
+    limits: &Limits,
+    tx: SyncSender<Msg>,
+) {
+    let mut batch = Batch::default();
+    let send = |m: Msg| tx.send(m).is_ok();
+    for (n, input) in inputs.enumerate() {
+        let input = match input {
+            Ok(i) => i,
+            Err(e) => {
+                let _ = send(Msg::Batch(std::mem::take(&mut batch))) && send(Msg::Failed(e));
+                return;
+            }
+        };
+        if !send(Msg::Start(input.name.clone())) {
+            return;
+        }
+        let mut rdr = ItemReader::new(input.reader, &input.name, limits);
+        loop {
+            match rdr.next_item() {
+                Ok(Some(item)) => {
+                    let start = batch.data.len();
+                    batch.data.extend_from_slice(item.bytes);
+                    batch.items.push(Item {
+                        range: start..batch.data.len(),
+                        offset: item.offset,
+                        index: item.index,
+                        input: n,
+                    });
+                    if batch.data.len() >= limits.batch_bytes
+                        || batch.items.len() >= limits.batch_findings
+                    {
+                        let full = std::mem::take(&mut batch);
+                        batch.data.reserve(limits.batch_bytes);
+                        if !send(Msg::Batch(full)) {
+                            return;
+                        }
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = send(Msg::Batch(std::mem::take(&mut batch))) && send(Msg::Failed(e));
+                    return;
+                }
+            }
+        }
+        if !send(Msg::Done(n, rdr.bytes_read())) {
+            return;
+        }
+    }
+    let _ = send(Msg::Batch(batch));
+}
+
+/// The calling thread: renders each batch on the pool and writes it, in order.
+fn write_report(
+    config: &Config,
+    pool: &rayon::ThreadPool,
+    threads: usize,
+    rx: Receiver<Msg>,
+    out: &mut dyn Write,
+) -> Result<Stats> {
+    let mut stats = Stats::default();
+    let prologue = config.format.prologue();
+    out.write_all(&prologue).map_err(Error::write)?;
+    stats.bytes_written += prologue.len() as u64;
+    let mut skip = config.format.leading_separator();
+    let ctx = CellContext {
+        as_of_ms: config.as_of_ms,
+    };
+    for msg in rx {
+        let batch = match msg {
+            Msg::Start(name) => {
+                stats.inputs.push(InputStats {
+                    name,
+                    ..InputStats::default()
+                });
+                continue;
+            }
+            Msg::Done(n, bytes) => {
+                stats.inputs[n].bytes = bytes;
+                continue;
+            }
+            Msg::Failed(e) => return Err(e),
+            Msg::Batch(b) => b,
+        };
+        if batch.items.is_empty() {
+            continue;
+        }
+        let chunk = batch.items.len().div_ceil(threads * 4).max(1);
+        let names: Vec<&str> = stats.inputs.iter().map(|i| i.name.as_str()).collect();
+        let rendered: Vec<Rendered> = pool.install(|| {
+            batch
+                .items
+                .par_chunks(chunk)
+                .map_init(
+                    || Vec::with_capacity(4096),
+                    |cell, items| render_chunk(config, &ctx, &batch.data, items, &names, cell),
+                )
+                .collect()
+        });
+        for r in rendered {
+            if let Some(e) = r.error {
+                return Err(e);
+            }
+            let mut bytes = &r.bytes[..];
+            if skip > 0 && !bytes.is_empty() {
+                bytes = &bytes[skip..];
+                skip = 0;
+            }
+            out.write_all(bytes).map_err(Error::write)?;
+            stats.bytes_written += bytes.len() as u64;
+            stats.findings_read += r.read;
+            stats.findings_written += r.written;
+            stats.excluded_by_filter += r.by_filter;
+            stats.excluded_by_status_rule += r.by_status;
+            stats.events_skipped += r.events_skipped;
+            stats.warnings.add(&r.warnings);
+            for (n, k) in r.per_input {
+                stats.inputs[n].findings += k;
+            }
+        }
+    }
+    let epilogue = config.format.epilogue();
+    out.write_all(epilogue).map_err(Error::write)?;
+    out.flush().map_err(Error::write)?;
+    stats.bytes_written += epilogue.len() as u64;
+    Ok(stats)
+}
+
+/// Decodes, filters and renders a run of items into one buffer.
+fn render_chunk(
+    config: &Config,
+    ctx: &CellContext,
+    data: &[u8],
+    items: &[Item],
+    names: &[&str],
+    cell: &mut Vec<u8>,
+) -> Rendered {
+    let mut r = Rendered {
+        bytes: Vec::with_capacity(items.iter().map(|i| i.range.len()).sum::<usize>() / 2),
+        ..Rendered::default()
+    };
+    for item in items {
+        let bytes = &data[item.range.clone()];
+        let (finding, fbytes) = match decode(bytes, &mut r.warnings) {
+            Ok(Decoded::Finding { finding, bytes, .. }) => (finding, bytes),
+            Ok(Decoded::OtherEvent) => {
+                r.events_skipped += 1;
+                continue;
+            }
+            Err((at, kind)) => {
+                r.error = Some(Error::new(
+                    kind,
+                    Position {
+                        input: names.get(item.input).copied().unwrap_or("").to_string(),
+                        byte: Some(item.offset + at as u64),
+                        finding: Some(item.index),
+                    },
+                ));
+                return r;
+            }
+        };
+        r.read += 1;
+        match r.per_input.last_mut() {
+            Some((n, k)) if *n == item.input => *k += 1,
+            _ => r.per_input.push((item.input, 1)),
+        }
+        match config.filter.verdict(&finding) {
+            Verdict::Keep => {}
+            Verdict::ExcludedByFilter => {
+                r.by_filter += 1;
+                continue;
+            }
+            Verdict::ExcludedByStatusRule => {
+                r.by_status += 1;
+                continue;
+            }
+        }
+        r.written += 1;
+        match &config.format {
+            ReportFormat::Csv { columns, quote } => {
+                write_row(&finding, columns, *quote, ctx, cell, &mut r.bytes, &mut r.warnings)
+            }
+            ReportFormat::Json { timestamps } => {
+                json::write_finding(fbytes, *timestamps, &mut r.bytes, &mut r.warnings)
+            }
+        }
+    }
+    r
+}
+
+/// One CSV row: each cell is assembled in `cell`, then quoted into `out`.
+fn write_row(
+    f: &crate::finding::Finding,
+    columns: &[Column],
+    quote: QuoteStyle,
+    ctx: &CellContext,
+    cell: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+    w: &mut Warnings,
+) {
+    for (i, &col) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        cell.clear();
+        columns::write_cell(col, f, ctx, cell, w);
+        if columns.len() == 1 && cell.is_empty() {
+            out.extend_from_slice(b"\"\"");
+        } else {
+            csv::write_field(out, cell, quote);
+        }
+    }
+    out.push(b'\n');
+}

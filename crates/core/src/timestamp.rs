@@ -1,0 +1,474 @@
+//! Every timestamp form of spec section 1.2, to whole UTC milliseconds and back.
+//!
+//! All arithmetic is on integers taken from the decimal text: `1748539687.919` is
+//! 1748539687 s + 919 ms exactly, where an `f64` would give `...918.99999`. Digits past
+//! the millisecond are dropped (floor, so a negative epoch still renders the instant's
+//! own digits truncated). Only years 0001 to 9999 are timestamps.
+
+/// Milliseconds since 1970-01-01T00:00:00Z.
+pub type EpochMillis = i64;
+
+/// 0001-01-01T00:00:00Z.
+const MIN_MS: i64 = -62_135_596_800_000;
+/// 9999-12-31T23:59:59.999Z.
+const MAX_MS: i64 = 253_402_300_799_999;
+
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+const WEEKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+
+/// Parses a JSON number's text or a string's contents in any form of spec 1.2.
+/// `None` means the value is not a timestamp (the caller keeps it as it is and warns).
+pub fn parse(text: &str) -> Option<EpochMillis> {
+    let b = text.as_bytes();
+    let first = *b.first()?;
+    let ms = if first.is_ascii_digit() && b.len() >= 10 && b[4] == b'-' {
+        parse_iso(b)?
+    } else if first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.' {
+        parse_epoch_seconds(b)?
+    } else if first.is_ascii_uppercase() {
+        parse_eventbridge(b)?
+    } else {
+        return None;
+    };
+    (MIN_MS..=MAX_MS).contains(&ms).then_some(ms)
+}
+
+/// Renders as `YYYY-MM-DDTHH:MM:SS.sssZ` into `out`.
+pub fn render(ms: EpochMillis, out: &mut Vec<u8>) {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let (y, m, d) = civil_from_days(days);
+    let (h, rest) = (in_day / 3_600_000, in_day % 3_600_000);
+    let (mi, rest) = (rest / 60_000, rest % 60_000);
+    let (s, milli) = (rest / 1000, rest % 1000);
+    let mut buf = *b"0000-00-00T00:00:00.000Z";
+    put(&mut buf[0..4], y as u32);
+    put(&mut buf[5..7], m);
+    put(&mut buf[8..10], d);
+    put(&mut buf[11..13], h as u32);
+    put(&mut buf[14..16], mi as u32);
+    put(&mut buf[17..19], s as u32);
+    put(&mut buf[20..23], milli as u32);
+    out.extend_from_slice(&buf);
+}
+
+/// Renders into a new `String` (for tests and messages).
+pub fn to_string(ms: EpochMillis) -> String {
+    let mut v = Vec::with_capacity(24);
+    render(ms, &mut v);
+    String::from_utf8(v).unwrap_or_default()
+}
+
+#[inline]
+fn put(dst: &mut [u8], mut v: u32) {
+    for slot in dst.iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A byte cursor over a timestamp's text.
+struct Cur<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Cur<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+    /// Exactly `n` digits.
+    fn digits(&mut self, n: usize) -> Option<u32> {
+        let s = self.b.get(self.i..self.i + n)?;
+        let mut v = 0u32;
+        for &c in s {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + (c - b'0') as u32;
+        }
+        self.i += n;
+        Some(v)
+    }
+    /// One to `max` digits.
+    fn digits_upto(&mut self, max: usize) -> Option<u32> {
+        let start = self.i;
+        let mut v = 0u32;
+        while self.i - start < max {
+            match self.peek() {
+                Some(c @ b'0'..=b'9') => {
+                    v = v * 10 + (c - b'0') as u32;
+                    self.i += 1;
+                }
+                _ => break,
+            }
+        }
+        (self.i > start).then_some(v)
+    }
+    /// Optional `.` and 0-9 digits, as milliseconds (truncated).
+    fn fraction_ms(&mut self) -> Option<i64> {
+        if self.eat(b'.').is_none() {
+            return Some(0);
+        }
+        let start = self.i;
+        let mut ms = 0i64;
+        while let Some(c @ b'0'..=b'9') = self.peek() {
+            let k = self.i - start;
+            if k >= 9 {
+                return None;
+            }
+            if k < 3 {
+                ms = ms * 10 + (c - b'0') as i64;
+            }
+            self.i += 1;
+        }
+        let k = self.i - start;
+        if k == 0 {
+            return None;
+        }
+        for _ in k..3 {
+            ms *= 10;
+        }
+        Some(ms)
+    }
+    fn word<const N: usize>(&mut self, table: &[&[u8; N]]) -> Option<usize> {
+        let s = self.b.get(self.i..self.i + N)?;
+        let k = table.iter().position(|w| &w[..] == s)?;
+        self.i += N;
+        Some(k)
+    }
+    fn done(&self) -> bool {
+        self.i == self.b.len()
+    }
+}
+
+fn date_ms(y: i64, m: u32, d: u32, h: u32, mi: u32, s: u32, ms: i64) -> Option<i64> {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || h > 23 || mi > 59 || s > 59
+    {
+        return None;
+    }
+    let secs = days_from_civil(y, m, d) * 86_400 + (h * 3600 + mi * 60 + s) as i64;
+    Some(secs * 1000 + ms)
+}
+
+/// `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|±HH:MM]`; no zone means UTC.
+fn parse_iso(b: &[u8]) -> Option<i64> {
+    let mut c = Cur { b, i: 0 };
+    let y = c.digits(4)? as i64;
+    c.eat(b'-')?;
+    let m = c.digits(2)?;
+    c.eat(b'-')?;
+    let d = c.digits(2)?;
+    if c.eat(b'T').is_none() {
+        c.eat(b' ')?;
+    }
+    let h = c.digits(2)?;
+    c.eat(b':')?;
+    let mi = c.digits(2)?;
+    c.eat(b':')?;
+    let s = c.digits(2)?;
+    let frac = c.fraction_ms()?;
+    let local = date_ms(y, m, d, h, mi, s, frac)?;
+    let offset_min: i64 = match c.peek() {
+        None => 0,
+        Some(b'Z') => {
+            c.i += 1;
+            0
+        }
+        Some(sign @ (b'+' | b'-')) => {
+            c.i += 1;
+            let oh = c.digits(2)?;
+            c.eat(b':')?;
+            let om = c.digits(2)?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let v = (oh * 60 + om) as i64;
+            if sign == b'-' {
+                -v
+            } else {
+                v
+            }
+        }
+        Some(_) => return None,
+    };
+    if !c.done() {
+        return None;
+    }
+    // Local time minus its offset is UTC.
+    Some(local - offset_min * 60_000)
+}
+
+/// `Dec 3, 2021, 6:02:30 PM` or `Wed Sep 04 16:59:44.356 UTC 2024`.
+fn parse_eventbridge(b: &[u8]) -> Option<i64> {
+    let mut c = Cur { b, i: 0 };
+    if let Some(m) = c.word(&MONTHS) {
+        // Dec 3, 2021, 6:02:30 PM
+        c.eat(b' ')?;
+        let d = c.digits_upto(2)?;
+        c.eat(b',')?;
+        c.eat(b' ')?;
+        let y = c.digits(4)? as i64;
+        c.eat(b',')?;
+        c.eat(b' ')?;
+        let h12 = c.digits_upto(2)?;
+        c.eat(b':')?;
+        let mi = c.digits(2)?;
+        c.eat(b':')?;
+        let s = c.digits(2)?;
+        c.eat(b' ')?;
+        let pm = match c.word(&[b"AM", b"PM"])? {
+            0 => false,
+            _ => true,
+        };
+        if !c.done() || !(1..=12).contains(&h12) {
+            return None;
+        }
+        let h = (h12 % 12) + if pm { 12 } else { 0 };
+        return date_ms(y, m as u32 + 1, d, h, mi, s, 0);
+    }
+    // Wed Sep 04 16:59:44.356 UTC 2024
+    c.word(&WEEKDAYS)?;
+    c.eat(b' ')?;
+    let m = c.word(&MONTHS)? as u32 + 1;
+    c.eat(b' ')?;
+    let d = c.digits(2)?;
+    c.eat(b' ')?;
+    let h = c.digits(2)?;
+    c.eat(b':')?;
+    let mi = c.digits(2)?;
+    c.eat(b':')?;
+    let s = c.digits(2)?;
+    let frac = c.fraction_ms()?;
+    c.eat(b' ')?;
+    c.word(&[b"UTC"])?;
+    c.eat(b' ')?;
+    let y = c.digits(4)? as i64;
+    if !c.done() {
+        return None;
+    }
+    date_ms(y, m, d, h, mi, s, frac)
+}
+
+/// A decimal number of epoch seconds: `[-+]digits[.digits][(e|E)[-+]digits]`, taken
+/// exactly and floored to the millisecond.
+fn parse_epoch_seconds(b: &[u8]) -> Option<i64> {
+    let mut i = 0;
+    let neg = match b.first()? {
+        b'-' => {
+            i += 1;
+            true
+        }
+        b'+' => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    // The digits stay in the text: `int` and `frac` are sub-slices, so nothing allocates.
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int = &b[int_start..i];
+    let mut frac: &[u8] = &[];
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let frac_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac = &b[frac_start..i];
+    }
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut exp: i64 = 0;
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        let eneg = match b.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            exp = exp.saturating_mul(10).saturating_add((b[i] - b'0') as i64);
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        if eneg {
+            exp = -exp;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    // value = 0.DIGITS x 10^point where DIGITS = int ++ frac and point = len(int) + exp.
+    // Milliseconds are the digits left of position point+3, floored.
+    let total = int.len() + frac.len();
+    let digit = |k: usize| -> u8 {
+        if k < int.len() {
+            int[k] - b'0'
+        } else if k < total {
+            frac[k - int.len()] - b'0'
+        } else {
+            0
+        }
+    };
+    let point = int.len() as i64 + exp;
+    let ms_point = point.checked_add(3)?;
+    // Skip leading zeros so a long zero prefix does not look like a huge number.
+    let Some(first_nz) = (0..total).find(|&k| digit(k) != 0) else {
+        return Some(0);
+    };
+    // Digits before ms_point form the integer part in ms; too many means out of range.
+    if ms_point - first_nz as i64 > 18 {
+        return None;
+    }
+    let mut ms: i64 = 0;
+    for k in first_nz as i64..ms_point.max(0) {
+        ms = ms * 10 + digit(k as usize) as i64;
+    }
+    let rest_nonzero = (ms_point.max(0) as usize..total).any(|k| digit(k) != 0);
+    if neg {
+        ms = -ms;
+        if rest_nonzero {
+            ms -= 1;
+        }
+    }
+    Some(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Option<String> {
+        parse(s).map(to_string)
+    }
+
+    #[test]
+    fn epoch_numbers_are_exact() {
+        assert_eq!(ts("1748539687.919").unwrap(), "2025-05-29T17:28:07.919Z");
+        assert_eq!(ts("1744827364").unwrap(), "2025-04-16T18:16:04.000Z");
+        assert_eq!(ts("1.663703546405E9").unwrap(), "2022-09-20T19:52:26.405Z");
+        assert_eq!(ts("1.6637035464059e9").unwrap(), "2022-09-20T19:52:26.405Z");
+        assert_eq!(ts("1748539687.9199999").unwrap(), "2025-05-29T17:28:07.919Z");
+        assert_eq!(ts("0").unwrap(), "1970-01-01T00:00:00.000Z");
+        assert_eq!(ts("-1.5005").unwrap(), "1969-12-31T23:59:58.499Z");
+        assert_eq!(ts("-1").unwrap(), "1969-12-31T23:59:59.000Z");
+        assert_eq!(ts("1e3").unwrap(), "1970-01-01T00:16:40.000Z");
+        assert_eq!(ts("1E-3").unwrap(), "1970-01-01T00:00:00.001Z");
+        assert_eq!(ts("000000000000000000000000001").unwrap(), "1970-01-01T00:00:01.000Z");
+        assert_eq!(ts(".5").unwrap(), "1970-01-01T00:00:00.500Z");
+        assert_eq!(ts("253402300799.9999").unwrap(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(ts("253402300800"), None);
+        assert_eq!(ts("-62135596800").unwrap(), "0001-01-01T00:00:00.000Z");
+        assert_eq!(ts("-62135596800.001"), None);
+        assert_eq!(ts("1e400"), None);
+        assert_eq!(ts("1e-400").unwrap(), "1970-01-01T00:00:00.000Z");
+        assert_eq!(ts(&"9".repeat(10_000)), None);
+        for bad in ["", "-", ".", "1.2.3", "1e", "12a", "NaN", "1_000", " 1"] {
+            assert_eq!(ts(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn iso_forms() {
+        assert_eq!(ts("2024-02-02T16:30:33.045000+01:00").unwrap(), "2024-02-02T15:30:33.045Z");
+        assert_eq!(ts("2025-12-26 14:21:44.742000+01:00").unwrap(), "2025-12-26T13:21:44.742Z");
+        assert_eq!(ts("2023-01-01T00:00:00Z").unwrap(), "2023-01-01T00:00:00.000Z");
+        assert_eq!(ts("2023-01-01T00:00:00").unwrap(), "2023-01-01T00:00:00.000Z");
+        assert_eq!(ts("2023-01-01T00:00:00.1-05:30").unwrap(), "2023-01-01T05:30:00.100Z");
+        assert_eq!(ts("2023-01-01T00:00:00.123456789Z").unwrap(), "2023-01-01T00:00:00.123Z");
+        assert_eq!(ts("2024-02-29T23:59:59.999Z").unwrap(), "2024-02-29T23:59:59.999Z");
+        assert_eq!(ts("0001-01-01T00:30:00+01:00"), None);
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "2023-01-01T24:00:00Z",
+            "2023-01-01T00:00:00.Z",
+            "2023-01-01T00:00:00.1234567890Z",
+            "2023-01-01t00:00:00Z",
+            "2023-01-01T00:00:00z",
+            "2023-01-01T00:00Z",
+            "2023-01-01T00:00:00+0100",
+            "2023-13-01T00:00:00Z",
+            "2023-01-01T00:00:00Z ",
+        ] {
+            assert_eq!(ts(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn eventbridge_forms() {
+        assert_eq!(ts("Dec 3, 2021, 6:02:30 PM").unwrap(), "2021-12-03T18:02:30.000Z");
+        assert_eq!(ts("Dec 3, 2021, 12:02:30 AM").unwrap(), "2021-12-03T00:02:30.000Z");
+        assert_eq!(ts("Dec 13, 2021, 12:02:30 PM").unwrap(), "2021-12-13T12:02:30.000Z");
+        assert_eq!(ts("Wed Sep 04 16:59:44.356 UTC 2024").unwrap(), "2024-09-04T16:59:44.356Z");
+        assert_eq!(ts("Thu Sep 05 13:06:56 UTC 2024").unwrap(), "2024-09-05T13:06:56.000Z");
+        for bad in [
+            "dec 3, 2021, 6:02:30 PM",
+            "Dec 3, 2021, 13:02:30 PM",
+            "Dec 3, 2021, 6:02:30 pm",
+            "Wed Sep 04 16:59:44.356 GMT 2024",
+            "Xyz Sep 04 16:59:44.356 UTC 2024",
+        ] {
+            assert_eq!(ts(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        for days in (-719_162..2_932_896).step_by(997) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}
