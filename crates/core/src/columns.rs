@@ -241,7 +241,9 @@ impl<'o> Joiner<'o> {
 }
 
 /// The first present (non-null) of several optional leaves.
-fn first_present<'x, 'a>(vals: impl IntoIterator<Item = Option<&'x Leaf<'a>>>) -> Option<&'x Leaf<'a>>
+fn first_present<'x, 'a>(
+    vals: impl IntoIterator<Item = Option<&'x Leaf<'a>>>,
+) -> Option<&'x Leaf<'a>>
 where
     'a: 'x,
 {
@@ -307,11 +309,11 @@ pub fn is_private_ipv4(s: &str) -> Option<bool> {
     if parts.next().is_some() {
         return None;
     }
-    Some(matches!(
-        o,
-        [10, ..] | [127, ..] | [192, 168, ..] | [169, 254, ..]
-    ) || (o[0] == 172 && (16..=31).contains(&o[1]))
-        || (o[0] == 100 && (64..=127).contains(&o[1])))
+    Some(
+        matches!(o, [10, ..] | [127, ..] | [192, 168, ..] | [169, 254, ..])
+            || (o[0] == 172 && (16..=31).contains(&o[1]))
+            || (o[0] == 100 && (64..=127).contains(&o[1])),
+    )
 }
 
 fn ipv4(out: &mut Vec<u8>, res: &[Resource], private: bool, w: &mut Warnings) {
@@ -387,12 +389,15 @@ pub fn write_cell(
         C::Platform => per_entry(out, res, w, |o, r, w| {
             let d = r.details();
             let v = first_present([
-                d.and_then(|d| d.aws_ec2_instance.obj()).and_then(|x| x.platform.as_ref()),
+                d.and_then(|d| d.aws_ec2_instance.obj())
+                    .and_then(|x| x.platform.as_ref()),
                 d.and_then(|d| d.aws_ecr_container_image.obj())
                     .and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.aws_lambda_function.obj()).and_then(|x| x.runtime.as_ref()),
+                d.and_then(|d| d.aws_lambda_function.obj())
+                    .and_then(|x| x.runtime.as_ref()),
                 d.and_then(|d| d.vm.obj()).and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.image.obj()).and_then(|x| x.platform.as_ref()),
+                d.and_then(|d| d.image.obj())
+                    .and_then(|x| x.platform.as_ref()),
                 d.and_then(|d| d.serverless_function.obj())
                     .and_then(|x| x.runtime.as_ref()),
             ]);
@@ -413,9 +418,9 @@ pub fn write_cell(
         }
         C::AffectedPackages => per_entry(out, pkgs, w, |o, p, w| leaf(o, p.name.as_ref(), w)),
         C::PackageInstalledVersion => per_entry(out, pkgs, w, installed_version),
-        C::FixedInVersion => {
-            per_entry(out, pkgs, w, |o, p, w| leaf(o, p.fixed_in_version.as_ref(), w))
-        }
+        C::FixedInVersion => per_entry(out, pkgs, w, |o, p, w| {
+            leaf(o, p.fixed_in_version.as_ref(), w)
+        }),
         C::PackageRemediation => {
             per_entry(out, pkgs, w, |o, p, w| leaf(o, p.remediation.as_ref(), w))
         }
@@ -504,7 +509,15 @@ pub fn write_cell(
                 _ => (CvssPick::Vendor2, false),
             };
             if let Some(c) = pvd.and_then(|p| chosen_cvss(p, pick)) {
-                leaf(out, if score { c.base_score.as_ref() } else { c.scoring_vector.as_ref() }, w)
+                leaf(
+                    out,
+                    if score {
+                        c.base_score.as_ref()
+                    } else {
+                        c.scoring_vector.as_ref()
+                    },
+                    w,
+                )
             }
         }
         C::ResourceType => per_entry(out, res, w, |o, r, w| leaf(o, r.resource_type.as_ref(), w)),
@@ -532,11 +545,13 @@ pub fn write_cell(
         C::ResourceVpc => per_entry(out, res, w, |o, r, w| {
             let d = r.details();
             let v = first_present([
-                d.and_then(|d| d.aws_ec2_instance.obj()).and_then(|x| x.vpc_id.as_ref()),
+                d.and_then(|d| d.aws_ec2_instance.obj())
+                    .and_then(|x| x.vpc_id.as_ref()),
                 d.and_then(|d| d.aws_lambda_function.obj())
                     .and_then(|x| x.vpc_config.obj())
                     .and_then(|x| x.vpc_id.as_ref()),
-                d.and_then(|d| d.vm.obj()).and_then(|x| x.network_id.as_ref()),
+                d.and_then(|d| d.vm.obj())
+                    .and_then(|x| x.network_id.as_ref()),
             ]);
             leaf(o, v, w)
         }),
@@ -602,9 +617,9 @@ pub fn write_cell(
             Joiner::new(out, b",").leaves(urls, w);
         }
         C::DetectorName => leaf(out, f.cvd().and_then(|c| c.detector_name.as_ref()), w),
-        C::PackageManager => {
-            per_entry(out, pkgs, w, |o, p, w| leaf(o, p.package_manager.as_ref(), w))
-        }
+        C::PackageManager => per_entry(out, pkgs, w, |o, p, w| {
+            leaf(o, p.package_manager.as_ref(), w)
+        }),
     }
 }
 
@@ -614,7 +629,11 @@ mod tests {
 
     #[test]
     fn layouts_have_the_spec_headers() {
-        let inspector: Vec<_> = Layout::Inspector.columns().iter().map(|c| c.name()).collect();
+        let inspector: Vec<_> = Layout::Inspector
+            .columns()
+            .iter()
+            .map(|c| c.name())
+            .collect();
         assert_eq!(inspector.len(), 55);
         assert_eq!(
             inspector.join(","),
@@ -631,19 +650,45 @@ mod tests {
             Column::parse_list("Severity, Ami,Fixed in Version").unwrap(),
             vec![Column::Severity, Column::Ami, Column::FixedInVersion]
         );
-        assert_eq!(Column::parse_list("Fixed In Version").unwrap_err(), "Fixed In Version");
+        assert_eq!(
+            Column::parse_list("Fixed In Version").unwrap_err(),
+            "Fixed In Version"
+        );
     }
 
     #[test]
     fn private_ranges() {
-        for p in ["10.0.0.1", "172.16.0.0", "172.31.255.255", "192.168.1.1", "100.64.0.1",
-            "100.127.255.255", "169.254.1.1", "127.0.0.1"] {
+        for p in [
+            "10.0.0.1",
+            "172.16.0.0",
+            "172.31.255.255",
+            "192.168.1.1",
+            "100.64.0.1",
+            "100.127.255.255",
+            "169.254.1.1",
+            "127.0.0.1",
+        ] {
             assert_eq!(is_private_ipv4(p), Some(true), "{p}");
         }
-        for p in ["172.32.0.1", "172.15.0.1", "100.128.0.1", "8.8.8.8", "192.169.0.1", "1.128.0.1"] {
+        for p in [
+            "172.32.0.1",
+            "172.15.0.1",
+            "100.128.0.1",
+            "8.8.8.8",
+            "192.169.0.1",
+            "1.128.0.1",
+        ] {
             assert_eq!(is_private_ipv4(p), Some(false), "{p}");
         }
-        for p in ["1.23.456.789", "10.0.0", "10.0.0.1.2", "a.b.c.d", "", "10..0.1", "::1"] {
+        for p in [
+            "1.23.456.789",
+            "10.0.0",
+            "10.0.0.1.2",
+            "a.b.c.d",
+            "",
+            "10..0.1",
+            "::1",
+        ] {
             assert_eq!(is_private_ipv4(p), None, "{p}");
         }
     }

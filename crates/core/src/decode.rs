@@ -13,6 +13,7 @@ pub const FINDING_EVENT: &str = "Inspector2 Finding";
 
 /// What an item turned out to be.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // returned once per item, never stored
 pub enum Decoded<'a> {
     /// A finding, with the bytes of the finding object itself (for an event, its `detail`).
     Finding {
@@ -68,11 +69,10 @@ pub fn decode<'a>(item: &'a [u8], w: &mut Warnings) -> Result<Decoded<'a>, (usiz
     let detail_text: &'a str = detail.get();
     let offset = detail_text.as_ptr() as usize - text.as_ptr() as usize;
     take_decode_warnings();
-    let finding: Finding<'a> =
-        serde_json::from_str(detail_text).map_err(|e| {
-            let (at, k) = json_error(detail_text, &e);
-            (offset + at, k)
-        })?;
+    let finding: Finding<'a> = serde_json::from_str(detail_text).map_err(|e| {
+        let (at, k) = json_error(detail_text, &e);
+        (offset + at, k)
+    })?;
     collect(w);
     Ok(Decoded::Finding {
         finding,
@@ -99,7 +99,10 @@ fn json_error(text: &str, e: &serde_json::Error) -> (usize, ErrorKind) {
     // serde_json's skipping path reports a control character one byte early; point at
     // the byte itself, which is what the user must find.
     let b = text.as_bytes();
-    let at = if msg_is_control(e) && b.get(at).is_some_and(|&c| c >= 0x20) && b.get(at + 1).is_some_and(|&c| c < 0x20) {
+    let at = if msg_is_control(e)
+        && b.get(at).is_some_and(|&c| c >= 0x20)
+        && b.get(at + 1).is_some_and(|&c| c < 0x20)
+    {
         at + 1
     } else {
         at
@@ -164,13 +167,21 @@ mod tests {
         let mut w = Warnings::default();
         let ev = br#"{"detail-type":"Inspector2 Finding","resources":["i-1"],"detail":{"title":"t","resources":[{"id":"i-1"}]}}"#;
         match decode(ev, &mut w).unwrap() {
-            Decoded::Finding { finding, bytes, offset } => {
+            Decoded::Finding {
+                finding,
+                bytes,
+                offset,
+            } => {
                 assert_eq!(finding.title.unwrap().text().unwrap(), "t");
                 assert_eq!(bytes, &ev[offset..ev.len() - 1]);
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(w, Warnings::default(), "the envelope's own members raise no warnings");
+        assert_eq!(
+            w,
+            Warnings::default(),
+            "the envelope's own members raise no warnings"
+        );
         let scan = br#"{"detail-type":"Inspector2 Scan","detail":{}}"#;
         assert!(matches!(decode(scan, &mut w).unwrap(), Decoded::OtherEvent));
         let (_, k) = err(br#"{"detail-type":"Inspector2 Finding","detail":"x"}"#);

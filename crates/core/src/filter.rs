@@ -99,11 +99,17 @@ mod tests {
     fn default_rule_keeps_only_active() {
         let d = Filter::default();
         assert_eq!(d.verdict(&f(r#"{"status":"ACTIVE"}"#)), Verdict::Keep);
-        assert_eq!(d.verdict(&f(r#"{"status":"CLOSED"}"#)), Verdict::ExcludedByStatusRule);
+        assert_eq!(
+            d.verdict(&f(r#"{"status":"CLOSED"}"#)),
+            Verdict::ExcludedByStatusRule
+        );
         assert_eq!(d.verdict(&f(r#"{}"#)), Verdict::ExcludedByStatusRule);
         assert_eq!(Filter::all_statuses().verdict(&f(r#"{}"#)), Verdict::Keep);
         let s = Filter::statuses(["SUPPRESSED"]);
         assert_eq!(s.verdict(&f(r#"{"status":"SUPPRESSED"}"#)), Verdict::Keep);
-        assert_eq!(s.verdict(&f(r#"{"status":"ACTIVE"}"#)), Verdict::ExcludedByFilter);
+        assert_eq!(
+            s.verdict(&f(r#"{"status":"ACTIVE"}"#)),
+            Verdict::ExcludedByFilter
+        );
     }
 }

@@ -8,8 +8,8 @@
 //! The same view reads an EventBridge event: an event has `detail-type` and `detail`, and
 //! the finding is the `detail` object.
 
-use crate::value::{Leaf, Lenient, List, Pairs};
 use crate::model_element;
+use crate::value::{Leaf, Lenient, List, Pairs};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -447,7 +447,9 @@ impl<'a> Finding<'a> {
 
     /// The vulnerable packages, in order.
     pub fn packages(&self) -> &[Package<'a>] {
-        self.pvd().map(|p| items(&p.vulnerable_packages)).unwrap_or(&[])
+        self.pvd()
+            .map(|p| items(&p.vulnerable_packages))
+            .unwrap_or(&[])
     }
 
     /// True for an EventBridge event (it has `detail-type`).

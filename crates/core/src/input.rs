@@ -168,7 +168,14 @@ mod tests {
     #[test]
     fn directories_in_sorted_order_with_endings() {
         let d = tempdir();
-        for f in ["b.json", "a/z.json.gz", "a/y.txt", "c.ndjson", "a.jsonl", "a/x/w.json"] {
+        for f in [
+            "b.json",
+            "a/z.json.gz",
+            "a/y.txt",
+            "c.ndjson",
+            "a.jsonl",
+            "a/x/w.json",
+        ] {
             let p = d.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, "[]").unwrap();
@@ -178,7 +185,10 @@ mod tests {
             .iter()
             .map(|s| s.name()[d.to_str().unwrap().len() + 1..].to_string())
             .collect();
-        assert_eq!(got, vec!["a/x/w.json", "a/z.json.gz", "a.jsonl", "b.json", "c.ndjson"]);
+        assert_eq!(
+            got,
+            vec!["a/x/w.json", "a/z.json.gz", "a.jsonl", "b.json", "c.ndjson"]
+        );
         std::fs::remove_dir_all(&d).unwrap();
     }
 

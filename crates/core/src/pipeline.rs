@@ -179,11 +179,7 @@ where
 }
 
 /// The scanner thread: cuts items from each input and ships them in bounded batches.
-fn scan_inputs(
-    inputs: impl Iterator<Item = Result<Input>>,
-    limits: &Limits,
-    tx: SyncSender<Msg>,
-) {
+fn scan_inputs(inputs: impl Iterator<Item = Result<Input>>, limits: &Limits, tx: SyncSender<Msg>) {
     let mut batch = Batch::default();
     let send = |m: Msg| tx.send(m).is_ok();
     for (n, input) in inputs.enumerate() {
@@ -360,9 +356,15 @@ fn render_chunk(
         }
         r.written += 1;
         match &config.format {
-            ReportFormat::Csv { columns, quote } => {
-                write_row(&finding, columns, *quote, ctx, cell, &mut r.bytes, &mut r.warnings)
-            }
+            ReportFormat::Csv { columns, quote } => write_row(
+                &finding,
+                columns,
+                *quote,
+                ctx,
+                cell,
+                &mut r.bytes,
+                &mut r.warnings,
+            ),
             ReportFormat::Json { timestamps } => {
                 json::write_finding(fbytes, *timestamps, &mut r.bytes, &mut r.warnings)
             }

@@ -160,23 +160,20 @@ impl<R: Read> ItemReader<R> {
     #[cold]
     fn scan_error(&self, e: ScanError) -> Error {
         let kind = match e.kind {
-            ScanErrorKind::Expected(what, found) => ErrorKind::Syntax(format!(
-                "expected {what}, found {}",
-                found.describe()
-            )),
+            ScanErrorKind::Expected(what, found) => {
+                ErrorKind::Syntax(format!("expected {what}, found {}", found.describe()))
+            }
             ScanErrorKind::Eof(inside) => ErrorKind::Syntax(format!(
                 "unexpected end of input inside {inside} (truncated file?)"
             )),
-            ScanErrorKind::NotAnObject(found) => {
-                ErrorKind::NotAnObject(match found.0 {
-                    b'"' => "a string",
-                    b'[' => "an array",
-                    b'-' | b'0'..=b'9' => "a number",
-                    b't' | b'f' => "a boolean",
-                    b'n' => "null",
-                    _ => "a byte that starts no JSON value",
-                })
-            }
+            ScanErrorKind::NotAnObject(found) => ErrorKind::NotAnObject(match found.0 {
+                b'"' => "a string",
+                b'[' => "an array",
+                b'-' | b'0'..=b'9' => "a number",
+                b't' | b'f' => "a boolean",
+                b'n' => "null",
+                _ => "a byte that starts no JSON value",
+            }),
             ScanErrorKind::TooLarge(limit) => ErrorKind::FindingTooLarge { limit },
             ScanErrorKind::TooDeep(limit) => ErrorKind::DepthLimit { limit },
         };
@@ -210,7 +207,11 @@ mod tests {
         let mut r = ItemReader::new(Trickle(input, chunk), "t", limits);
         let mut v = Vec::new();
         while let Some(it) = r.next_item()? {
-            v.push((String::from_utf8_lossy(it.bytes).into_owned(), it.offset, it.index));
+            v.push((
+                String::from_utf8_lossy(it.bytes).into_owned(),
+                it.offset,
+                it.index,
+            ));
         }
         assert_eq!(r.bytes_read(), input.len() as u64);
         Ok(v)
@@ -232,7 +233,11 @@ mod tests {
         let e_at = input.find("{\"e\"").unwrap() as u64;
         assert_eq!(whole[3], ("{\"e\":{}}".to_string(), e_at, 3));
         for chunk in [1, 2, 3, 7, 4096] {
-            assert_eq!(items(input.as_bytes(), chunk, &small()).unwrap(), whole, "chunk {chunk}");
+            assert_eq!(
+                items(input.as_bytes(), chunk, &small()).unwrap(),
+                whole,
+                "chunk {chunk}"
+            );
         }
     }
 
@@ -244,7 +249,10 @@ mod tests {
             ..small()
         };
         let e = items(big.as_bytes(), 7, &limits).unwrap_err();
-        assert!(matches!(e.kind(), ErrorKind::FindingTooLarge { limit: 64 }), "{e}");
+        assert!(
+            matches!(e.kind(), ErrorKind::FindingTooLarge { limit: 64 }),
+            "{e}"
+        );
         assert!(e.to_string().contains("64 bytes"), "{e}");
         // The smallest limit that still works.
         let limits = Limits {

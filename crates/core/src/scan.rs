@@ -472,10 +472,9 @@ impl Scanner {
                         continue;
                     }
                     if b != b':' {
-                        return Err(self.err(
-                            i,
-                            ScanErrorKind::Expected("`:` after a key", Found(b)),
-                        ));
+                        return Err(
+                            self.err(i, ScanErrorKind::Expected("`:` after a key", Found(b)))
+                        );
                     }
                     self.state = if self.key_len == FINDINGS.len()
                         && &self.key[..self.key_len] == FINDINGS
@@ -499,10 +498,7 @@ impl Scanner {
                         _ => {
                             return Err(self.err(
                                 i,
-                                ScanErrorKind::Expected(
-                                    "the `findings` array (or null)",
-                                    Found(b),
-                                ),
+                                ScanErrorKind::Expected("the `findings` array (or null)", Found(b)),
                             ))
                         }
                     }
@@ -551,10 +547,9 @@ impl Scanner {
                             self.state = State::ObjSkipScalar;
                         }
                         _ => {
-                            return Err(self.err(
-                                i,
-                                ScanErrorKind::Expected("a value after `:`", Found(b)),
-                            ))
+                            return Err(
+                                self.err(i, ScanErrorKind::Expected("a value after `:`", Found(b)))
+                            )
                         }
                     }
                     i += 1;
@@ -672,9 +667,8 @@ mod tests {
             let (o, used) = s.scan(&input[pos..fed], eof)?;
             pos += used;
             match o {
-                Outcome::Item { start, end } => {
-                    out.push(String::from_utf8(input[start as usize..end as usize].to_vec()).unwrap())
-                }
+                Outcome::Item { start, end } => out
+                    .push(String::from_utf8(input[start as usize..end as usize].to_vec()).unwrap()),
                 Outcome::NeedInput => fed = (fed + chunk).min(input.len()),
                 Outcome::End => return Ok(out),
             }
@@ -684,7 +678,11 @@ mod tests {
     fn all_chunkings(input: &str) -> Vec<String> {
         let whole = scan_chunks(input.as_bytes(), usize::MAX / 2).unwrap();
         for c in [1, 2, 3, 7, 64] {
-            assert_eq!(scan_chunks(input.as_bytes(), c).unwrap(), whole, "chunk {c}");
+            assert_eq!(
+                scan_chunks(input.as_bytes(), c).unwrap(),
+                whole,
+                "chunk {c}"
+            );
         }
         whole
     }
@@ -708,11 +706,17 @@ mod tests {
 
     #[test]
     fn array_ndjson_and_events() {
-        assert_eq!(all_chunkings(r#" [ {"a":"\\"} , {"b":2} ] "#), vec![r#"{"a":"\\"}"#, r#"{"b":2}"#]);
+        assert_eq!(
+            all_chunkings(r#" [ {"a":"\\"} , {"b":2} ] "#),
+            vec![r#"{"a":"\\"}"#, r#"{"b":2}"#]
+        );
         assert_eq!(all_chunkings("[]"), Vec::<String>::new());
         assert_eq!(
             all_chunkings("{\"a\":1}\n{\"detail-type\":\"x\",\"detail\":{\"findings2\":[]}}\n"),
-            vec![r#"{"a":1}"#, r#"{"detail-type":"x","detail":{"findings2":[]}}"#]
+            vec![
+                r#"{"a":1}"#,
+                r#"{"detail-type":"x","detail":{"findings2":[]}}"#
+            ]
         );
         // An NDJSON object spread over lines, and a key that only starts like `findings`.
         assert_eq!(
@@ -750,7 +754,10 @@ mod tests {
     fn depth_limit() {
         let deep = |n: usize| format!("[{}{}]", "{\"a\":".repeat(n - 1) + "{", "}".repeat(n));
         let mut s = Scanner::new(0, 4, 1 << 20);
-        assert!(matches!(s.scan(deep(4).as_bytes(), true).unwrap().0, Outcome::Item { .. }));
+        assert!(matches!(
+            s.scan(deep(4).as_bytes(), true).unwrap().0,
+            Outcome::Item { .. }
+        ));
         let mut s = Scanner::new(0, 4, 1 << 20);
         let e = s.scan(deep(5).as_bytes(), true).unwrap_err();
         assert_eq!(e.kind, ScanErrorKind::TooDeep(4));

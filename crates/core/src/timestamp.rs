@@ -181,8 +181,7 @@ impl Cur<'_> {
 }
 
 fn date_ms(y: i64, m: u32, d: u32, h: u32, mi: u32, s: u32, ms: i64) -> Option<i64> {
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || h > 23 || mi > 59 || s > 59
-    {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || h > 23 || mi > 59 || s > 59 {
         return None;
     }
     let secs = days_from_civil(y, m, d) * 86_400 + (h * 3600 + mi * 60 + s) as i64;
@@ -255,10 +254,7 @@ fn parse_eventbridge(b: &[u8]) -> Option<i64> {
         c.eat(b':')?;
         let s = c.digits(2)?;
         c.eat(b' ')?;
-        let pm = match c.word(&[b"AM", b"PM"])? {
-            0 => false,
-            _ => true,
-        };
+        let pm = c.word(&[b"AM", b"PM"])? == 1;
         if !c.done() || !(1..=12).contains(&h12) {
             return None;
         }
@@ -400,13 +396,19 @@ mod tests {
         assert_eq!(ts("1744827364").unwrap(), "2025-04-16T18:16:04.000Z");
         assert_eq!(ts("1.663703546405E9").unwrap(), "2022-09-20T19:52:26.405Z");
         assert_eq!(ts("1.6637035464059e9").unwrap(), "2022-09-20T19:52:26.405Z");
-        assert_eq!(ts("1748539687.9199999").unwrap(), "2025-05-29T17:28:07.919Z");
+        assert_eq!(
+            ts("1748539687.9199999").unwrap(),
+            "2025-05-29T17:28:07.919Z"
+        );
         assert_eq!(ts("0").unwrap(), "1970-01-01T00:00:00.000Z");
         assert_eq!(ts("-1.5005").unwrap(), "1969-12-31T23:59:58.499Z");
         assert_eq!(ts("-1").unwrap(), "1969-12-31T23:59:59.000Z");
         assert_eq!(ts("1e3").unwrap(), "1970-01-01T00:16:40.000Z");
         assert_eq!(ts("1E-3").unwrap(), "1970-01-01T00:00:00.001Z");
-        assert_eq!(ts("000000000000000000000000001").unwrap(), "1970-01-01T00:00:01.000Z");
+        assert_eq!(
+            ts("000000000000000000000000001").unwrap(),
+            "1970-01-01T00:00:01.000Z"
+        );
         assert_eq!(ts(".5").unwrap(), "1970-01-01T00:00:00.500Z");
         assert_eq!(ts("253402300799.9999").unwrap(), "9999-12-31T23:59:59.999Z");
         assert_eq!(ts("253402300800"), None);
@@ -422,13 +424,34 @@ mod tests {
 
     #[test]
     fn iso_forms() {
-        assert_eq!(ts("2024-02-02T16:30:33.045000+01:00").unwrap(), "2024-02-02T15:30:33.045Z");
-        assert_eq!(ts("2025-12-26 14:21:44.742000+01:00").unwrap(), "2025-12-26T13:21:44.742Z");
-        assert_eq!(ts("2023-01-01T00:00:00Z").unwrap(), "2023-01-01T00:00:00.000Z");
-        assert_eq!(ts("2023-01-01T00:00:00").unwrap(), "2023-01-01T00:00:00.000Z");
-        assert_eq!(ts("2023-01-01T00:00:00.1-05:30").unwrap(), "2023-01-01T05:30:00.100Z");
-        assert_eq!(ts("2023-01-01T00:00:00.123456789Z").unwrap(), "2023-01-01T00:00:00.123Z");
-        assert_eq!(ts("2024-02-29T23:59:59.999Z").unwrap(), "2024-02-29T23:59:59.999Z");
+        assert_eq!(
+            ts("2024-02-02T16:30:33.045000+01:00").unwrap(),
+            "2024-02-02T15:30:33.045Z"
+        );
+        assert_eq!(
+            ts("2025-12-26 14:21:44.742000+01:00").unwrap(),
+            "2025-12-26T13:21:44.742Z"
+        );
+        assert_eq!(
+            ts("2023-01-01T00:00:00Z").unwrap(),
+            "2023-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            ts("2023-01-01T00:00:00").unwrap(),
+            "2023-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            ts("2023-01-01T00:00:00.1-05:30").unwrap(),
+            "2023-01-01T05:30:00.100Z"
+        );
+        assert_eq!(
+            ts("2023-01-01T00:00:00.123456789Z").unwrap(),
+            "2023-01-01T00:00:00.123Z"
+        );
+        assert_eq!(
+            ts("2024-02-29T23:59:59.999Z").unwrap(),
+            "2024-02-29T23:59:59.999Z"
+        );
         assert_eq!(ts("0001-01-01T00:30:00+01:00"), None);
         for bad in [
             "2023-02-29T00:00:00Z",
@@ -448,11 +471,26 @@ mod tests {
 
     #[test]
     fn eventbridge_forms() {
-        assert_eq!(ts("Dec 3, 2021, 6:02:30 PM").unwrap(), "2021-12-03T18:02:30.000Z");
-        assert_eq!(ts("Dec 3, 2021, 12:02:30 AM").unwrap(), "2021-12-03T00:02:30.000Z");
-        assert_eq!(ts("Dec 13, 2021, 12:02:30 PM").unwrap(), "2021-12-13T12:02:30.000Z");
-        assert_eq!(ts("Wed Sep 04 16:59:44.356 UTC 2024").unwrap(), "2024-09-04T16:59:44.356Z");
-        assert_eq!(ts("Thu Sep 05 13:06:56 UTC 2024").unwrap(), "2024-09-05T13:06:56.000Z");
+        assert_eq!(
+            ts("Dec 3, 2021, 6:02:30 PM").unwrap(),
+            "2021-12-03T18:02:30.000Z"
+        );
+        assert_eq!(
+            ts("Dec 3, 2021, 12:02:30 AM").unwrap(),
+            "2021-12-03T00:02:30.000Z"
+        );
+        assert_eq!(
+            ts("Dec 13, 2021, 12:02:30 PM").unwrap(),
+            "2021-12-13T12:02:30.000Z"
+        );
+        assert_eq!(
+            ts("Wed Sep 04 16:59:44.356 UTC 2024").unwrap(),
+            "2024-09-04T16:59:44.356Z"
+        );
+        assert_eq!(
+            ts("Thu Sep 05 13:06:56 UTC 2024").unwrap(),
+            "2024-09-05T13:06:56.000Z"
+        );
         for bad in [
             "dec 3, 2021, 6:02:30 PM",
             "Dec 3, 2021, 13:02:30 PM",

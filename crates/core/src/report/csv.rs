@@ -88,7 +88,10 @@ mod tests {
     #[test]
     fn always_quotes_and_doubles() {
         assert_eq!(
-            ours(&["a".into(), "".into(), "x\"y".into(), "l1\nl2,".into()], QuoteStyle::Always),
+            ours(
+                &["a".into(), "".into(), "x\"y".into(), "l1\nl2,".into()],
+                QuoteStyle::Always
+            ),
             b"\"a\",\"\",\"x\"\"y\",\"l1\nl2,\"\n"
         );
     }

@@ -98,8 +98,7 @@ struct Minifier<'s, 'o> {
 impl Minifier<'_, '_> {
     #[inline]
     fn skip_ws(&mut self) {
-        while self.i < self.src.len() && matches!(self.src[self.i], b' ' | b'\n' | b'\r' | b'\t')
-        {
+        while self.i < self.src.len() && matches!(self.src[self.i], b' ' | b'\n' | b'\r' | b'\t') {
             self.i += 1;
         }
     }
@@ -122,7 +121,10 @@ impl Minifier<'_, '_> {
     fn scalar_end(&self) -> usize {
         let mut j = self.i;
         while j < self.src.len()
-            && !matches!(self.src[j], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+            && !matches!(
+                self.src[j],
+                b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'
+            )
         {
             j += 1;
         }
@@ -130,7 +132,9 @@ impl Minifier<'_, '_> {
     }
 
     fn value(&mut self, at: Path) {
-        let Some(&b) = self.src.get(self.i) else { return };
+        let Some(&b) = self.src.get(self.i) else {
+            return;
+        };
         match b {
             b'{' => self.object(at),
             b'[' => self.array(if at == Path::Resources {
@@ -229,7 +233,9 @@ impl Minifier<'_, '_> {
     /// A timestamp member's value: a string or number of a known form becomes the UTC
     /// string; anything else stays as it is (`null` silently, the rest with a warning).
     fn timestamp(&mut self) {
-        let Some(&b) = self.src.get(self.i) else { return };
+        let Some(&b) = self.src.get(self.i) else {
+            return;
+        };
         let (end, parsed) = match b {
             b'"' => {
                 let end = self.string_end();
@@ -304,6 +310,9 @@ mod tests {
             r#"{"resources":{"details":{"image":{"pushedAt":0}}}}"#,
             JsonTimestamps::Iso,
         );
-        assert_eq!(out, r#",{"resources":{"details":{"image":{"pushedAt":"1970-01-01T00:00:00.000Z"}}}}"#);
+        assert_eq!(
+            out,
+            r#",{"resources":{"details":{"image":{"pushedAt":"1970-01-01T00:00:00.000Z"}}}}"#
+        );
     }
 }

@@ -53,7 +53,11 @@ impl ReportFormat {
         match self {
             ReportFormat::Csv { columns, quote } => {
                 let mut out = Vec::new();
-                csv::write_record(&mut out, *quote, columns.iter().map(|c| c.name().as_bytes()));
+                csv::write_record(
+                    &mut out,
+                    *quote,
+                    columns.iter().map(|c| c.name().as_bytes()),
+                );
                 out
             }
             ReportFormat::Json { .. } => b"{\"findings\":[".to_vec(),

@@ -1,0 +1,145 @@
+//! What the user typed, exactly; doc comments are the help text.
+
+use clap::{Parser, ValueEnum};
+
+/// Turn Amazon Inspector findings you already hold into Inspector's findings report.
+///
+/// Reads ListFindings JSON as people keep it: `aws inspector2 list-findings` output,
+/// SDK dumps, concatenated pages, JSON reports, arrays, NDJSON and EventBridge archives,
+/// plain or gzip. Writes the CSV report with Inspector's exact header (or the full-field
+/// JSON report). Only ACTIVE findings are reported, as Inspector does.
+#[derive(Debug, Parser)]
+#[command(
+    name = "inspector-report",
+    version,
+    after_long_help = "EXAMPLES:
+    Pipe from the AWS CLI:
+        aws inspector2 list-findings --output json | inspector-report > report.csv
+
+    A folder of archived exports (every *.json, *.json.gz, *.ndjson, *.jsonl below it):
+        inspector-report -o report.csv archive/
+
+    The JSON report, with timestamps as UTC strings:
+        inspector-report -f json -o report.json findings.json.gz
+
+    Only some columns, in your order:
+        inspector-report --columns 'AWS Account Id,Severity,Title,Resource ID' dump.json
+
+EXIT STATUS:
+    0 success (also when the reader of stdout goes away, as in `| head`)
+    1 bad input, read or write failure; nothing is left at --output
+    2 usage error"
+)]
+pub struct Args {
+    /// Inputs: files, directories, or `-` for standard input (the default).
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+
+    /// Where to write the report: a file path, or `-` for standard output.
+    ///
+    /// A file is written to a temporary name beside it and renamed only when the whole
+    /// report is written, so a failed run never leaves a partial report under PATH.
+    #[arg(short, long, value_name = "PATH", default_value = "-")]
+    pub output: String,
+
+    /// CSV column set: `inspector` (55 columns, as real Inspector exports) or
+    /// `documented` (the 52 of the user guide).
+    #[arg(long, value_enum, default_value_t = LayoutArg::Inspector, conflicts_with = "columns")]
+    pub layout: LayoutArg,
+
+    /// CSV columns by header name, comma-separated, in output order
+    /// (for example `Severity,Title,Resource ID`).
+    #[arg(long, value_name = "NAMES")]
+    pub columns: Option<String>,
+
+    /// Report time for `Age (Days)`, in any timestamp form the inputs may use
+    /// (epoch seconds, ISO 8601, EventBridge forms). Default: now.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub as_of: Option<String>,
+
+    /// CSV quoting: `always` quotes every field (as Inspector does); `necessary` only
+    /// fields that hold a quote, comma or line break.
+    #[arg(long, value_enum, default_value_t = QuoteArg::Always)]
+    pub quote: QuoteArg,
+
+    /// JSON report timestamps: `iso` rewrites them as UTC strings
+    /// (`2025-05-29T17:28:07.919Z`); `verbatim` keeps them as they came.
+    #[arg(long, value_enum, default_value_t = JsonTsArg::Iso)]
+    pub json_timestamps: JsonTsArg,
+
+    /// Worker threads (default: one per core). The report is the same for any number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No run summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The CSV report.
+    Csv,
+    /// The JSON report.
+    Json,
+}
+
+/// `--layout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// 55 columns, as in real Inspector exports.
+    Inspector,
+    /// 52 columns, as in the Inspector user guide.
+    Documented,
+}
+
+/// `--quote`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QuoteArg {
+    /// Quote every field.
+    Always,
+    /// Quote only where needed.
+    Necessary,
+}
+
+/// `--json-timestamps`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum JsonTsArg {
+    /// UTC strings.
+    Iso,
+    /// As in the input.
+    Verbatim,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults() {
+        let a = Args::parse_from(["inspector-report"]);
+        assert!(a.inputs.is_empty());
+        assert_eq!(a.output, "-");
+        assert_eq!(a.format, Format::Csv);
+        assert_eq!(a.quote, QuoteArg::Always);
+        assert_eq!(a.json_timestamps, JsonTsArg::Iso);
+    }
+
+    #[test]
+    fn layout_and_columns_conflict() {
+        assert!(
+            Args::try_parse_from(["x", "--layout", "documented", "--columns", "Severity"]).is_err()
+        );
+    }
+}
