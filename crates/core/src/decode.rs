@@ -63,7 +63,8 @@ pub fn decode<'a>(item: &'a [u8], w: &mut Warnings) -> Result<Decoded<'a>, (usiz
                 Some(LeafKind::Str) => "a string as the event's `detail`",
                 Some(LeafKind::Composite) => "an array as the event's `detail`",
                 Some(_) => "a scalar as the event's `detail`",
-            }),
+            }
+            .to_string()),
         ));
     };
     let detail_text: &'a str = detail.get();

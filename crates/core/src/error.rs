@@ -44,7 +44,7 @@ pub enum ErrorKind {
         limit: usize,
     },
     /// An element where a finding belongs is not a JSON object.
-    NotAnObject(&'static str),
+    NotAnObject(String),
     /// A worker thread panicked; this is a bug, reported instead of hanging.
     Panic(String),
 }

@@ -166,14 +166,7 @@ impl<R: Read> ItemReader<R> {
             ScanErrorKind::Eof(inside) => ErrorKind::Syntax(format!(
                 "unexpected end of input inside {inside} (truncated file?)"
             )),
-            ScanErrorKind::NotAnObject(found) => ErrorKind::NotAnObject(match found.0 {
-                b'"' => "a string",
-                b'[' => "an array",
-                b'-' | b'0'..=b'9' => "a number",
-                b't' | b'f' => "a boolean",
-                b'n' => "null",
-                _ => "a byte that starts no JSON value",
-            }),
+            ScanErrorKind::NotAnObject(found) => ErrorKind::NotAnObject(found.describe()),
             ScanErrorKind::TooLarge(limit) => ErrorKind::FindingTooLarge { limit },
             ScanErrorKind::TooDeep(limit) => ErrorKind::DepthLimit { limit },
         };

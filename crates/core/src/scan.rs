@@ -89,8 +89,6 @@ impl Found {
             b'[' => "an array".into(),
             b'{' => "an object".into(),
             b'-' | b'0'..=b'9' => "a number".into(),
-            b't' | b'f' => "a boolean".into(),
-            b'n' => "null".into(),
             b',' => "`,`".into(),
             b']' => "`]`".into(),
             b'}' => "`}`".into(),
