@@ -16,7 +16,11 @@ pub struct Rng(u64);
 impl Rng {
     /// A generator from a seed (0 is replaced by a fixed constant).
     pub fn new(seed: u64) -> Rng {
-        Rng(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        Rng(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     /// The next 64 random bits.
@@ -68,18 +72,93 @@ impl std::str::FromStr for Layout {
             "array" => Layout::Array,
             "ndjson" => Layout::Ndjson,
             "events" => Layout::Events,
-            _ => return Err(format!("unknown layout {s:?}: cli, pages, report, array, ndjson, events")),
+            _ => {
+                return Err(format!(
+                    "unknown layout {s:?}: cli, pages, report, array, ndjson, events"
+                ))
+            }
         })
     }
 }
 
-const SEVERITIES: &[&str] = &["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED"];
-const STATUSES: &[&str] = &["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "SUPPRESSED", "CLOSED"];
-const REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"];
-const PKGS: &[&str] = &["openssl", "curl", "glibc", "zlib", "golang.org/x/net", "requests", "log4j-core", "libxml2", "linux", "sudo", "nghttp2", "expat"];
+const SEVERITIES: &[&str] = &[
+    "CRITICAL",
+    "HIGH",
+    "MEDIUM",
+    "LOW",
+    "INFORMATIONAL",
+    "UNTRIAGED",
+];
+const STATUSES: &[&str] = &[
+    "ACTIVE",
+    "ACTIVE",
+    "ACTIVE",
+    "ACTIVE",
+    "ACTIVE",
+    "ACTIVE",
+    "SUPPRESSED",
+    "CLOSED",
+];
+const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-southeast-2",
+];
+const PKGS: &[&str] = &[
+    "openssl",
+    "curl",
+    "glibc",
+    "zlib",
+    "golang.org/x/net",
+    "requests",
+    "log4j-core",
+    "libxml2",
+    "linux",
+    "sudo",
+    "nghttp2",
+    "expat",
+];
 const MANAGERS: &[&str] = &["OS", "PYTHON", "GOBINARY", "JAR", "NPM", "GENERIC"];
-const PLATFORMS: &[&str] = &["AMAZON_LINUX_2", "AMAZON_LINUX_2023", "UBUNTU_22_04", "DEBIAN_12", "WINDOWS_SERVER_2022"];
-const WORDS: &[&str] = &["buffer", "overflow", "in", "the", "parser", "allows", "remote", "attackers", "to", "cause", "a", "denial", "of", "service", "via", "crafted", "input", "\"quoted\"", "path\\to\\file", "naïve", "résumé", "漏洞", "😀", "line\nbreak", "tab\there", "comma,", "<svg>", "memory", "leak"];
+const PLATFORMS: &[&str] = &[
+    "AMAZON_LINUX_2",
+    "AMAZON_LINUX_2023",
+    "UBUNTU_22_04",
+    "DEBIAN_12",
+    "WINDOWS_SERVER_2022",
+];
+const WORDS: &[&str] = &[
+    "buffer",
+    "overflow",
+    "in",
+    "the",
+    "parser",
+    "allows",
+    "remote",
+    "attackers",
+    "to",
+    "cause",
+    "a",
+    "denial",
+    "of",
+    "service",
+    "via",
+    "crafted",
+    "input",
+    "\"quoted\"",
+    "path\\to\\file",
+    "naïve",
+    "résumé",
+    "漏洞",
+    "😀",
+    "line\nbreak",
+    "tab\there",
+    "comma,",
+    "<svg>",
+    "memory",
+    "leak",
+];
 
 fn description(rng: &mut Rng) -> String {
     let n = 20 + rng.below(120) as usize;
@@ -148,9 +227,19 @@ fn resource(rng: &mut Rng, kind: u64, account: &str, region: &str) -> Value {
             let ips: Vec<String> = (0..1 + rng.below(4))
                 .map(|k| {
                     if k == 0 && rng.below(2) == 0 {
-                        format!("54.{}.{}.{}", rng.below(256), rng.below(256), rng.below(256))
+                        format!(
+                            "54.{}.{}.{}",
+                            rng.below(256),
+                            rng.below(256),
+                            rng.below(256)
+                        )
                     } else {
-                        format!("10.{}.{}.{}", rng.below(256), rng.below(256), rng.below(256))
+                        format!(
+                            "10.{}.{}.{}",
+                            rng.below(256),
+                            rng.below(256),
+                            rng.below(256)
+                        )
                     }
                 })
                 .collect();
@@ -193,7 +282,11 @@ pub fn finding(seed: u64, i: u64) -> Value {
     let region = *rng.pick(REGIONS);
     // 0 EC2 package, 1 ECR package, 2 Lambda package, 3 network, 4 code (on Lambda).
     let kind = rng.below(10).min(4);
-    let kind = if kind == 4 && rng.below(2) == 0 { 0 } else { kind };
+    let kind = if kind == 4 && rng.below(2) == 0 {
+        0
+    } else {
+        kind
+    };
     let id = hex(&mut rng, 32);
     let severity = *rng.pick(SEVERITIES);
     let mut f = json!({
@@ -213,7 +306,12 @@ pub fn finding(seed: u64, i: u64) -> Value {
         3 => {
             let port = rng.below(65536);
             o.insert("type".into(), json!("NETWORK_REACHABILITY"));
-            o.insert("title".into(), json!(format!("Port {port} is reachable from an Internet Gateway - TCP")));
+            o.insert(
+                "title".into(),
+                json!(format!(
+                    "Port {port} is reachable from an Internet Gateway - TCP"
+                )),
+            );
             o.insert("networkReachabilityDetails".into(), json!({"protocol": "TCP",
                 "openPortRange": {"begin": port, "end": port},
                 "networkPath": {"steps": [{"componentId": format!("igw-{}", hex(&mut rng, 8)), "componentType": "AWS::EC2::InternetGateway"},
@@ -223,7 +321,10 @@ pub fn finding(seed: u64, i: u64) -> Value {
         4 => {
             let cwe = 20 + rng.below(900);
             o.insert("type".into(), json!("CODE_VULNERABILITY"));
-            o.insert("title".into(), json!(format!("CWE-{cwe} - Detector finding")));
+            o.insert(
+                "title".into(),
+                json!(format!("CWE-{cwe} - Detector finding")),
+            );
             o.insert("codeVulnerabilityDetails".into(), json!({"cwes": [format!("CWE-{cwe}")],
                 "detectorId": format!("python/detector-{cwe}@v1.0"), "detectorName": "Hardcoded credentials",
                 "detectorTags": ["security", format!("cwe-{cwe}")],
@@ -251,8 +352,14 @@ pub fn finding(seed: u64, i: u64) -> Value {
                     p
                 })
                 .collect();
-            let source = if rng.below(2) == 0 { "NVD" } else { "UBUNTU_CVE" };
-            let mut cvss = vec![json!({"source": "NVD", "version": "3.1", "baseScore": score(&mut rng), "scoringVector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"})];
+            let source = if rng.below(2) == 0 {
+                "NVD"
+            } else {
+                "UBUNTU_CVE"
+            };
+            let mut cvss = vec![
+                json!({"source": "NVD", "version": "3.1", "baseScore": score(&mut rng), "scoringVector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}),
+            ];
             if rng.below(2) == 0 {
                 cvss.push(json!({"source": "NVD", "version": "2.0", "baseScore": score(&mut rng), "scoringVector": "AV:N/AC:L/Au:N/C:P/I:P/A:P"}));
             }
@@ -261,8 +368,14 @@ pub fn finding(seed: u64, i: u64) -> Value {
             }
             let names: Vec<&str> = pkgs.iter().filter_map(|p| p["name"].as_str()).collect();
             o.insert("type".into(), json!("PACKAGE_VULNERABILITY"));
-            o.insert("title".into(), json!(format!("{cve} - {}", names.join(", "))));
-            o.insert("fixAvailable".into(), json!(*rng.pick(&["YES", "NO", "PARTIAL"])));
+            o.insert(
+                "title".into(),
+                json!(format!("{cve} - {}", names.join(", "))),
+            );
+            o.insert(
+                "fixAvailable".into(),
+                json!(*rng.pick(&["YES", "NO", "PARTIAL"])),
+            );
             o.insert("exploitAvailable".into(), json!(*rng.pick(&["YES", "NO"])));
             o.insert("inspectorScore".into(), score(&mut rng));
             o.insert("inspectorScoreDetails".into(), json!({"adjustedCvss": {"adjustments": [], "cvssSource": "NVD", "score": score(&mut rng), "scoreSource": "NVD", "scoringVector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "version": "3.1"}}));
@@ -273,7 +386,10 @@ pub fn finding(seed: u64, i: u64) -> Value {
                 "vendorCreatedAt": timestamp(&mut rng), "vendorSeverity": severity, "vendorUpdatedAt": timestamp(&mut rng),
                 "vulnerabilityId": cve, "vulnerablePackages": pkgs}));
             if rng.below(5) == 0 {
-                o.insert("exploitabilityDetails".into(), json!({"lastKnownExploitAt": timestamp(&mut rng)}));
+                o.insert(
+                    "exploitabilityDetails".into(),
+                    json!({"lastKnownExploitAt": timestamp(&mut rng)}),
+                );
             }
         }
     }
@@ -292,7 +408,12 @@ fn compact(v: &Value, out: &mut Vec<u8>) {
 
 /// Writes findings in `layout` until at least `target_bytes` are written; returns the
 /// number of findings (EventBridge scan events not counted).
-pub fn generate(layout: Layout, seed: u64, target_bytes: u64, out: &mut dyn Write) -> io::Result<u64> {
+pub fn generate(
+    layout: Layout,
+    seed: u64,
+    target_bytes: u64,
+    out: &mut dyn Write,
+) -> io::Result<u64> {
     let mut written = 0u64;
     let mut n = 0u64;
     let mut buf = Vec::with_capacity(1 << 20);
@@ -337,7 +458,9 @@ pub fn generate(layout: Layout, seed: u64, target_bytes: u64, out: &mut dyn Writ
                 if in_page == PAGE {
                     let token = format!("{:032x}", n);
                     if layout == Layout::Cli {
-                        buf.extend_from_slice(format!("\n    ],\n    \"nextToken\": \"{token}\"\n}}").as_bytes());
+                        buf.extend_from_slice(
+                            format!("\n    ],\n    \"nextToken\": \"{token}\"\n}}").as_bytes(),
+                        );
                     } else {
                         buf.extend_from_slice(format!("],\"nextToken\":\"{token}\"}}").as_bytes());
                     }
@@ -357,13 +480,19 @@ pub fn generate(layout: Layout, seed: u64, target_bytes: u64, out: &mut dyn Writ
             }
             Layout::Events => {
                 if n % 10 == 9 {
-                    compact(&json!({"version": "0", "id": format!("scan-{n}"), "detail-type": "Inspector2 Scan",
-                        "source": "aws.inspector2", "detail": {"scan-status": "INITIAL_SCAN_COMPLETE"}}), &mut buf);
+                    compact(
+                        &json!({"version": "0", "id": format!("scan-{n}"), "detail-type": "Inspector2 Scan",
+                        "source": "aws.inspector2", "detail": {"scan-status": "INITIAL_SCAN_COMPLETE"}}),
+                        &mut buf,
+                    );
                     buf.push(b'\n');
                 }
-                compact(&json!({"version": "0", "id": format!("ev-{n}"), "detail-type": "Inspector2 Finding",
+                compact(
+                    &json!({"version": "0", "id": format!("ev-{n}"), "detail-type": "Inspector2 Finding",
                     "source": "aws.inspector2", "account": f["awsAccountId"], "time": "2024-09-05T13:06:56Z",
-                    "region": "us-east-1", "resources": [f["resources"][0]["id"]], "detail": f}), &mut buf);
+                    "region": "us-east-1", "resources": [f["resources"][0]["id"]], "detail": f}),
+                    &mut buf,
+                );
                 buf.push(b'\n');
             }
         }
@@ -391,7 +520,14 @@ mod tests {
 
     #[test]
     fn every_layout_is_valid_json_and_deterministic() {
-        for layout in [Layout::Cli, Layout::Pages, Layout::Report, Layout::Array, Layout::Ndjson, Layout::Events] {
+        for layout in [
+            Layout::Cli,
+            Layout::Pages,
+            Layout::Report,
+            Layout::Array,
+            Layout::Ndjson,
+            Layout::Events,
+        ] {
             let mut a = Vec::new();
             let n = generate(layout, 7, 300_000, &mut a).unwrap();
             let mut b = Vec::new();

@@ -11,11 +11,22 @@ fn main() {
     let mut out: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut val = || args.next().unwrap_or_else(|| usage(&format!("{a} needs a value")));
+        let mut val = || {
+            args.next()
+                .unwrap_or_else(|| usage(&format!("{a} needs a value")))
+        };
         match a.as_str() {
-            "--mb" => mb = val().parse().unwrap_or_else(|_| usage("--mb takes a number")),
+            "--mb" => {
+                mb = val()
+                    .parse()
+                    .unwrap_or_else(|_| usage("--mb takes a number"))
+            }
             "--layout" => layout = val().parse().unwrap_or_else(|e: String| usage(&e)),
-            "--seed" => seed = val().parse().unwrap_or_else(|_| usage("--seed takes a number")),
+            "--seed" => {
+                seed = val()
+                    .parse()
+                    .unwrap_or_else(|_| usage("--seed takes a number"))
+            }
             "--gzip" => gzip = true,
             "-o" | "--output" => out = Some(val()),
             _ => usage(&format!("unknown argument {a}")),
@@ -23,7 +34,9 @@ fn main() {
     }
     let sink: Box<dyn Write> = match out.as_deref() {
         None | Some("-") => Box::new(io::stdout().lock()),
-        Some(p) => Box::new(std::fs::File::create(p).unwrap_or_else(|e| usage(&format!("{p}: {e}")))),
+        Some(p) => {
+            Box::new(std::fs::File::create(p).unwrap_or_else(|e| usage(&format!("{p}: {e}"))))
+        }
     };
     let mut sink: Box<dyn Write> = Box::new(BufWriter::with_capacity(1 << 20, sink));
     let target = mb * 1_000_000;

@@ -18,10 +18,16 @@ fn fails(name: &str, input: &[u8], args: &[&str]) -> String {
     let o = run(&a);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "stderr: {e}");
-    assert_eq!(d.names(), vec![name.to_string()], "no report and no temporary file left");
+    assert_eq!(
+        d.names(),
+        vec![name.to_string()],
+        "no report and no temporary file left"
+    );
     assert!(e.starts_with("inspector-report: "), "{e}");
     assert!(e.contains(inp.to_str().unwrap()), "names the input: {e}");
-    e.replace(inp.to_str().unwrap(), "IN").trim_end().to_string()
+    e.replace(inp.to_str().unwrap(), "IN")
+        .trim_end()
+        .to_string()
 }
 
 const GOOD: &str = r#"{"status":"ACTIVE","title":"ok"}"#;
@@ -38,7 +44,10 @@ fn truncated_file() {
         )
     );
     let e = fails("t2.json", format!("[{GOOD}").as_bytes(), &[]);
-    assert!(e.contains("unexpected end of input inside an array of findings"), "{e}");
+    assert!(
+        e.contains("unexpected end of input inside an array of findings"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -58,6 +67,7 @@ fn truncated_gzip() {
     let whole = gzip(format!("[{GOOD},{GOOD},{GOOD}]").repeat(1).as_bytes());
     let e = fails("t.json.gz", &whole[..whole.len() - 12], &[]);
     assert!(e.contains("inspector-report: read error: IN: byte "), "{e}");
+    assert!(e.contains("gzip stream is corrupt or ends early"), "{e}");
 }
 
 #[test]
@@ -103,15 +113,28 @@ fn raw_newline_inside_a_string() {
 fn malformed_finding_json() {
     let input = format!("[{GOOD},{{\"status\":\"ACTIVE\",\"title\":tru}}]");
     let e = fails("m.json", input.as_bytes(), &[]);
-    assert!(e.contains(&format!("finding 1 (byte {})", input.find("tru}").unwrap() + 3)), "{e}");
+    assert!(
+        e.contains(&format!(
+            "finding 1 (byte {})",
+            input.find("tru}").unwrap() + 3
+        )),
+        "{e}"
+    );
     assert!(e.contains("invalid finding JSON: expected ident"), "{e}");
 }
 
 #[test]
 fn limits_are_named() {
-    let deep = format!("[{}{}]", "{\"a\":".repeat(200), "1".to_string() + &"}".repeat(200));
+    let deep = format!(
+        "[{}{}]",
+        "{\"a\":".repeat(200),
+        "1".to_string() + &"}".repeat(200)
+    );
     let e = fails("deep.json", deep.as_bytes(), &[]);
-    assert!(e.contains("nests deeper than the limit of 128 levels (MAX_DEPTH)"), "{e}");
+    assert!(
+        e.contains("nests deeper than the limit of 128 levels (MAX_DEPTH)"),
+        "{e}"
+    );
     // 128 levels are accepted.
     let ok128 = format!("[{}{}]", "{\"a\":".repeat(127) + "{", "}".repeat(128));
     let o = run_stdin(&["-q"], ok128.as_bytes());
@@ -122,7 +145,11 @@ fn limits_are_named() {
 fn missing_input_file() {
     let o = run(&["/nonexistent/findings.json"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("/nonexistent/findings.json"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/findings.json"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -133,8 +160,17 @@ fn an_error_in_a_later_input_still_fails_the_run() {
     let bad = d.path("b.json");
     std::fs::write(&bad, "[{\"x\":}]").unwrap();
     let out = d.path("r.csv");
-    let o = run(&["-o", out.to_str().unwrap(), good.to_str().unwrap(), bad.to_str().unwrap()]);
+    let o = run(&[
+        "-o",
+        out.to_str().unwrap(),
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("b.json: finding 0 (byte 6)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("b.json: finding 0 (byte 6)"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!out.exists());
 }

@@ -58,13 +58,15 @@ pub fn decode<'a>(item: &'a [u8], w: &mut Warnings) -> Result<Decoded<'a>, (usiz
             .unwrap_or(0);
         return Err((
             at,
-            ErrorKind::NotAnObject(match f.detail.map(|d| crate::value::Leaf::Raw(d).kind()) {
-                None => "an Inspector2 Finding event without `detail`",
-                Some(LeafKind::Str) => "a string as the event's `detail`",
-                Some(LeafKind::Composite) => "an array as the event's `detail`",
-                Some(_) => "a scalar as the event's `detail`",
-            }
-            .to_string()),
+            ErrorKind::NotAnObject(
+                match f.detail.map(|d| crate::value::Leaf::Raw(d).kind()) {
+                    None => "an Inspector2 Finding event without `detail`",
+                    Some(LeafKind::Str) => "a string as the event's `detail`",
+                    Some(LeafKind::Composite) => "an array as the event's `detail`",
+                    Some(_) => "a scalar as the event's `detail`",
+                }
+                .to_string(),
+            ),
         ));
     };
     let detail_text: &'a str = detail.get();

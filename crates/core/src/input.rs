@@ -82,12 +82,28 @@ pub fn decompressed(mut r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Se
     let head = io::Cursor::new(magic[..got].to_vec());
     let whole = head.chain(r);
     if got == 2 && magic == [0x1f, 0x8b] {
-        Ok(Box::new(MultiGzDecoder::new(BufReader::with_capacity(
-            256 * 1024,
-            whole,
+        Ok(Box::new(GzipContext(MultiGzDecoder::new(
+            BufReader::with_capacity(256 * 1024, whole),
         ))))
     } else {
         Ok(Box::new(whole))
+    }
+}
+
+/// Says that a read error came from the gzip layer, and that offsets in messages count
+/// decompressed bytes.
+struct GzipContext<R>(R);
+
+impl<R: Read> Read for GzipContext<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "gzip stream is corrupt or ends early (byte counts decompressed data): {e}"
+                ),
+            )
+        })
     }
 }
 

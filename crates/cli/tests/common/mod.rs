@@ -23,7 +23,11 @@ pub fn testdata(p: &str) -> PathBuf {
 /// `../shared/samples/NAME` from the repository root, read at run time, never copied.
 pub fn sample(name: &str) -> PathBuf {
     let p = root().join("../shared/samples").join(name);
-    assert!(p.exists(), "sample {} is missing: CI and developers have ../shared beside the repo", p.display());
+    assert!(
+        p.exists(),
+        "sample {} is missing: CI and developers have ../shared beside the repo",
+        p.display()
+    );
     p
 }
 
@@ -65,7 +69,9 @@ pub fn ok(o: &Output) -> String {
 
 /// Parses a CSV report into its header and rows.
 pub fn parse_csv(s: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(s.as_bytes());
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(s.as_bytes());
     let header = r.headers().unwrap().iter().map(String::from).collect();
     let rows = r
         .records()

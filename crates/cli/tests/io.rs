@@ -1,0 +1,180 @@
+//! Output handling, exit codes and determinism through the real binary.
+
+mod common;
+use common::*;
+use inspector_report_bench::{generate, Layout};
+use std::io::Read;
+use std::process::Stdio;
+
+fn generated(layout: Layout, bytes: u64) -> Vec<u8> {
+    let mut v = Vec::new();
+    generate(layout, 42, bytes, &mut v).unwrap();
+    v
+}
+
+#[test]
+fn broken_pipe_is_success() {
+    let d = TempDir::new("pipe");
+    let p = d.path("big.json");
+    std::fs::write(&p, generated(Layout::Cli, 30_000_000)).unwrap();
+    let mut child = bin()
+        .arg(&p)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    out.read_exact(&mut first).unwrap();
+    drop(out); // as `| head -c 100` does
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
+}
+
+#[test]
+fn output_file_is_replaced_atomically() {
+    let d = TempDir::new("atomic");
+    let out = d.path("report.csv");
+    std::fs::write(&out, "old report").unwrap();
+    let input = testdata("pass/layouts/page.json");
+    ok(&run(&[
+        "-q",
+        "--as-of",
+        AS_OF,
+        "-o",
+        out.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(testdata("expected/layouts.csv")).unwrap()
+    );
+    assert_eq!(d.names(), vec!["report.csv"], "no temporary file left");
+    // A failed run leaves the old file as it was.
+    let bad = d.path("bad.json");
+    std::fs::write(&bad, "[{\"a\":1},").unwrap();
+    let o = run(&["-q", "-o", out.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(testdata("expected/layouts.csv")).unwrap()
+    );
+    assert_eq!(d.names(), vec!["bad.json", "report.csv"]);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = run(&["--columns", "Severity,Fixed In Version"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("unknown column \"Fixed In Version\""), "{e}");
+    assert!(
+        e.contains("Fixed in Version")
+            && e.contains("AWS Account Id")
+            && e.contains("Package Manager"),
+        "lists the valid names: {e}"
+    );
+    for args in [
+        &["--as-of", "tomorrow"][..],
+        &["-", "-"],
+        &["--layout", "documented", "--columns", "Severity"],
+        &["--format", "xml"],
+        &["--threads", "0"],
+        &["--no-such-flag"],
+        &["-o", "s3://bucket/prefix"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty());
+    }
+}
+
+#[test]
+fn help_and_version() {
+    let o = run(&["--help"]);
+    let h = ok(&o);
+    assert!(
+        h.contains("--as-of") && h.contains("EXAMPLES") && h.contains("EXIT STATUS"),
+        "{h}"
+    );
+    assert!(ok(&run(&["--version"])).starts_with("inspector-report "));
+}
+
+#[test]
+fn same_bytes_for_any_thread_count_source_and_compression() {
+    for layout in [Layout::Cli, Layout::Pages, Layout::Ndjson, Layout::Events] {
+        let data = generated(layout, 3_000_000);
+        let d = TempDir::new("det");
+        let p = d.path("in.json");
+        std::fs::write(&p, &data).unwrap();
+        let gz = d.path("in.json.gz");
+        std::fs::write(&gz, gzip(&data)).unwrap();
+        for format in ["csv", "json"] {
+            let base = ok(&run(&[
+                "-q",
+                "-f",
+                format,
+                "--as-of",
+                AS_OF,
+                "--threads",
+                "1",
+                p.to_str().unwrap(),
+            ]));
+            assert!(base.len() > 500_000);
+            for t in ["2", "3", "8"] {
+                let got = ok(&run(&[
+                    "-q",
+                    "-f",
+                    format,
+                    "--as-of",
+                    AS_OF,
+                    "--threads",
+                    t,
+                    p.to_str().unwrap(),
+                ]));
+                assert!(got == base, "{layout:?} {format} threads {t}");
+            }
+            let piped = ok(&run_stdin(&["-q", "-f", format, "--as-of", AS_OF], &data));
+            assert!(piped == base, "{layout:?} {format} pipe");
+            let z = ok(&run(&[
+                "-q",
+                "-f",
+                format,
+                "--as-of",
+                AS_OF,
+                gz.to_str().unwrap(),
+            ]));
+            assert!(z == base, "{layout:?} {format} gzip");
+        }
+    }
+}
+
+#[test]
+fn report_rows_match_the_generator() {
+    // Every ACTIVE generated finding is one row, with its own ARN, in order.
+    let data = generated(Layout::Report, 3_000_000);
+    let v: serde_json::Value = serde_json::from_slice(&data).unwrap();
+    let active: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "ACTIVE")
+        .collect();
+    let out = ok(&run_stdin(&["-q", "--as-of", AS_OF], &data));
+    let (h, rows) = parse_csv(&out);
+    assert_eq!(h.len(), 55);
+    assert_eq!(rows.len(), active.len());
+    for (r, f) in rows.iter().zip(&active) {
+        assert_eq!(r.len(), 55);
+        assert_eq!(
+            cell(&h, r, "Finding ARN"),
+            f["findingArn"].as_str().unwrap()
+        );
+        assert_eq!(
+            cell(&h, r, "Description"),
+            f["description"].as_str().unwrap()
+        );
+        assert_eq!(cell(&h, r, "Title"), f["title"].as_str().unwrap());
+    }
+}
