@@ -1,1 +1,120 @@
-fn main() {}
+//! Criterion benches: the scanner, decode + render of one batch, timestamp parsing, and
+//! the whole conversion, each reporting throughput in input bytes. Inputs come from the
+//! deterministic generator, never from committed files; results are asserted.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use inspector_report_bench::{generate, Layout};
+use inspector_report_core::read::ItemReader;
+use inspector_report_core::{convert, timestamp, Config, Input, JsonTimestamps, Limits, ReportFormat};
+use std::hint::black_box;
+
+const BYTES: u64 = 16_000_000;
+
+fn input(layout: Layout) -> Vec<u8> {
+    let mut v = Vec::new();
+    generate(layout, 1, BYTES, &mut v).unwrap();
+    v
+}
+
+fn scanner(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scan");
+    for layout in [Layout::Cli, Layout::Pages] {
+        let data = input(layout);
+        let expect = {
+            let mut r = ItemReader::new(&data[..], "bench", &Limits::default());
+            let mut n = 0;
+            while r.next_item().unwrap().is_some() {
+                n += 1;
+            }
+            n
+        };
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.bench_function(format!("{layout:?}"), |b| {
+            b.iter(|| {
+                let mut r = ItemReader::new(&data[..], "bench", &Limits::default());
+                let mut n = 0u64;
+                while let Some(it) = r.next_item().unwrap() {
+                    n += it.bytes.len() as u64 & 1;
+                    black_box(&it);
+                }
+                black_box(n);
+                assert!(r.bytes_read() == data.len() as u64 && expect > 0);
+            })
+        });
+    }
+    g.finish();
+}
+
+fn end_to_end(c: &mut Criterion) {
+    let mut g = c.benchmark_group("convert");
+    g.sample_size(10);
+    for (name, layout, format) in [
+        ("csv-cli", Layout::Cli, ReportFormat::default()),
+        ("csv-pages", Layout::Pages, ReportFormat::default()),
+        ("json-cli", Layout::Cli, ReportFormat::Json { timestamps: JsonTimestamps::Iso }),
+    ] {
+        let data = input(layout);
+        let config = Config { format, as_of_ms: 0, ..Config::default() };
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter_batched_ref(
+                || Vec::with_capacity(data.len()),
+                |out| {
+                    let inp = Input::from_reader("bench", Box::new(std::io::Cursor::new(data.clone()))).unwrap();
+                    let stats = convert(&config, [Ok(inp)], out).unwrap();
+                    assert!(stats.findings_written > 0);
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    g.finish();
+}
+
+fn one_batch(c: &mut Criterion) {
+    // Decode + render of one batch on one thread: the per-finding cost without I/O.
+    let mut data = Vec::new();
+    generate(Layout::Ndjson, 3, 2_000_000, &mut data).unwrap();
+    let config = Config { threads: 1, as_of_ms: 0, ..Config::default() };
+    let mut g = c.benchmark_group("batch");
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    g.bench_function("decode+render-1-thread", |b| {
+        b.iter_batched_ref(
+            Vec::new,
+            |out| {
+                let inp = Input::from_reader("bench", Box::new(std::io::Cursor::new(data.clone()))).unwrap();
+                let s = convert(&config, [Ok(inp)], out).unwrap();
+                assert!(s.findings_read > 100);
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn timestamps(c: &mut Criterion) {
+    let forms = [
+        "1748539687.919",
+        "2024-02-02T16:30:33.045000+01:00",
+        "1.663703546405E9",
+        "Wed Sep 04 16:59:44.356 UTC 2024",
+        "Dec 3, 2021, 6:02:30 PM",
+    ];
+    let mut g = c.benchmark_group("timestamp");
+    g.throughput(Throughput::Bytes(forms.iter().map(|f| f.len() as u64).sum()));
+    g.bench_function("parse+render", |b| {
+        let mut out = Vec::with_capacity(256);
+        b.iter(|| {
+            out.clear();
+            for f in forms {
+                let ms = timestamp::parse(black_box(f)).unwrap();
+                timestamp::render(ms, &mut out);
+            }
+            assert_eq!(out.len(), 24 * forms.len());
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, scanner, one_batch, timestamps, end_to_end);
+criterion_main!(benches);

@@ -24,7 +24,7 @@ impl Rng {
     }
 
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -35,7 +35,7 @@ impl Rng {
 
     /// A number in `0..n`.
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 
     /// One element of `items`.
@@ -167,7 +167,8 @@ fn description(rng: &mut Rng) -> String {
         if i > 0 {
             s.push(' ');
         }
-        s.push_str(*rng.pick(WORDS));
+        let w: &&str = rng.pick(WORDS);
+        s.push_str(w);
     }
     s.push('.');
     s
@@ -176,7 +177,7 @@ fn description(rng: &mut Rng) -> String {
 fn hex(rng: &mut Rng, n: usize) -> String {
     let mut s = String::with_capacity(n);
     while s.len() < n {
-        s.push_str(&format!("{:016x}", rng.next()));
+        s.push_str(&format!("{:016x}", rng.next_u64()));
     }
     s.truncate(n);
     s
