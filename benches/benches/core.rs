@@ -5,7 +5,9 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use inspector_report_bench::{generate, Layout};
 use inspector_report_core::read::ItemReader;
-use inspector_report_core::{convert, timestamp, Config, Input, JsonTimestamps, Limits, ReportFormat};
+use inspector_report_core::{
+    convert, timestamp, Config, Input, JsonTimestamps, Limits, ReportFormat,
+};
 use std::hint::black_box;
 
 const BYTES: u64 = 16_000_000;
@@ -51,16 +53,28 @@ fn end_to_end(c: &mut Criterion) {
     for (name, layout, format) in [
         ("csv-cli", Layout::Cli, ReportFormat::default()),
         ("csv-pages", Layout::Pages, ReportFormat::default()),
-        ("json-cli", Layout::Cli, ReportFormat::Json { timestamps: JsonTimestamps::Iso }),
+        (
+            "json-cli",
+            Layout::Cli,
+            ReportFormat::Json {
+                timestamps: JsonTimestamps::Iso,
+            },
+        ),
     ] {
         let data = input(layout);
-        let config = Config { format, as_of_ms: 0, ..Config::default() };
+        let config = Config {
+            format,
+            as_of_ms: 0,
+            ..Config::default()
+        };
         g.throughput(Throughput::Bytes(data.len() as u64));
         g.bench_function(name, |b| {
             b.iter_batched_ref(
                 || Vec::with_capacity(data.len()),
                 |out| {
-                    let inp = Input::from_reader("bench", Box::new(std::io::Cursor::new(data.clone()))).unwrap();
+                    let inp =
+                        Input::from_reader("bench", Box::new(std::io::Cursor::new(data.clone())))
+                            .unwrap();
                     let stats = convert(&config, [Ok(inp)], out).unwrap();
                     assert!(stats.findings_written > 0);
                 },
@@ -75,14 +89,19 @@ fn one_batch(c: &mut Criterion) {
     // Decode + render of one batch on one thread: the per-finding cost without I/O.
     let mut data = Vec::new();
     generate(Layout::Ndjson, 3, 2_000_000, &mut data).unwrap();
-    let config = Config { threads: 1, as_of_ms: 0, ..Config::default() };
+    let config = Config {
+        threads: 1,
+        as_of_ms: 0,
+        ..Config::default()
+    };
     let mut g = c.benchmark_group("batch");
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.bench_function("decode+render-1-thread", |b| {
         b.iter_batched_ref(
             Vec::new,
             |out| {
-                let inp = Input::from_reader("bench", Box::new(std::io::Cursor::new(data.clone()))).unwrap();
+                let inp = Input::from_reader("bench", Box::new(std::io::Cursor::new(data.clone())))
+                    .unwrap();
                 let s = convert(&config, [Ok(inp)], out).unwrap();
                 assert!(s.findings_read > 100);
             },
@@ -101,7 +120,9 @@ fn timestamps(c: &mut Criterion) {
         "Dec 3, 2021, 6:02:30 PM",
     ];
     let mut g = c.benchmark_group("timestamp");
-    g.throughput(Throughput::Bytes(forms.iter().map(|f| f.len() as u64).sum()));
+    g.throughput(Throughput::Bytes(
+        forms.iter().map(|f| f.len() as u64).sum(),
+    ));
     g.bench_function("parse+render", |b| {
         let mut out = Vec::with_capacity(256);
         b.iter(|| {
