@@ -11,7 +11,7 @@ use args::Args;
 use clap::Parser;
 use config::{RunConfig, Target, UsageError};
 use inspector_report_core::{convert, input, Input};
-use output::{AtomicFile, Output};
+use output::Output;
 use std::process::ExitCode;
 
 const NAME: &str = "inspector-report";
@@ -45,12 +45,9 @@ fn execute(run: &RunConfig) -> Result<(), Failure> {
     let sources = input::expand(&run.inputs).map_err(|e| Failure::Error(e.to_string()))?;
     let mut out = match &run.target {
         Target::Stdout => Output::stdout(),
-        Target::File(p) => Output::File(AtomicFile::create(p).map_err(|e| {
-            Failure::Error(format!(
-                "cannot write the report beside {}: {e}",
-                p.display()
-            ))
-        })?),
+        Target::File(p) => Output::file(p).map_err(|e| {
+            Failure::Error(format!("cannot write the report to {}: {e}", p.display()))
+        })?,
     };
     let inputs = sources.iter().map(Input::open);
     let stats = match convert(&run.config, inputs, out.writer()) {

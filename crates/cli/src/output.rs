@@ -3,6 +3,11 @@
 //! A file report is written to `.NAME.PID.tmp` beside the target and renamed over it only
 //! after the last byte is flushed and synced, so a reader never sees a partial report
 //! under the target's name, and a failed run removes its temporary file.
+//!
+//! Only regular files are replaced that way. A target that exists and is something else
+//! (`/dev/null`, a FIFO, a terminal) is written in place: renaming over it would replace
+//! the device itself with a regular file, which as root breaks the whole machine. A
+//! symbolic link is followed, so the link stays and the file it names is replaced.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -16,6 +21,8 @@ const WRITE_BUFFER_BYTES: usize = 256 * 1024;
 pub enum Output {
     Stdout(BufWriter<io::StdoutLock<'static>>),
     File(AtomicFile),
+    /// A device or FIFO named with `-o`: written in place.
+    Special(BufWriter<File>),
 }
 
 impl Output {
@@ -26,10 +33,39 @@ impl Output {
         ))
     }
 
+    /// Opens `-o PATH`: atomically for a regular file (or a new one), in place otherwise.
+    pub fn file(target: &Path) -> io::Result<Output> {
+        match fs::metadata(target) {
+            Ok(m) if m.is_dir() => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "is a directory; name a file for the report",
+            )),
+            Ok(m) if !m.is_file() => {
+                let f = OpenOptions::new().write(true).open(target)?;
+                Ok(Output::Special(BufWriter::with_capacity(
+                    WRITE_BUFFER_BYTES,
+                    f,
+                )))
+            }
+            Ok(m) => {
+                let real = fs::canonicalize(target)?;
+                let f = AtomicFile::create(&real)?;
+                // Replacing a report keeps its permissions.
+                fs::set_permissions(&f.tmp, m.permissions())?;
+                Ok(Output::File(f))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Ok(Output::File(AtomicFile::create(target)?))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     pub fn writer(&mut self) -> &mut dyn Write {
         match self {
             Output::Stdout(w) => w,
             Output::File(f) => &mut f.w,
+            Output::Special(w) => w,
         }
     }
 
@@ -37,6 +73,7 @@ impl Output {
     pub fn commit(self) -> io::Result<()> {
         match self {
             Output::Stdout(mut w) => w.flush(),
+            Output::Special(mut w) => w.flush(),
             Output::File(f) => f.commit(),
         }
     }
@@ -69,12 +106,6 @@ impl AtomicFile {
             target: target.to_path_buf(),
             done: false,
         })
-    }
-
-    /// The temporary file's path (tests check it is gone).
-    #[allow(dead_code)]
-    pub fn temp_path(&self) -> &Path {
-        &self.tmp
     }
 
     fn commit(mut self) -> io::Result<()> {

@@ -180,7 +180,10 @@ fn column_rules() {
 #[test]
 fn run_summary_counts_warnings_and_exclusions() {
     let p = testdata("pass/rules.json");
-    let o = run(&["--as-of", AS_OF, "-o", "/dev/null", p.to_str().unwrap()]);
+    let d = TempDir::new("summary");
+    let out = d.path("r.csv");
+    let out = out.to_str().unwrap();
+    let o = run(&["--as-of", AS_OF, "-o", out, p.to_str().unwrap()]);
     ok(&o);
     let e = stderr(&o);
     for line in [
@@ -194,7 +197,7 @@ fn run_summary_counts_warnings_and_exclusions() {
     ] {
         assert!(e.contains(line), "missing {line:?} in:\n{e}");
     }
-    let q = run(&["-q", "-o", "/dev/null", p.to_str().unwrap()]);
+    let q = run(&["-q", "-o", out, p.to_str().unwrap()]);
     assert_eq!(stderr(&q), "");
 }
 

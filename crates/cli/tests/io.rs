@@ -178,3 +178,68 @@ fn report_rows_match_the_generator() {
         assert_eq!(cell(&h, r, "Title"), f["title"].as_str().unwrap());
     }
 }
+
+/// Regression: `-o /dev/null` once renamed a regular file over the device (as root this
+/// breaks every program on the machine). Devices and FIFOs are written in place; symbolic
+/// links stay links.
+#[test]
+fn special_files_and_links_are_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = TempDir::new("special");
+    let fifo = d.path("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let input = testdata("pass/layouts/page.json");
+    ok(&run(&[
+        "-q",
+        "--as-of",
+        AS_OF,
+        "-o",
+        fifo.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        reader.join().unwrap(),
+        std::fs::read_to_string(testdata("expected/layouts.csv")).unwrap()
+    );
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    let real = d.path("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    let link = d.path("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    ok(&run(&[
+        "-q",
+        "--as-of",
+        AS_OF,
+        "-o",
+        link.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        std::fs::read_to_string(testdata("expected/layouts.csv")).unwrap()
+    );
+
+    let o = run(&["-q", "-o", d.0.to_str().unwrap(), input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+
+    // /dev/null itself, checked without risk now that the rule above holds.
+    ok(&run(&["-q", "-o", "/dev/null", input.to_str().unwrap()]));
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+}
