@@ -22,22 +22,31 @@ use clap::{Parser, ValueEnum};
     The JSON report, with timestamps as UTC strings:
         inspector-report -f json -o report.json findings.json.gz
 
+    Critical and high findings of one account, first seen this year:
+        inspector-report --severity CRITICAL,HIGH --account 111122223333 \\
+            --first-observed-after 2026-01-01T00:00:00Z dump.json
+
+    The filter document you give `aws inspector2 create-findings-report`:
+        inspector-report --filter-criteria filter.json -o report.csv archive/
+        inspector-report --filter-criteria '{\"vulnerabilityId\":[{\"comparison\":\"PREFIX\",\"value\":\"CVE-2024-\"}]}' dump.json
+
     Only some columns, in your order:
         inspector-report --columns 'AWS Account Id,Severity,Title,Resource ID' dump.json
 
 EXIT STATUS:
     0 success (also when the reader of stdout goes away, as in `| head`)
     1 bad input, read or write failure; nothing is left at --output
-    2 usage error"
+    2 usage error or a bad filter document"
 )]
 pub struct Args {
     /// Inputs: files, directories, or `-` for standard input (the default).
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// Report format.
-    #[arg(short, long, value_enum, default_value_t = Format::Csv)]
-    pub format: Format,
+    /// Report format [default: csv, or the `reportFormat` of a CreateFindingsReport
+    /// request given to --filter-criteria].
+    #[arg(short, long, value_enum)]
+    pub format: Option<Format>,
 
     /// Where to write the report: a file path, or `-` for standard output.
     ///
@@ -70,6 +79,82 @@ pub struct Args {
     /// (`2025-05-29T17:28:07.919Z`); `verbatim` keeps them as they came.
     #[arg(long, value_enum, default_value_t = JsonTsArg::Iso)]
     pub json_timestamps: JsonTsArg,
+
+    /// Keep only findings that match a FilterCriteria document: a file, or the JSON
+    /// itself when the argument starts with `{`.
+    ///
+    /// The document is the one `aws inspector2 create-findings-report --filter-criteria`
+    /// takes, with the same semantics; a whole CreateFindingsReport request
+    /// (`{"filterCriteria": {...}, "reportFormat": "CSV", ...}`) works too. Without a
+    /// `findingStatus` member only ACTIVE findings are kept, as Inspector does.
+    #[arg(long, value_name = "FILE|JSON", help_heading = "Filters")]
+    pub filter_criteria: Option<String>,
+
+    /// Only these severities (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNTRIAGED).
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        help_heading = "Filters"
+    )]
+    pub severity: Vec<String>,
+
+    /// Only these statuses (ACTIVE, SUPPRESSED, CLOSED); replaces the default ACTIVE-only rule.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        help_heading = "Filters",
+        conflicts_with = "all_statuses"
+    )]
+    pub status: Vec<String>,
+
+    /// Keep findings of every status (turns the default ACTIVE-only rule off).
+    #[arg(long, help_heading = "Filters")]
+    pub all_statuses: bool,
+
+    /// Only these AWS account ids.
+    #[arg(
+        long,
+        value_name = "ID",
+        value_delimiter = ',',
+        help_heading = "Filters"
+    )]
+    pub account: Vec<String>,
+
+    /// Only findings on these resource types (AWS_EC2_INSTANCE, AWS_ECR_CONTAINER_IMAGE, ...).
+    #[arg(
+        long,
+        value_name = "TYPE",
+        value_delimiter = ',',
+        help_heading = "Filters"
+    )]
+    pub resource_type: Vec<String>,
+
+    /// Only these vulnerability ids (CVE-2024-3094, ...).
+    #[arg(
+        long,
+        value_name = "ID",
+        value_delimiter = ',',
+        help_heading = "Filters"
+    )]
+    pub vulnerability_id: Vec<String>,
+
+    /// Only findings first observed at or after this time (any timestamp form).
+    #[arg(long, value_name = "TS", help_heading = "Filters")]
+    pub first_observed_after: Option<String>,
+
+    /// Only findings first observed at or before this time.
+    #[arg(long, value_name = "TS", help_heading = "Filters")]
+    pub first_observed_before: Option<String>,
+
+    /// Only findings last observed at or after this time.
+    #[arg(long, value_name = "TS", help_heading = "Filters")]
+    pub last_observed_after: Option<String>,
+
+    /// Only findings last observed at or before this time.
+    #[arg(long, value_name = "TS", help_heading = "Filters")]
+    pub last_observed_before: Option<String>,
 
     /// Worker threads (default: one per core). The report is the same for any number.
     #[arg(long, value_name = "N")]
@@ -131,7 +216,7 @@ mod tests {
         let a = Args::parse_from(["inspector-report"]);
         assert!(a.inputs.is_empty());
         assert_eq!(a.output, "-");
-        assert_eq!(a.format, Format::Csv);
+        assert_eq!(a.format, None);
         assert_eq!(a.quote, QuoteArg::Always);
         assert_eq!(a.json_timestamps, JsonTsArg::Iso);
     }

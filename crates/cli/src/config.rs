@@ -2,8 +2,11 @@
 //! any input is read.
 
 use crate::args::{Args, Format, JsonTsArg, LayoutArg, QuoteArg};
+use inspector_report_core::filter::{
+    Condition, Criteria, FilterDocument, Member, RequestFormat, StringTest,
+};
 use inspector_report_core::{
-    timestamp, Column, Config, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
+    timestamp, Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
 };
 use std::path::PathBuf;
 
@@ -46,7 +49,8 @@ pub struct UsageError(pub String);
 
 impl RunConfig {
     pub fn from_args(a: Args) -> Result<RunConfig, UsageError> {
-        let format = match a.format {
+        let (criteria, requested) = criteria(&a)?;
+        let format = match a.format.or(requested).unwrap_or(Format::Csv) {
             Format::Csv => ReportFormat::Csv {
                 columns: match &a.columns {
                     Some(list) => columns(list)?,
@@ -69,6 +73,7 @@ impl RunConfig {
         };
         let mut config = Config {
             format,
+            filter: Filter::new(criteria),
             ..Config::default()
         };
         if let Some(t) = &a.as_of {
@@ -119,4 +124,100 @@ fn columns(list: &str) -> Result<Vec<Column>, UsageError> {
         ));
     }
     Ok(cols)
+}
+
+/// The filter document (if any) ANDed with the shortcut options, and the report format a
+/// CreateFindingsReport request asked for.
+fn criteria(a: &Args) -> Result<(Criteria, Option<Format>), UsageError> {
+    let mut doc = FilterDocument::default();
+    if let Some(arg) = &a.filter_criteria {
+        let text = if arg.trim_start().starts_with('{') {
+            arg.clone()
+        } else {
+            std::fs::read_to_string(arg).map_err(|e| {
+                UsageError(format!(
+                    "--filter-criteria {arg}: cannot read the filter document: {e}"
+                ))
+            })?
+        };
+        doc = FilterDocument::parse(&text).map_err(|e| UsageError(e.to_string()))?;
+    }
+    let mut c = doc.criteria;
+    let equals = |m: Member, list: &[String]| {
+        Condition::Strings(
+            m,
+            list.iter().map(|v| StringTest::Equals(v.clone())).collect(),
+        )
+    };
+    for (m, list) in [
+        (Member::Severity, &a.severity),
+        (Member::FindingStatus, &a.status),
+        (Member::AwsAccountId, &a.account),
+        (Member::ResourceType, &a.resource_type),
+        (Member::VulnerabilityId, &a.vulnerability_id),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        if list.len() > inspector_report_core::filter::criteria::MAX_FILTERS_PER_MEMBER {
+            return Err(UsageError(format!(
+                "--{}: at most {} values, as in a FilterCriteria member",
+                flag(m),
+                inspector_report_core::filter::criteria::MAX_FILTERS_PER_MEMBER
+            )));
+        }
+        c.push(equals(m, list));
+    }
+    for (m, after, before, name) in [
+        (
+            Member::FirstObservedAt,
+            &a.first_observed_after,
+            &a.first_observed_before,
+            "first-observed",
+        ),
+        (
+            Member::LastObservedAt,
+            &a.last_observed_after,
+            &a.last_observed_before,
+            "last-observed",
+        ),
+    ] {
+        if after.is_none() && before.is_none() {
+            continue;
+        }
+        let ts = |v: &Option<String>, which: &str| -> Result<Option<i64>, UsageError> {
+            v.as_ref()
+                .map(|t| {
+                    timestamp::parse(t).ok_or_else(|| {
+                        UsageError(format!("--{name}-{which} {t:?} is not a timestamp"))
+                    })
+                })
+                .transpose()
+        };
+        c.push(Condition::Dates(
+            m,
+            vec![inspector_report_core::filter::criteria::Range {
+                low: ts(after, "after")?,
+                high: ts(before, "before")?,
+            }],
+        ));
+    }
+    if a.all_statuses {
+        c.all_statuses();
+    }
+    let requested = doc.report_format.map(|f| match f {
+        RequestFormat::Csv => Format::Csv,
+        RequestFormat::Json => Format::Json,
+    });
+    Ok((c, requested))
+}
+
+fn flag(m: Member) -> &'static str {
+    match m {
+        Member::Severity => "severity",
+        Member::FindingStatus => "status",
+        Member::AwsAccountId => "account",
+        Member::ResourceType => "resource-type",
+        _ => "vulnerability-id",
+    }
 }

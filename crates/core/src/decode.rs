@@ -4,21 +4,52 @@
 //! own offset, so the user sees the absolute byte of the input.
 
 use crate::error::ErrorKind;
-use crate::finding::Finding;
+use crate::finding::{Finding, StatusOnly};
 use crate::stats::Warnings;
+use crate::value::Leaf;
 use crate::value::{take_decode_warnings, LeafKind};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// The `detail-type` of events that carry a finding.
 pub const FINDING_EVENT: &str = "Inspector2 Finding";
 
+/// A typed view of a finding that the decoder can fill: the full [`Finding`] for the CSV
+/// report and for filters, or [`StatusOnly`] when the JSON report needs nothing but the
+/// default status rule (serde then stores one member and skips the rest).
+pub trait View<'a>: Deserialize<'a> {
+    /// `detail-type`, present on EventBridge events.
+    fn detail_type(&self) -> Option<&Leaf<'a>>;
+    /// `detail`, the finding inside an event.
+    fn detail(&self) -> Option<&'a RawValue>;
+}
+
+impl<'a> View<'a> for Finding<'a> {
+    fn detail_type(&self) -> Option<&Leaf<'a>> {
+        self.detail_type.as_ref()
+    }
+    fn detail(&self) -> Option<&'a RawValue> {
+        self.detail
+    }
+}
+
+impl<'a> View<'a> for StatusOnly<'a> {
+    fn detail_type(&self) -> Option<&Leaf<'a>> {
+        self.detail_type.as_ref()
+    }
+    fn detail(&self) -> Option<&'a RawValue> {
+        self.detail
+    }
+}
+
 /// What an item turned out to be.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)] // returned once per item, never stored
-pub enum Decoded<'a> {
+pub enum Decoded<'a, V = Finding<'a>> {
     /// A finding, with the bytes of the finding object itself (for an event, its `detail`).
     Finding {
         /// The typed view.
-        finding: Finding<'a>,
+        finding: V,
         /// The finding object's own bytes.
         bytes: &'a [u8],
         /// Their offset within the item.
@@ -28,12 +59,20 @@ pub enum Decoded<'a> {
     OtherEvent,
 }
 
-/// Decodes one item. Warnings raised by the decode are added to `w`.
+/// Decodes one item into the full view. Warnings raised by the decode are added to `w`.
 pub fn decode<'a>(item: &'a [u8], w: &mut Warnings) -> Result<Decoded<'a>, (usize, ErrorKind)> {
+    decode_as::<Finding<'a>>(item, w)
+}
+
+/// Decodes one item into the view `V`.
+pub fn decode_as<'a, V: View<'a>>(
+    item: &'a [u8],
+    w: &mut Warnings,
+) -> Result<Decoded<'a, V>, (usize, ErrorKind)> {
     let text = std::str::from_utf8(item).map_err(|e| (e.valid_up_to(), ErrorKind::Utf8))?;
     take_decode_warnings();
-    let f: Finding<'a> = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
-    if !f.is_event() {
+    let f: V = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+    if f.detail_type().is_none() {
         collect(w);
         return Ok(Decoded::Finding {
             finding: f,
@@ -43,23 +82,22 @@ pub fn decode<'a>(item: &'a [u8], w: &mut Warnings) -> Result<Decoded<'a>, (usiz
     }
     // An event: only `Inspector2 Finding` carries a finding, in `detail`.
     let is_finding = f
-        .detail_type
-        .as_ref()
+        .detail_type()
         .and_then(|d| d.text())
         .is_some_and(|t| t == FINDING_EVENT);
     if !is_finding {
         take_decode_warnings();
         return Ok(Decoded::OtherEvent);
     }
-    let Some(detail) = f.detail.filter(|d| d.get().starts_with('{')) else {
+    let Some(detail) = f.detail().filter(|d| d.get().starts_with('{')) else {
         let at = f
-            .detail
+            .detail()
             .map(|d| d.get().as_ptr() as usize - text.as_ptr() as usize)
             .unwrap_or(0);
         return Err((
             at,
             ErrorKind::NotAnObject(
-                match f.detail.map(|d| crate::value::Leaf::Raw(d).kind()) {
+                match f.detail().map(|d| Leaf::Raw(d).kind()) {
                     None => "an Inspector2 Finding event without `detail`",
                     Some(LeafKind::Str) => "a string as the event's `detail`",
                     Some(LeafKind::Composite) => "an array as the event's `detail`",
@@ -72,7 +110,7 @@ pub fn decode<'a>(item: &'a [u8], w: &mut Warnings) -> Result<Decoded<'a>, (usiz
     let detail_text: &'a str = detail.get();
     let offset = detail_text.as_ptr() as usize - text.as_ptr() as usize;
     take_decode_warnings();
-    let finding: Finding<'a> = serde_json::from_str(detail_text).map_err(|e| {
+    let finding: V = serde_json::from_str(detail_text).map_err(|e| {
         let (at, k) = json_error(detail_text, &e);
         (offset + at, k)
     })?;

@@ -72,6 +72,19 @@ pub struct Finding<'a> {
     pub detail: Option<&'a RawValue>,
 }
 
+/// The least a finding can be decoded into: its status, and the EventBridge envelope
+/// members. The JSON report uses it when only the default status rule applies.
+#[derive(Debug, Default, Deserialize)]
+#[allow(missing_docs)]
+pub struct StatusOnly<'a> {
+    #[serde(borrow)]
+    pub status: L<'a>,
+    #[serde(borrow, rename = "detail-type")]
+    pub detail_type: L<'a>,
+    #[serde(borrow)]
+    pub detail: Option<&'a RawValue>,
+}
+
 /// `resources[]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -87,6 +100,12 @@ pub struct Resource<'a> {
     pub tags: Obj<Pairs<'a>>,
     #[serde(borrow)]
     pub details: Obj<Details<'a>>,
+    #[serde(borrow)]
+    pub provider: L<'a>,
+    #[serde(borrow)]
+    pub provider_account_id: L<'a>,
+    #[serde(borrow)]
+    pub provider_org_id: L<'a>,
 }
 
 /// `resources[].details`.
@@ -106,6 +125,8 @@ pub struct Details<'a> {
     pub image: Obj<Image<'a>>,
     #[serde(borrow)]
     pub serverless_function: Obj<Serverless<'a>>,
+    #[serde(borrow)]
+    pub code_repository: Obj<CodeRepository<'a>>,
 }
 
 /// `details.awsEc2Instance`.
@@ -123,6 +144,8 @@ pub struct Ec2<'a> {
     pub ipv6: Many<Leaf<'a>>,
     #[serde(borrow)]
     pub vpc_id: L<'a>,
+    #[serde(borrow)]
+    pub subnet_id: L<'a>,
 }
 
 /// `details.awsEcrContainerImage`.
@@ -134,6 +157,20 @@ pub struct Ecr<'a> {
     pub platform: L<'a>,
     #[serde(borrow)]
     pub image_tags: Many<Leaf<'a>>,
+    #[serde(borrow)]
+    pub pushed_at: L<'a>,
+    #[serde(borrow)]
+    pub architecture: L<'a>,
+    #[serde(borrow)]
+    pub registry: L<'a>,
+    #[serde(borrow)]
+    pub repository_name: L<'a>,
+    #[serde(borrow)]
+    pub image_hash: L<'a>,
+    #[serde(borrow)]
+    pub last_in_use_at: L<'a>,
+    #[serde(borrow)]
+    pub in_use_count: L<'a>,
 }
 
 /// `details.awsLambdaFunction`.
@@ -151,6 +188,21 @@ pub struct Lambda<'a> {
     pub package_type: L<'a>,
     #[serde(borrow)]
     pub last_modified_at: L<'a>,
+    #[serde(borrow)]
+    pub function_name: L<'a>,
+    #[serde(borrow)]
+    pub execution_role_arn: L<'a>,
+}
+
+/// `details.codeRepository`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct CodeRepository<'a> {
+    #[serde(borrow)]
+    pub project_name: L<'a>,
+    #[serde(borrow)]
+    pub provider_type: L<'a>,
 }
 
 /// `awsLambdaFunction.vpcConfig`.
@@ -175,6 +227,10 @@ pub struct Vm<'a> {
     pub ipv6: Many<Leaf<'a>>,
     #[serde(borrow)]
     pub network_id: L<'a>,
+    #[serde(borrow)]
+    pub vm_image_reference: L<'a>,
+    #[serde(borrow)]
+    pub subnet_ids: Many<Leaf<'a>>,
 }
 
 /// `details.image` (multicloud).
@@ -186,6 +242,20 @@ pub struct Image<'a> {
     pub platform: L<'a>,
     #[serde(borrow)]
     pub image_tags: Many<Leaf<'a>>,
+    #[serde(borrow)]
+    pub repository_name: L<'a>,
+    #[serde(borrow)]
+    pub registry: L<'a>,
+    #[serde(borrow)]
+    pub image_digest: L<'a>,
+    #[serde(borrow)]
+    pub pushed_at: L<'a>,
+    #[serde(borrow)]
+    pub architecture: L<'a>,
+    #[serde(borrow)]
+    pub last_in_use_at: L<'a>,
+    #[serde(borrow)]
+    pub in_use_count: L<'a>,
 }
 
 /// `details.serverlessFunction` (multicloud).
@@ -201,6 +271,10 @@ pub struct Serverless<'a> {
     pub package_type: L<'a>,
     #[serde(borrow)]
     pub last_modified_at: L<'a>,
+    #[serde(borrow)]
+    pub serverless_function_name: L<'a>,
+    #[serde(borrow)]
+    pub execution_role: L<'a>,
 }
 
 /// `packageVulnerabilityDetails`.
@@ -224,6 +298,8 @@ pub struct Pvd<'a> {
     pub reference_urls: Many<Leaf<'a>>,
     #[serde(borrow)]
     pub vulnerable_packages: Many<Package<'a>>,
+    #[serde(borrow)]
+    pub related_vulnerabilities: Many<Leaf<'a>>,
 }
 
 /// `packageVulnerabilityDetails.cvss[]`.
@@ -262,6 +338,12 @@ pub struct Package<'a> {
     pub file_path: L<'a>,
     #[serde(borrow)]
     pub package_manager: L<'a>,
+    #[serde(borrow)]
+    pub arch: L<'a>,
+    #[serde(borrow)]
+    pub source_layer_hash: L<'a>,
+    #[serde(borrow)]
+    pub source_lambda_layer_arn: L<'a>,
 }
 
 /// `codeVulnerabilityDetails`.
@@ -277,6 +359,8 @@ pub struct Cvd<'a> {
     pub reference_urls: Many<Leaf<'a>>,
     #[serde(borrow)]
     pub detector_name: L<'a>,
+    #[serde(borrow)]
+    pub detector_tags: Many<Leaf<'a>>,
 }
 
 /// `codeVulnerabilityDetails.filePath`.
@@ -297,6 +381,8 @@ pub struct Nrd<'a> {
     pub network_path: Obj<NetworkPath<'a>>,
     #[serde(borrow)]
     pub open_port_range: Obj<PortRange<'a>>,
+    #[serde(borrow)]
+    pub protocol: L<'a>,
 }
 
 /// `networkReachabilityDetails.networkPath`.
@@ -315,6 +401,8 @@ pub struct NetworkPath<'a> {
 pub struct Step<'a> {
     #[serde(borrow)]
     pub component_id: L<'a>,
+    #[serde(borrow)]
+    pub component_type: L<'a>,
 }
 
 /// `networkReachabilityDetails.openPortRange`.
@@ -386,6 +474,7 @@ model_element!(
     Ec2,
     Ecr,
     Lambda,
+    CodeRepository,
     VpcConfig,
     Vm,
     Image,
@@ -455,6 +544,13 @@ impl<'a> Finding<'a> {
     /// True for an EventBridge event (it has `detail-type`).
     pub fn is_event(&self) -> bool {
         self.detail_type.is_some()
+    }
+}
+
+impl<'a> Finding<'a> {
+    /// `networkReachabilityDetails`, when present.
+    pub fn nrd(&self) -> Option<&Nrd<'a>> {
+        self.network_reachability_details.obj()
     }
 }
 

@@ -18,9 +18,10 @@
 //! So the report is byte-identical for any number of threads.
 
 use crate::columns::{self, CellContext, Column};
-use crate::decode::{decode, Decoded};
+use crate::decode::{decode, decode_as, Decoded};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::filter::{Filter, Verdict};
+use crate::finding::{Finding, StatusOnly};
 use crate::input::Source;
 use crate::limits::Limits;
 use crate::read::ItemReader;
@@ -318,9 +319,32 @@ fn render_chunk(
         bytes: Vec::with_capacity(items.iter().map(|i| i.range.len()).sum::<usize>() / 2),
         ..Rendered::default()
     };
+    // The JSON report copies the finding's bytes; when the filter needs only `status`,
+    // decode nothing else.
+    let status_only =
+        matches!(config.format, ReportFormat::Json { .. }) && !config.filter.needs_full_view();
     for item in items {
         let bytes = &data[item.range.clone()];
-        let (finding, fbytes) = match decode(bytes, &mut r.warnings) {
+        let decoded = if status_only {
+            decode_as::<StatusOnly>(bytes, &mut r.warnings).map(|d| match d {
+                Decoded::Finding {
+                    finding,
+                    bytes,
+                    offset,
+                } => Decoded::Finding {
+                    finding: Finding {
+                        status: finding.status,
+                        ..Finding::default()
+                    },
+                    bytes,
+                    offset,
+                },
+                Decoded::OtherEvent => Decoded::OtherEvent,
+            })
+        } else {
+            decode(bytes, &mut r.warnings)
+        };
+        let (finding, fbytes) = match decoded {
             Ok(Decoded::Finding { finding, bytes, .. }) => (finding, bytes),
             Ok(Decoded::OtherEvent) => {
                 r.events_skipped += 1;
@@ -375,7 +399,7 @@ fn render_chunk(
 
 /// One CSV row: each cell is assembled in `cell`, then quoted into `out`.
 fn write_row(
-    f: &crate::finding::Finding,
+    f: &Finding,
     columns: &[Column],
     quote: QuoteStyle,
     ctx: &CellContext,
