@@ -52,6 +52,7 @@ pub mod filter;
 pub mod finding;
 pub mod input;
 pub mod limits;
+pub mod number;
 pub mod pipeline;
 pub mod read;
 pub mod report;

@@ -26,7 +26,7 @@ pub fn parse(text: &str) -> Option<EpochMillis> {
     let ms = if first.is_ascii_digit() && b.len() >= 10 && b[4] == b'-' {
         parse_iso(b)?
     } else if first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.' {
-        parse_epoch_seconds(b)?
+        parse_epoch_seconds(text)?
     } else if first.is_ascii_uppercase() {
         parse_eventbridge(b)?
     } else {
@@ -286,78 +286,12 @@ fn parse_eventbridge(b: &[u8]) -> Option<i64> {
 
 /// A decimal number of epoch seconds: `[-+]digits[.digits][(e|E)[-+]digits]`, taken
 /// exactly and floored to the millisecond.
-fn parse_epoch_seconds(b: &[u8]) -> Option<i64> {
-    let mut i = 0;
-    let neg = match b.first()? {
-        b'-' => {
-            i += 1;
-            true
-        }
-        b'+' => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
-    // The digits stay in the text: `int` and `frac` are sub-slices, so nothing allocates.
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let int = &b[int_start..i];
-    let mut frac: &[u8] = &[];
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        frac = &b[frac_start..i];
-    }
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    let mut exp: i64 = 0;
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        let eneg = match b.get(i) {
-            Some(b'-') => {
-                i += 1;
-                true
-            }
-            Some(b'+') => {
-                i += 1;
-                false
-            }
-            _ => false,
-        };
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            exp = exp.saturating_mul(10).saturating_add((b[i] - b'0') as i64);
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
-        if eneg {
-            exp = -exp;
-        }
-    }
-    if i != b.len() {
-        return None;
-    }
+fn parse_epoch_seconds(text: &str) -> Option<i64> {
+    let n = crate::number::lex(text)?;
+    let (int, exp, neg, total) = (n.int, n.exp, n.neg, n.len());
+    let digit = |k: usize| n.digit(k);
     // value = 0.DIGITS x 10^point where DIGITS = int ++ frac and point = len(int) + exp.
     // Milliseconds are the digits left of position point+3, floored.
-    let total = int.len() + frac.len();
-    let digit = |k: usize| -> u8 {
-        if k < int.len() {
-            int[k] - b'0'
-        } else if k < total {
-            frac[k - int.len()] - b'0'
-        } else {
-            0
-        }
-    };
     let point = int.len() as i64 + exp;
     let ms_point = point.checked_add(3)?;
     // Skip leading zeros so a long zero prefix does not look like a huge number.

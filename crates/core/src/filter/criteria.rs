@@ -2,8 +2,8 @@
 //! compiled conditions. Every error names the member (and the filter's index in its list)
 //! and says what is wrong, because the person reading it is fixing a JSON file.
 
-use super::decimal::Decimal;
 use super::members::{Kind, Member};
+use crate::number::Decimal;
 use crate::timestamp::{self, EpochMillis};
 use serde_json::{Map, Value};
 use std::fmt;

@@ -11,17 +11,16 @@
 //! and NOT_EQUALS when no value equals. A missing attribute matches only NOT_EQUALS.
 
 pub mod criteria;
-pub mod decimal;
 pub mod members;
 
 pub use criteria::{Condition, Criteria, FilterDocument, FilterError, RequestFormat, StringTest};
 pub use members::{Kind, Member};
 
 use crate::finding::{Finding, OptExt, Package};
+use crate::number::Decimal;
 use crate::timestamp;
 use crate::value::Leaf;
 use criteria::{PackageField, PackageTest, Range};
-use decimal::Decimal;
 
 /// What the filter decided for one finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
