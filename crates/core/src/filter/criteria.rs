@@ -364,9 +364,24 @@ fn string_filter(m: Member, at: &str, o: &Map<String, Value>) -> Result<StringTe
     string_test(at, o)
 }
 
+/// The API's length limits (in characters), checked as the API checks them.
+fn length(at: &str, what: &str, s: &str, min: usize, max: usize) -> Result<(), FilterError> {
+    let n = s.chars().count();
+    if n < min || n > max {
+        return Err(err(
+            at,
+            format!("`{what}` must be {min} to {max} characters long; it has {n}"),
+        ));
+    }
+    Ok(())
+}
+
 fn string_test(at: &str, o: &Map<String, Value>) -> Result<StringTest, FilterError> {
     let value = match o.get("value") {
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => {
+            length(at, "value", s, 1, 1024)?;
+            s.clone()
+        }
         Some(other) => return Err(err(at, format!("`value` must be a string, found {other}"))),
         None => return Err(err(at, "missing `value`")),
     };
@@ -461,13 +476,19 @@ fn map_filter(at: &str, o: &Map<String, Value>) -> Result<(String, Option<String
         None => return Err(err(at, "missing `comparison` (EQUALS)")),
     }
     let key = match o.get("key") {
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => {
+            length(at, "key", s, 1, 128)?;
+            s.clone()
+        }
         Some(other) => return Err(err(at, format!("`key` must be a string, found {other}"))),
         None => return Err(err(at, "missing `key`")),
     };
     let value = match o.get("value") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::String(s)) => {
+            length(at, "value", s, 0, 256)?;
+            Some(s.clone())
+        }
         Some(other) => return Err(err(at, format!("`value` must be a string, found {other}"))),
     };
     Ok((key, value))
