@@ -299,7 +299,7 @@ fn missing_attributes() {
     let f = r#"{"status":"ACTIVE"}"#;
     assert!(!keeps(&format!(r#"{{"severity":{}}}"#, eq("HIGH")), f));
     assert!(!keeps(
-        r#"{"severity":[{"comparison":"PREFIX","value":""}]}"#,
+        r#"{"severity":[{"comparison":"PREFIX","value":"H"}]}"#,
         f
     ));
     assert!(keeps(
