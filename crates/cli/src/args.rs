@@ -1,6 +1,7 @@
 //! What the user typed, exactly; doc comments are the help text.
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 
 /// Turn Amazon Inspector findings you already hold into Inspector's findings report.
 ///
@@ -12,12 +13,16 @@ use clap::{Parser, ValueEnum};
 #[command(
     name = "inspector-report",
     version,
+    args_conflicts_with_subcommands = true,
     after_long_help = "EXAMPLES:
     Pipe from the AWS CLI:
         aws inspector2 list-findings --output json | inspector-report > report.csv
 
     A folder of archived exports (every *.json, *.json.gz, *.ndjson, *.jsonl below it):
         inspector-report -o report.csv archive/
+
+    One report per archived export, keeping the folder structure, with a summary for CI:
+        inspector-report --output-dir reports/ --summary-json summary.json archive/
 
     The JSON report, with timestamps as UTC strings:
         inspector-report -f json -o report.json findings.json.gz
@@ -39,6 +44,9 @@ EXIT STATUS:
     2 usage error or a bad filter document"
 )]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Inputs: files, directories, or `-` for standard input (the default).
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
@@ -163,6 +171,49 @@ pub struct Args {
     /// No run summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Progress on stderr: `auto` shows it when stderr is a terminal (and not --quiet).
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto, value_name = "WHEN")]
+    pub progress: ProgressArg,
+
+    /// Also write the run summary as JSON to FILE (counts, warnings with examples,
+    /// outputs, duration, throughput), for CI to gate on.
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
+
+    /// Batch mode: one report per input file under DIR, named after the input with its
+    /// extension changed, keeping the folder structure of a directory input. Files are
+    /// converted several at once; a file that fails is reported and the others still
+    /// complete (exit status 1 if any failed).
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Print the columns of the chosen layout (or --columns) with the rule for each cell,
+    /// then exit.
+    #[arg(long)]
+    pub list_columns: bool,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a shell completion script (`inspector-report completions bash > ...`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `--progress`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// On a terminal only.
+    Auto,
+    /// Always, even into a file or pipe.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// `--format`.

@@ -1,7 +1,7 @@
 //! Validates [`Args`] into what the run needs; every usage error is found here, before
 //! any input is read.
 
-use crate::args::{Args, Format, JsonTsArg, LayoutArg, QuoteArg};
+use crate::args::{Args, Format, JsonTsArg, LayoutArg, ProgressArg, QuoteArg};
 use inspector_report_core::filter::{
     Condition, Criteria, FilterDocument, Member, RequestFormat, StringTest,
 };
@@ -36,6 +36,14 @@ impl std::str::FromStr for Target {
 /// A validated run.
 pub struct RunConfig {
     pub config: Config,
+    /// `csv` or `json`: the extension of batch-mode reports.
+    pub extension: &'static str,
+    /// Show progress on stderr.
+    pub progress: bool,
+    /// Draw progress even when stderr is no terminal.
+    pub progress_forced: bool,
+    pub summary_json: Option<PathBuf>,
+    pub output_dir: Option<PathBuf>,
     /// Inputs as named; directories are expanded when the run starts, so an unreadable
     /// one is an input error (exit 1) that names it.
     pub inputs: Vec<String>,
@@ -101,8 +109,30 @@ impl RunConfig {
             ));
         }
         let target: Target = a.output.parse().map_err(UsageError)?;
+        if a.output_dir.is_some() && inputs.iter().any(|i| i == "-") {
+            return Err(UsageError(
+                "--output-dir makes one report per input file; standard input has no name to \
+                 give its report (use -o for a single report)"
+                    .into(),
+            ));
+        }
+        let extension = match config.format {
+            ReportFormat::Json { .. } => "json",
+            _ => "csv",
+        };
+        use std::io::IsTerminal;
+        let progress = match a.progress {
+            ProgressArg::Never => false,
+            ProgressArg::Always => true,
+            ProgressArg::Auto => !a.quiet && std::io::stderr().is_terminal(),
+        };
         Ok(RunConfig {
             config,
+            extension,
+            progress,
+            progress_forced: a.progress == ProgressArg::Always,
+            summary_json: a.summary_json,
+            output_dir: a.output_dir,
             inputs,
             target,
             quiet: a.quiet,

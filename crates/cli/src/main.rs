@@ -1,23 +1,35 @@
 //! `inspector-report`: the command-line shell around `inspector-report-core`.
 //!
 //! Exit status: 0 success (a closed stdout, as in `| head`, counts as success), 1 bad
-//! input or I/O failure, 2 usage error.
+//! input or I/O failure, 2 usage error or a bad filter document.
 
 mod args;
+mod batch;
 mod config;
 mod output;
+mod progress;
+mod summary;
 
-use args::Args;
-use clap::Parser;
+use args::{Args, Command};
+use clap::{CommandFactory, Parser};
 use config::{RunConfig, Target, UsageError};
-use inspector_report_core::{convert, input, Input};
+use inspector_report_core::{convert, input, Input, Progress, ReportFormat, Stats};
 use output::Output;
+use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+use summary::{OutputInfo, Summary};
 
 const NAME: &str = "inspector-report";
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Completions { shell }) = args.command {
+        clap_complete::generate(shell, &mut Args::command(), NAME, &mut std::io::stdout());
+        return ExitCode::SUCCESS;
+    }
+    let list_columns = args.list_columns;
     let run = match RunConfig::from_args(args) {
         Ok(r) => r,
         Err(UsageError(msg)) => {
@@ -25,45 +37,174 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match execute(&run) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
-        Err(Failure::Error(msg)) => {
-            eprintln!("{NAME}: {msg}");
-            ExitCode::from(1)
+    if list_columns {
+        return print_columns(&run);
+    }
+    let started = Instant::now();
+    let code = match &run.output_dir {
+        Some(dir) => batch_run(&run, dir, started),
+        None => single_run(&run, started),
+    };
+    ExitCode::from(code)
+}
+
+/// `--list-columns`: each column of the chosen layout with its rule.
+fn print_columns(run: &RunConfig) -> ExitCode {
+    let columns = match &run.config.format {
+        ReportFormat::Csv { columns, .. } => columns.clone(),
+        _ => inspector_report_core::Layout::Inspector.columns(),
+    };
+    let width = columns.iter().map(|c| c.name().len()).max().unwrap_or(0);
+    let mut out = std::io::stdout().lock();
+    for c in columns {
+        if writeln!(out, "{:width$}  {}", c.name(), c.rule()).is_err() {
+            break;
         }
     }
+    ExitCode::SUCCESS
 }
 
-enum Failure {
-    /// The reader of stdout went away: not an error.
-    BrokenPipe,
-    Error(String),
+/// Starts progress, when asked, against `total` bytes.
+fn start_progress(
+    run: &RunConfig,
+    total: Option<u64>,
+) -> (Option<Arc<Progress>>, Option<progress::Display>) {
+    if !run.progress {
+        return (None, None);
+    }
+    let p = Arc::new(Progress::default());
+    let d = progress::Display::start(Arc::clone(&p), total, run.progress_forced);
+    (Some(p), Some(d))
 }
 
-fn execute(run: &RunConfig) -> Result<(), Failure> {
-    let sources = input::expand(&run.inputs).map_err(|e| Failure::Error(e.to_string()))?;
-    let mut out = match &run.target {
-        Target::Stdout => Output::stdout(),
-        Target::File(p) => Output::file(p).map_err(|e| {
-            Failure::Error(format!("cannot write the report to {}: {e}", p.display()))
-        })?,
-    };
-    let inputs = sources.iter().map(Input::open);
-    let stats = match convert(&run.config, inputs, out.writer()) {
-        Ok(s) => s,
-        Err(e) if e.is_broken_pipe() => return Err(Failure::BrokenPipe),
-        // `out` is dropped here: a file target's temporary file is removed.
-        Err(e) => return Err(Failure::Error(e.to_string())),
-    };
-    out.commit().map_err(|e| match e.kind() {
-        std::io::ErrorKind::BrokenPipe => Failure::BrokenPipe,
-        _ => Failure::Error(format!("write error: finishing the report: {e}")),
-    })?;
-    if !run.quiet {
-        for line in stats.to_string().lines() {
+/// Prints the human summary and writes the JSON one; returns `code`, or 1 if the JSON
+/// summary cannot be written.
+fn report(run: &RunConfig, s: &Summary, code: u8) -> u8 {
+    if !run.quiet && (code == 0 || s.batch) {
+        for line in s.lines() {
             eprintln!("{NAME}: {line}");
         }
     }
-    Ok(())
+    if let Some(p) = &run.summary_json {
+        if let Err(e) = s.write_json(p) {
+            eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
+            return 1;
+        }
+    }
+    code
+}
+
+fn single_run(run: &RunConfig, started: Instant) -> u8 {
+    let fail = |msg: String, stats: &Stats, started: Instant| -> u8 {
+        eprintln!("{NAME}: {msg}");
+        let s = Summary {
+            stats,
+            outputs: &[],
+            batch: false,
+            duration: started.elapsed(),
+            error: Some(&msg),
+        };
+        report(run, &s, 1)
+    };
+    let sources = match input::expand(&run.inputs) {
+        Ok(s) => s,
+        Err(e) => return fail(e.to_string(), &Stats::default(), started),
+    };
+    let mut out = match &run.target {
+        Target::Stdout => Output::stdout(),
+        Target::File(p) => match Output::file(p) {
+            Ok(o) => o,
+            Err(e) => {
+                return fail(
+                    format!("cannot write the report to {}: {e}", p.display()),
+                    &Stats::default(),
+                    started,
+                )
+            }
+        },
+    };
+    let total = sources.iter().map(|s| s.size()).sum::<Option<u64>>();
+    let (progress, display) = start_progress(run, total);
+    let inputs = sources.iter().map(|s| {
+        s.open_counting(progress.as_ref()).map(|reader| Input {
+            name: s.name(),
+            reader,
+        })
+    });
+    let result = convert(&run.config, inputs, out.writer());
+    if let Some(d) = display {
+        d.finish();
+    }
+    let stats = match result {
+        Ok(s) => s,
+        // The reader of stdout went away: not an error, and nothing more to say.
+        Err(e) if e.is_broken_pipe() => return 0,
+        // `out` is dropped here: a file target's temporary file is removed.
+        Err(e) => return fail(e.to_string(), &Stats::default(), started),
+    };
+    if let Err(e) = out.commit() {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return 0;
+        }
+        return fail(format!("write error: finishing the report: {e}"), &stats, started);
+    }
+    let path = match &run.target {
+        Target::Stdout => "-".to_string(),
+        Target::File(p) => p.display().to_string(),
+    };
+    let outputs = [OutputInfo {
+        input: None,
+        path,
+        bytes: stats.bytes_written,
+        findings: stats.findings_written,
+        error: None,
+    }];
+    let s = Summary {
+        stats: &stats,
+        outputs: &outputs,
+        batch: false,
+        duration: started.elapsed(),
+        error: None,
+    };
+    report(run, &s, 0)
+}
+
+fn batch_run(run: &RunConfig, dir: &std::path::Path, started: Instant) -> u8 {
+    let plan = match batch::Plan::new(run, dir) {
+        Ok(p) => p,
+        Err(msg) => {
+            eprintln!("{NAME}: {msg}");
+            let s = Summary {
+                stats: &Stats::default(),
+                outputs: &[],
+                batch: true,
+                duration: started.elapsed(),
+                error: Some(&msg),
+            };
+            return report(run, &s, 1);
+        }
+    };
+    let (progress, display) = start_progress(run, plan.total_bytes());
+    let (stats, outputs) = plan.run(run, progress.as_ref());
+    if let Some(d) = display {
+        d.finish();
+    }
+    let failed = outputs.iter().any(|o| o.error.is_some());
+    if run.quiet {
+        for o in outputs.iter().filter(|o| o.error.is_some()) {
+            eprintln!(
+                "{NAME}: FAILED {}: {}",
+                o.input.as_deref().unwrap_or("?"),
+                o.error.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let s = Summary {
+        stats: &stats,
+        outputs: &outputs,
+        batch: true,
+        duration: started.elapsed(),
+        error: None,
+    };
+    report(run, &s, u8::from(failed))
 }

@@ -5,6 +5,9 @@ use crate::error::{Error, ErrorKind, Position, Result};
 use flate2::read::MultiGzDecoder;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
+use crate::stats::Progress;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 /// The file endings collected from a directory (spec section 1). Files named explicitly
 /// are read whatever their name.
@@ -37,10 +40,27 @@ impl Source {
 
     /// Opens the source, decompressing gzip when the stream starts with its magic bytes.
     pub fn open(&self) -> Result<Box<dyn Read + Send>> {
-        let raw: Box<dyn Read + Send> = match self {
+        self.open_counting(None)
+    }
+
+    /// Size on disk, when known (a regular file).
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Source::Stdin => None,
+            Source::File(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
+        }
+    }
+
+    /// Like [`Source::open`], adding every byte read as stored (before decompression) to
+    /// `counter`, for progress displays.
+    pub fn open_counting(&self, progress: Option<&Arc<Progress>>) -> Result<Box<dyn Read + Send>> {
+        let mut raw: Box<dyn Read + Send> = match self {
             Source::Stdin => Box::new(io::stdin()),
             Source::File(p) => Box::new(std::fs::File::open(p).map_err(|e| open_error(p, e))?),
         };
+        if let Some(p) = progress {
+            raw = Box::new(Counting(raw, Arc::clone(p)));
+        }
         decompressed(raw).map_err(|e| {
             Error::new(
                 ErrorKind::Io(e),
@@ -90,6 +110,17 @@ pub fn decompressed(mut r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Se
     }
 }
 
+/// Counts the bytes that pass through it.
+struct Counting<R>(R, Arc<Progress>);
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        self.1.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Says that a read error came from the gzip layer, and that offsets in messages count
 /// decompressed bytes.
 struct GzipContext<R>(R);
@@ -111,17 +142,39 @@ impl<R: Read> Read for GzipContext<R> {
 /// itself, a directory is every file below it with one of [`DIRECTORY_ENDINGS`], in sorted
 /// path order. Symbolic links are followed; a link loop is an error.
 pub fn expand<S: AsRef<str>>(args: &[S]) -> Result<Vec<Source>> {
+    Ok(expand_relative(args)?.into_iter().map(|e| e.source).collect())
+}
+
+/// One expanded source with its path relative to what the user named: the file name for
+/// a file named directly, the path below the directory for a directory's files (batch
+/// mode keeps that structure). Standard input has an empty relative path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expanded {
+    /// The source.
+    pub source: Source,
+    /// Its path relative to the argument it came from.
+    pub relative: PathBuf,
+}
+
+/// [`expand`], keeping each source's relative path.
+pub fn expand_relative<S: AsRef<str>>(args: &[S]) -> Result<Vec<Expanded>> {
     let mut out = Vec::new();
     for a in args {
         let a = a.as_ref();
         if a == "-" {
-            out.push(Source::Stdin);
+            out.push(Expanded {
+                source: Source::Stdin,
+                relative: PathBuf::new(),
+            });
             continue;
         }
         let p = Path::new(a);
         let meta = std::fs::metadata(p).map_err(|e| open_error(p, e))?;
         if !meta.is_dir() {
-            out.push(Source::File(p.to_path_buf()));
+            out.push(Expanded {
+                source: Source::File(p.to_path_buf()),
+                relative: PathBuf::from(p.file_name().unwrap_or(p.as_os_str())),
+            });
             continue;
         }
         for entry in walkdir::WalkDir::new(p)
@@ -136,7 +189,11 @@ pub fn expand<S: AsRef<str>>(args: &[S]) -> Result<Vec<Source>> {
                 open_error(&path, io)
             })?;
             if entry.file_type().is_file() && has_report_ending(entry.path()) {
-                out.push(Source::File(entry.into_path()));
+                let relative = entry.path().strip_prefix(p).unwrap_or(entry.path()).to_path_buf();
+                out.push(Expanded {
+                    source: Source::File(entry.into_path()),
+                    relative,
+                });
             }
         }
     }
@@ -146,6 +203,26 @@ pub fn expand<S: AsRef<str>>(args: &[S]) -> Result<Vec<Source>> {
 fn has_report_ending(p: &Path) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
     DIRECTORY_ENDINGS.iter().any(|e| name.ends_with(e))
+}
+
+/// `relative` with its input ending (one of [`DIRECTORY_ENDINGS`], else its last
+/// extension) replaced by `.{ext}`: `a/b.json.gz` → `a/b.csv`.
+pub fn report_name(relative: &Path, ext: &str) -> PathBuf {
+    let name = relative.file_name().and_then(|n| n.to_str()).unwrap_or("report");
+    let stem = DIRECTORY_ENDINGS
+        .iter()
+        .filter(|e| name.ends_with(*e) && name.len() > e.len())
+        .map(|e| &name[..name.len() - e.len()])
+        .next()
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            Path::new(name)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(name)
+                .to_string()
+        });
+    relative.with_file_name(format!("{stem}.{ext}"))
 }
 
 #[cfg(test)]
@@ -206,6 +283,15 @@ mod tests {
             vec!["a/x/w.json", "a/z.json.gz", "a.jsonl", "b.json", "c.ndjson"]
         );
         std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn report_names() {
+        assert_eq!(report_name(Path::new("a/b.json.gz"), "csv"), PathBuf::from("a/b.csv"));
+        assert_eq!(report_name(Path::new("b.ndjson"), "json"), PathBuf::from("b.json"));
+        assert_eq!(report_name(Path::new("x/dump.txt"), "csv"), PathBuf::from("x/dump.csv"));
+        assert_eq!(report_name(Path::new("noext"), "csv"), PathBuf::from("noext.csv"));
+        assert_eq!(report_name(Path::new(".json"), "csv"), PathBuf::from(".json.csv"));
     }
 
     fn tempdir() -> PathBuf {

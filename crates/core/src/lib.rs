@@ -68,4 +68,4 @@ pub use input::Source;
 pub use limits::Limits;
 pub use pipeline::{convert, Config, Input};
 pub use report::{JsonTimestamps, QuoteStyle, ReportFormat};
-pub use stats::{InputStats, Stats, Warnings};
+pub use stats::{InputStats, Progress, Stats, WarningExample, WarningKind, Warnings};

@@ -26,7 +26,9 @@ use crate::input::Source;
 use crate::limits::Limits;
 use crate::read::ItemReader;
 use crate::report::{csv, json, QuoteStyle, ReportFormat};
-use crate::stats::{InputStats, Stats, Warnings};
+use crate::stats::{InputStats, Progress, Stats, WarningExample, WarningKind, Warnings};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use rayon::prelude::*;
 use std::io::{Read, Write};
 use std::ops::Range;
@@ -45,7 +47,10 @@ pub struct Config {
     pub limits: Limits,
     /// Worker threads; 0 means one per core. Default 0.
     pub threads: usize,
+    /// Counters a progress display may poll while the run goes on. Default: none.
+    pub progress: Option<Arc<Progress>>,
 }
+
 
 impl Default for Config {
     fn default() -> Config {
@@ -59,6 +64,7 @@ impl Default for Config {
             as_of_ms: now,
             limits: Limits::default(),
             threads: 0,
+            progress: None,
         }
     }
 }
@@ -135,6 +141,8 @@ struct Rendered {
     events_skipped: u64,
     /// Findings per input number.
     per_input: Vec<(usize, u64)>,
+    /// The first warnings of each kind: (kind, input number, byte, finding index).
+    examples: Vec<(WarningKind, usize, u64, u64)>,
     error: Option<Error>,
 }
 
@@ -297,6 +305,18 @@ fn write_report(
             for (n, k) in r.per_input {
                 stats.inputs[n].findings += k;
             }
+            for (kind, n, byte, finding) in r.examples {
+                stats.add_example(WarningExample {
+                    kind,
+                    input: stats.inputs[n].name.clone(),
+                    byte,
+                    finding,
+                });
+            }
+            if let Some(p) = &config.progress {
+                p.findings_read.fetch_add(r.read, Ordering::Relaxed);
+                p.findings_written.fetch_add(r.written, Ordering::Relaxed);
+            }
         }
     }
     let epilogue = config.format.epilogue();
@@ -325,6 +345,7 @@ fn render_chunk(
         matches!(config.format, ReportFormat::Json { .. }) && !config.filter.needs_full_view();
     for item in items {
         let bytes = &data[item.range.clone()];
+        let before = r.warnings;
         let decoded = if status_only {
             decode_as::<StatusOnly>(bytes, &mut r.warnings).map(|d| match d {
                 Decoded::Finding {
@@ -371,10 +392,12 @@ fn render_chunk(
             Verdict::Keep => {}
             Verdict::ExcludedByFilter => {
                 r.by_filter += 1;
+                note_examples(&mut r, &before, item);
                 continue;
             }
             Verdict::ExcludedByStatusRule => {
                 r.by_status += 1;
+                note_examples(&mut r, &before, item);
                 continue;
             }
         }
@@ -393,8 +416,24 @@ fn render_chunk(
                 json::write_finding(fbytes, *timestamps, &mut r.bytes, &mut r.warnings)
             }
         }
+        note_examples(&mut r, &before, item);
     }
     r
+}
+
+/// Remembers where the first warnings of each kind were raised (cheap: four compares).
+#[inline]
+fn note_examples(r: &mut Rendered, before: &Warnings, item: &Item) {
+    if r.warnings == *before {
+        return;
+    }
+    for k in WarningKind::ALL {
+        if r.warnings.get(k) > before.get(k)
+            && r.examples.iter().filter(|e| e.0 == k).count() < crate::stats::MAX_WARNING_EXAMPLES
+        {
+            r.examples.push((k, item.input, item.offset, item.index));
+        }
+    }
 }
 
 /// One CSV row: each cell is assembled in `cell`, then quoted into `out`.

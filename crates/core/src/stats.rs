@@ -1,6 +1,57 @@
 //! Counters a run keeps: what was read, written and excluded, and warnings by kind.
 
 use std::fmt;
+use std::sync::atomic::AtomicU64;
+
+/// The kinds of warning, as in [`Warnings`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WarningKind {
+    /// [`Warnings::timestamp`].
+    Timestamp,
+    /// [`Warnings::not_a_value`].
+    NotAValue,
+    /// [`Warnings::wrong_type`].
+    WrongType,
+    /// [`Warnings::single_for_list`].
+    SingleForList,
+}
+
+impl WarningKind {
+    /// Every kind, in the order of [`Warnings::by_kind`].
+    pub const ALL: [WarningKind; 4] = [
+        WarningKind::Timestamp,
+        WarningKind::NotAValue,
+        WarningKind::WrongType,
+        WarningKind::SingleForList,
+    ];
+
+    /// A stable identifier for machine-readable summaries.
+    pub fn id(self) -> &'static str {
+        match self {
+            WarningKind::Timestamp => "timestamp",
+            WarningKind::NotAValue => "notAValue",
+            WarningKind::WrongType => "wrongType",
+            WarningKind::SingleForList => "singleForList",
+        }
+    }
+}
+
+/// Examples kept per warning kind, so a summary can point at the first offending findings
+/// without growing with the input.
+pub const MAX_WARNING_EXAMPLES: usize = 5;
+
+/// Where one warning was raised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WarningExample {
+    /// The kind.
+    pub kind: WarningKind,
+    /// The input's name.
+    pub input: String,
+    /// Absolute byte offset of the finding in the input.
+    pub byte: u64,
+    /// Index of the finding in the input.
+    pub finding: u64,
+}
 
 /// Warnings: the finding was converted, but something in it broke the model (spec 5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,6 +78,16 @@ impl Warnings {
         self.not_a_value += o.not_a_value;
         self.wrong_type += o.wrong_type;
         self.single_for_list += o.single_for_list;
+    }
+
+    /// The count of one kind.
+    pub fn get(&self, k: WarningKind) -> u64 {
+        match k {
+            WarningKind::Timestamp => self.timestamp,
+            WarningKind::NotAValue => self.not_a_value,
+            WarningKind::WrongType => self.wrong_type,
+            WarningKind::SingleForList => self.single_for_list,
+        }
     }
 
     /// `(name, count)` for every kind, in a stable order, for summaries.
@@ -70,9 +131,33 @@ pub struct Stats {
     pub bytes_written: u64,
     /// Warnings by kind.
     pub warnings: Warnings,
+    /// The first [`MAX_WARNING_EXAMPLES`] warnings of each kind, in input order.
+    pub warning_examples: Vec<WarningExample>,
 }
 
 impl Stats {
+    /// Adds another run's counts to this one (batch mode's totals).
+    pub fn merge(&mut self, o: Stats) {
+        self.inputs.extend(o.inputs);
+        self.findings_read += o.findings_read;
+        self.findings_written += o.findings_written;
+        self.excluded_by_filter += o.excluded_by_filter;
+        self.excluded_by_status_rule += o.excluded_by_status_rule;
+        self.events_skipped += o.events_skipped;
+        self.bytes_written += o.bytes_written;
+        self.warnings.add(&o.warnings);
+        for e in o.warning_examples {
+            self.add_example(e);
+        }
+    }
+
+    /// Adds `e` unless its kind already has [`MAX_WARNING_EXAMPLES`] examples.
+    pub fn add_example(&mut self, e: WarningExample) {
+        if self.warning_examples.iter().filter(|x| x.kind == e.kind).count() < MAX_WARNING_EXAMPLES {
+            self.warning_examples.push(e);
+        }
+    }
+
     /// Bytes read over all inputs.
     pub fn bytes_read(&self) -> u64 {
         self.inputs.iter().map(|i| i.bytes).sum()
@@ -111,11 +196,26 @@ impl fmt::Display for Stats {
             )?;
         }
         write!(f, "warnings: {}", self.warnings.total())?;
-        for (name, n) in self.warnings.by_kind() {
+        for (kind, (name, n)) in WarningKind::ALL.iter().zip(self.warnings.by_kind()) {
             if n > 0 {
                 write!(f, "\n  {name}: {n}")?;
+                if let Some(e) = self.warning_examples.iter().find(|e| e.kind == *kind) {
+                    write!(f, " (first: {} finding {} at byte {})", e.input, e.finding, e.byte)?;
+                }
             }
         }
         Ok(())
     }
+}
+
+/// Live counters of a run, updated as batches are written; read them from any thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes read from the inputs as stored (compressed bytes for gzip), when the inputs
+    /// were opened with [`crate::Source::open_counting`].
+    pub bytes_read: AtomicU64,
+    /// Findings read so far.
+    pub findings_read: AtomicU64,
+    /// Findings written so far.
+    pub findings_written: AtomicU64,
 }

@@ -1,0 +1,129 @@
+//! The run summary: a few lines on stderr for people, and `--summary-json` for machines.
+
+use inspector_report_core::{Stats, WarningKind};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Duration;
+
+/// Where a report went.
+pub struct OutputInfo {
+    /// The input it came from (batch mode), or None for the one report of a run.
+    pub input: Option<String>,
+    /// Path, or `-` for standard output.
+    pub path: String,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Findings written.
+    pub findings: u64,
+    /// The error, when this output failed.
+    pub error: Option<String>,
+}
+
+/// Everything a summary reports.
+pub struct Summary<'a> {
+    pub stats: &'a Stats,
+    pub outputs: &'a [OutputInfo],
+    pub batch: bool,
+    pub duration: Duration,
+    /// The error that ended a single run, if any.
+    pub error: Option<&'a str>,
+}
+
+impl Summary<'_> {
+    fn mb_per_s(&self) -> f64 {
+        let secs = self.duration.as_secs_f64().max(1e-9);
+        self.stats.bytes_read() as f64 / 1e6 / secs
+    }
+
+    /// The human lines (without the program-name prefix).
+    pub fn lines(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.stats.to_string().lines().map(String::from).collect();
+        if self.batch {
+            let failed = self.outputs.iter().filter(|o| o.error.is_some()).count();
+            v.push(format!(
+                "reports: {} written, {failed} failed",
+                self.outputs.len() - failed
+            ));
+            for o in self.outputs.iter().filter(|o| o.error.is_some()) {
+                v.push(format!(
+                    "FAILED {}: {}",
+                    o.input.as_deref().unwrap_or("?"),
+                    o.error.as_deref().unwrap_or("")
+                ));
+            }
+        }
+        v.push(format!(
+            "time: {:.2} s, {:.1} MB/s",
+            self.duration.as_secs_f64(),
+            self.mb_per_s()
+        ));
+        v
+    }
+
+    /// The machine-readable summary.
+    pub fn to_json(&self) -> Value {
+        let s = self.stats;
+        let by_kind: serde_json::Map<String, Value> = WarningKind::ALL
+            .iter()
+            .map(|k| {
+                let examples: Vec<Value> = s
+                    .warning_examples
+                    .iter()
+                    .filter(|e| e.kind == *k)
+                    .map(|e| json!({"input": e.input, "byte": e.byte, "finding": e.finding}))
+                    .collect();
+                (
+                    k.id().to_string(),
+                    json!({"count": s.warnings.get(*k), "examples": examples}),
+                )
+            })
+            .collect();
+        let failed = self.error.is_some() || self.outputs.iter().any(|o| o.error.is_some());
+        let outputs: Vec<Value> = self
+            .outputs
+            .iter()
+            .map(|o| {
+                let mut v = json!({"path": o.path, "bytes": o.bytes, "findingsWritten": o.findings,
+                    "status": if o.error.is_some() { "FAILED" } else { "SUCCEEDED" }});
+                if let Some(i) = &o.input {
+                    v["input"] = json!(i);
+                }
+                if let Some(e) = &o.error {
+                    v["error"] = json!(e);
+                }
+                v
+            })
+            .collect();
+        let mut v = json!({
+            "status": if failed { "FAILED" } else { "SUCCEEDED" },
+            "inputs": s.inputs.iter().map(|i| json!({"name": i.name, "bytes": i.bytes, "findings": i.findings})).collect::<Vec<_>>(),
+            "findings": {
+                "read": s.findings_read,
+                "written": s.findings_written,
+                "excludedByFilter": s.excluded_by_filter,
+                "excludedByStatusRule": s.excluded_by_status_rule,
+            },
+            "eventsSkipped": s.events_skipped,
+            "warnings": {"total": s.warnings.total(), "byKind": by_kind},
+            "bytesRead": s.bytes_read(),
+            "durationSeconds": self.duration.as_secs_f64(),
+            "megabytesPerSecond": self.mb_per_s(),
+        });
+        if self.batch {
+            v["outputs"] = json!(outputs);
+        } else if let Some(o) = outputs.into_iter().next() {
+            v["output"] = o;
+        }
+        if let Some(e) = self.error {
+            v["error"] = json!(e);
+        }
+        v
+    }
+
+    /// Writes the JSON summary to `path`.
+    pub fn write_json(&self, path: &Path) -> std::io::Result<()> {
+        let mut text = serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
+        text.push('\n');
+        std::fs::write(path, text)
+    }
+}
