@@ -44,11 +44,21 @@ impl Plan {
 
     /// Converts every job, `workers` at a time; returns the totals and one entry per job,
     /// in input order.
-    pub fn run(&self, run: &RunConfig, progress: Option<&Arc<Progress>>) -> (Stats, Vec<OutputInfo>) {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        let workers = if run.config.threads > 0 { run.config.threads } else { cores }
-            .min(self.jobs.len())
-            .max(1);
+    pub fn run(
+        &self,
+        run: &RunConfig,
+        progress: Option<&Arc<Progress>>,
+    ) -> (Stats, Vec<OutputInfo>) {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let workers = if run.config.threads > 0 {
+            run.config.threads
+        } else {
+            cores
+        }
+        .min(self.jobs.len())
+        .max(1);
         // Each file runs its own pipeline on one worker thread: the files are the
         // parallelism, and the machine is not oversubscribed.
         let config = Config {
@@ -62,7 +72,9 @@ impl Plan {
             for _ in 0..workers {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((e, dest)) = self.jobs.get(i) else { break };
+                    let Some((e, dest)) = self.jobs.get(i) else {
+                        break;
+                    };
                     let r = one(&config, e, dest, progress);
                     if let Ok(mut v) = results.lock() {
                         v[i] = Some(r);
@@ -72,7 +84,12 @@ impl Plan {
         });
         let mut total = Stats::default();
         let mut outputs = Vec::with_capacity(self.jobs.len());
-        for (stats, info) in results.into_inner().unwrap_or_default().into_iter().flatten() {
+        for (stats, info) in results
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+        {
             total.merge(stats);
             outputs.push(info);
         }
@@ -80,7 +97,12 @@ impl Plan {
     }
 }
 
-fn one(config: &Config, e: &Expanded, dest: &Path, progress: Option<&Arc<Progress>>) -> (Stats, OutputInfo) {
+fn one(
+    config: &Config,
+    e: &Expanded,
+    dest: &Path,
+    progress: Option<&Arc<Progress>>,
+) -> (Stats, OutputInfo) {
     let name = e.source.name();
     let mut info = OutputInfo {
         input: Some(name.clone()),
@@ -96,10 +118,10 @@ fn one(config: &Config, e: &Expanded, dest: &Path, progress: Option<&Arc<Progres
         }
         let mut out = Output::file(dest)
             .map_err(|err| format!("cannot write the report to {}: {err}", dest.display()))?;
-        let input = e
-            .source
-            .open_counting(progress)
-            .map(|reader| Input { name: name.clone(), reader });
+        let input = e.source.open_counting(progress).map(|reader| Input {
+            name: name.clone(),
+            reader,
+        });
         let stats = convert(config, [input], out.writer()).map_err(|err| err.to_string())?;
         out.commit()
             .map_err(|err| format!("write error: finishing {}: {err}", dest.display()))?;

@@ -146,7 +146,11 @@ fn single_run(run: &RunConfig, started: Instant) -> u8 {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return 0;
         }
-        return fail(format!("write error: finishing the report: {e}"), &stats, started);
+        return fail(
+            format!("write error: finishing the report: {e}"),
+            &stats,
+            started,
+        );
     }
     let path = match &run.target {
         Target::Stdout => "-".to_string(),

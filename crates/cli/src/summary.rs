@@ -122,7 +122,8 @@ impl Summary<'_> {
 
     /// Writes the JSON summary to `path`.
     pub fn write_json(&self, path: &Path) -> std::io::Result<()> {
-        let mut text = serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
+        let mut text =
+            serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
         text.push('\n');
         std::fs::write(path, text)
     }

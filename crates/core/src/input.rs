@@ -2,10 +2,10 @@
 //! gzip detected by its magic bytes, not by the file name.
 
 use crate::error::{Error, ErrorKind, Position, Result};
+use crate::stats::Progress;
 use flate2::read::MultiGzDecoder;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
-use crate::stats::Progress;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -47,7 +47,10 @@ impl Source {
     pub fn size(&self) -> Option<u64> {
         match self {
             Source::Stdin => None,
-            Source::File(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
+            Source::File(p) => std::fs::metadata(p)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
         }
     }
 
@@ -142,7 +145,10 @@ impl<R: Read> Read for GzipContext<R> {
 /// itself, a directory is every file below it with one of [`DIRECTORY_ENDINGS`], in sorted
 /// path order. Symbolic links are followed; a link loop is an error.
 pub fn expand<S: AsRef<str>>(args: &[S]) -> Result<Vec<Source>> {
-    Ok(expand_relative(args)?.into_iter().map(|e| e.source).collect())
+    Ok(expand_relative(args)?
+        .into_iter()
+        .map(|e| e.source)
+        .collect())
 }
 
 /// One expanded source with its path relative to what the user named: the file name for
@@ -189,7 +195,11 @@ pub fn expand_relative<S: AsRef<str>>(args: &[S]) -> Result<Vec<Expanded>> {
                 open_error(&path, io)
             })?;
             if entry.file_type().is_file() && has_report_ending(entry.path()) {
-                let relative = entry.path().strip_prefix(p).unwrap_or(entry.path()).to_path_buf();
+                let relative = entry
+                    .path()
+                    .strip_prefix(p)
+                    .unwrap_or(entry.path())
+                    .to_path_buf();
                 out.push(Expanded {
                     source: Source::File(entry.into_path()),
                     relative,
@@ -208,7 +218,10 @@ fn has_report_ending(p: &Path) -> bool {
 /// `relative` with its input ending (one of [`DIRECTORY_ENDINGS`], else its last
 /// extension) replaced by `.{ext}`: `a/b.json.gz` → `a/b.csv`.
 pub fn report_name(relative: &Path, ext: &str) -> PathBuf {
-    let name = relative.file_name().and_then(|n| n.to_str()).unwrap_or("report");
+    let name = relative
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("report");
     let stem = DIRECTORY_ENDINGS
         .iter()
         .filter(|e| name.ends_with(*e) && name.len() > e.len())
@@ -287,11 +300,26 @@ mod tests {
 
     #[test]
     fn report_names() {
-        assert_eq!(report_name(Path::new("a/b.json.gz"), "csv"), PathBuf::from("a/b.csv"));
-        assert_eq!(report_name(Path::new("b.ndjson"), "json"), PathBuf::from("b.json"));
-        assert_eq!(report_name(Path::new("x/dump.txt"), "csv"), PathBuf::from("x/dump.csv"));
-        assert_eq!(report_name(Path::new("noext"), "csv"), PathBuf::from("noext.csv"));
-        assert_eq!(report_name(Path::new(".json"), "csv"), PathBuf::from(".json.csv"));
+        assert_eq!(
+            report_name(Path::new("a/b.json.gz"), "csv"),
+            PathBuf::from("a/b.csv")
+        );
+        assert_eq!(
+            report_name(Path::new("b.ndjson"), "json"),
+            PathBuf::from("b.json")
+        );
+        assert_eq!(
+            report_name(Path::new("x/dump.txt"), "csv"),
+            PathBuf::from("x/dump.csv")
+        );
+        assert_eq!(
+            report_name(Path::new("noext"), "csv"),
+            PathBuf::from("noext.csv")
+        );
+        assert_eq!(
+            report_name(Path::new(".json"), "csv"),
+            PathBuf::from(".json.csv")
+        );
     }
 
     fn tempdir() -> PathBuf {

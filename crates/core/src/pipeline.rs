@@ -27,12 +27,12 @@ use crate::limits::Limits;
 use crate::read::ItemReader;
 use crate::report::{csv, json, QuoteStyle, ReportFormat};
 use crate::stats::{InputStats, Progress, Stats, WarningExample, WarningKind, Warnings};
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use rayon::prelude::*;
 use std::io::{Read, Write};
 use std::ops::Range;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
 
 /// Everything one conversion needs besides its inputs and output.
 #[derive(Clone, Debug)]
@@ -50,7 +50,6 @@ pub struct Config {
     /// Counters a progress display may poll while the run goes on. Default: none.
     pub progress: Option<Arc<Progress>>,
 }
-
 
 impl Default for Config {
     fn default() -> Config {

@@ -153,7 +153,13 @@ impl Stats {
 
     /// Adds `e` unless its kind already has [`MAX_WARNING_EXAMPLES`] examples.
     pub fn add_example(&mut self, e: WarningExample) {
-        if self.warning_examples.iter().filter(|x| x.kind == e.kind).count() < MAX_WARNING_EXAMPLES {
+        if self
+            .warning_examples
+            .iter()
+            .filter(|x| x.kind == e.kind)
+            .count()
+            < MAX_WARNING_EXAMPLES
+        {
             self.warning_examples.push(e);
         }
     }
@@ -200,7 +206,11 @@ impl fmt::Display for Stats {
             if n > 0 {
                 write!(f, "\n  {name}: {n}")?;
                 if let Some(e) = self.warning_examples.iter().find(|e| e.kind == *kind) {
-                    write!(f, " (first: {} finding {} at byte {})", e.input, e.finding, e.byte)?;
+                    write!(
+                        f,
+                        " (first: {} finding {} at byte {})",
+                        e.input, e.finding, e.byte
+                    )?;
                 }
             }
         }
