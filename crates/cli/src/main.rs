@@ -40,12 +40,32 @@ fn main() -> ExitCode {
     if list_columns {
         return print_columns(&run);
     }
+    on_signals_clean_up();
     let started = Instant::now();
     let code = match &run.output_dir {
         Some(dir) => batch_run(&run, dir, started),
         None => single_run(&run, started),
     };
     ExitCode::from(code)
+}
+
+/// SIGINT and SIGTERM stop the run: temporary report files are removed, and the exit
+/// status is 128 + the signal, as shells report it. No partial report is left behind.
+fn on_signals_clean_up() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("inspector-report-signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                output::remove_temporaries();
+                let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
+                eprintln!("{NAME}: interrupted by {name}; no report was written");
+                std::process::exit(128 + sig);
+            }
+        });
 }
 
 /// `--list-columns`: each column of the chosen layout with its rule.

@@ -12,6 +12,33 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files being written, so that SIGINT or SIGTERM can remove them before the
+/// process exits (see [`remove_temporaries`]).
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn register(p: &Path) {
+    if let Ok(mut v) = TEMPORARIES.lock() {
+        v.push(p.to_path_buf());
+    }
+}
+
+fn unregister(p: &Path) {
+    if let Ok(mut v) = TEMPORARIES.lock() {
+        v.retain(|x| x != p);
+    }
+}
+
+/// Removes every temporary report file still being written. Called on SIGINT/SIGTERM:
+/// an interrupted run leaves neither the report nor its temporary file.
+pub fn remove_temporaries() {
+    if let Ok(v) = TEMPORARIES.lock() {
+        for p in v.iter() {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
 
 /// Bytes buffered before a write reaches the OS. Batches are written whole, so this
 /// matters only for the small framing writes.
@@ -100,6 +127,7 @@ impl AtomicFile {
             .to_string_lossy();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        register(&tmp);
         Ok(AtomicFile {
             w: BufWriter::with_capacity(WRITE_BUFFER_BYTES, file),
             tmp,
@@ -113,6 +141,7 @@ impl AtomicFile {
         self.w.get_ref().sync_all()?;
         fs::rename(&self.tmp, &self.target)?;
         self.done = true;
+        unregister(&self.tmp);
         Ok(())
     }
 }
@@ -121,6 +150,7 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         if !self.done {
             let _ = fs::remove_file(&self.tmp);
+            unregister(&self.tmp);
         }
     }
 }

@@ -280,7 +280,20 @@ fn write_report(
                 .par_chunks(chunk)
                 .map_init(
                     || Vec::with_capacity(4096),
-                    |cell, items| render_chunk(config, &ctx, &batch.data, items, &names, cell),
+                    |cell, items| {
+                        // A panic in a worker is a bug; surface it as an error for this
+                        // run instead of tearing the pool down or hanging the writer.
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            render_chunk(config, &ctx, &batch.data, items, &names, cell)
+                        }))
+                        .unwrap_or_else(|p| Rendered {
+                            error: Some(Error::new(
+                                ErrorKind::Panic(panic_message(&*p)),
+                                Position::default(),
+                            )),
+                            ..Rendered::default()
+                        })
+                    },
                 )
                 .collect()
         });
@@ -418,6 +431,13 @@ fn render_chunk(
         note_examples(&mut r, &before, item);
     }
     r
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 /// Remembers where the first warnings of each kind were raised (cheap: four compares).

@@ -1,0 +1,213 @@
+//! Invariants the fuzz targets check, shared with `cargo test` so that every input the
+//! fuzzers ever found (the regression corpus in `fuzz/regressions/`) is replayed on each
+//! test run. The fuzz crate includes this file by path.
+//!
+//! These are properties, not just "no panic": the scanner finds the same items at any read
+//! size and the same findings as serde_json on valid input; a CSV report always parses back
+//! to the header's column count; the JSON report always parses.
+
+#![allow(dead_code)]
+
+use inspector_report_core::filter::FilterDocument;
+use inspector_report_core::finding::Finding;
+use inspector_report_core::read::ItemReader;
+use inspector_report_core::{
+    convert, timestamp, Column, Config, Filter, Input, JsonTimestamps, Limits, QuoteStyle,
+    ReportFormat,
+};
+use serde_json::Value;
+use std::io::{self, Read};
+
+/// A reader that returns at most `n` bytes per call.
+struct Trickle<'a>(&'a [u8], usize);
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.1.min(out.len()).min(self.0.len());
+        out[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+/// Items (as bytes) or the error's (byte, finding, message).
+type ScanResult = Result<Vec<Vec<u8>>, (Option<u64>, Option<u64>, String)>;
+
+fn scan_with(data: &[u8], chunk: usize, limits: &Limits) -> ScanResult {
+    let mut r = ItemReader::new(Trickle(data, chunk), "fuzz", limits);
+    let mut items = Vec::new();
+    loop {
+        match r.next_item() {
+            Ok(Some(it)) => items.push(it.bytes.to_vec()),
+            Ok(None) => return Ok(items),
+            Err(e) => {
+                let p = e.position();
+                return Err((p.byte, p.finding, e.to_string()));
+            }
+        }
+    }
+}
+
+/// What serde_json says the findings of `data` are, when it can say.
+fn serde_view(data: &[u8]) -> Option<Vec<Value>> {
+    // Duplicate keys would hide a second `findings` array from `Value`, and a BOM is not
+    // JSON: no oracle for those.
+    if data.windows(10).filter(|w| w == b"\"findings\"").count() > 1
+        || data.starts_with(b"\xEF\xBB\xBF")
+    {
+        return None;
+    }
+    let mut out = Vec::new();
+    for v in serde_json::Deserializer::from_slice(data).into_iter::<Value>() {
+        match v.ok()? {
+            Value::Object(o) => match o.get("findings") {
+                Some(Value::Array(a)) => {
+                    for f in a {
+                        if !f.is_object() {
+                            return None;
+                        }
+                        out.push(f.clone());
+                    }
+                }
+                Some(Value::Null) => {}
+                Some(_) => return None,
+                None => out.push(Value::Object(o)),
+            },
+            Value::Array(a) => {
+                for f in a {
+                    if !f.is_object() {
+                        return None;
+                    }
+                    out.push(f);
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The scanner gives the same result for reads of 1, 7 and 4096 bytes as for the whole
+/// input, and on valid input the same findings as serde_json.
+pub fn check_scan(data: &[u8]) {
+    let limits = Limits {
+        read_buffer_bytes: 64,
+        max_finding_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let whole = scan_with(data, usize::MAX, &limits);
+    for chunk in [1, 7, 4096] {
+        assert_eq!(scan_with(data, chunk, &limits), whole, "read size {chunk}");
+    }
+    if let (Ok(items), Some(expected)) = (&whole, serde_view(data)) {
+        let got: Vec<Value> = items
+            .iter()
+            .map(|i| serde_json::from_slice(i).expect("serde_json accepted the whole input"))
+            .collect();
+        assert_eq!(got, expected, "scanner and serde_json disagree");
+    }
+}
+
+/// A timestamp that parses renders to 24 bytes that parse back to the same instant.
+pub fn check_timestamp(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Some(ms) = timestamp::parse(s) {
+        let r = timestamp::to_string(ms);
+        assert_eq!(r.len(), 24, "{s:?} -> {r}");
+        assert_eq!(timestamp::parse(&r), Some(ms), "{s:?} -> {r}");
+        assert!(r.ends_with('Z') && r.as_bytes()[10] == b'T');
+    }
+}
+
+fn run(config: &Config, data: &[u8]) -> Result<(Vec<u8>, u64), String> {
+    let input = Input::from_reader("fuzz", Box::new(io::Cursor::new(data.to_vec())))
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let stats = convert(config, [Ok(input)], &mut out).map_err(|e| e.to_string())?;
+    Ok((out, stats.findings_written))
+}
+
+/// Whatever converts gives a CSV whose every record has the header's column count and one
+/// row per finding, and a JSON report that parses with one element per finding; both
+/// formats agree on success and counts.
+pub fn check_convert(data: &[u8]) {
+    let base = Config {
+        filter: Filter::all_statuses(),
+        as_of_ms: 1_750_000_000_000,
+        threads: 1,
+        limits: Limits {
+            max_finding_bytes: 1 << 20,
+            ..Limits::default()
+        },
+        ..Config::default()
+    };
+    let mut results = Vec::new();
+    for quote in [QuoteStyle::Always, QuoteStyle::Necessary] {
+        let config = Config {
+            format: ReportFormat::Csv {
+                columns: Column::ALL.to_vec(),
+                quote,
+            },
+            ..base.clone()
+        };
+        let r = run(&config, data);
+        if let Ok((out, n)) = &r {
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .from_reader(&out[..]);
+            assert_eq!(rdr.headers().expect("header").len(), Column::ALL.len());
+            let mut rows = 0u64;
+            for rec in rdr.records() {
+                assert_eq!(rec.expect("a CSV record").len(), Column::ALL.len());
+                rows += 1;
+            }
+            assert_eq!(rows, *n);
+        }
+        results.push(r.map(|(_, n)| n));
+    }
+    for ts in [JsonTimestamps::Iso, JsonTimestamps::Verbatim] {
+        let config = Config {
+            format: ReportFormat::Json { timestamps: ts },
+            ..base.clone()
+        };
+        let r = run(&config, data);
+        if let Ok((out, n)) = &r {
+            let v: Value = serde_json::from_slice(out).expect("the JSON report parses");
+            assert_eq!(v["findings"].as_array().map(|a| a.len() as u64), Some(*n));
+        }
+        results.push(r.map(|(_, n)| n));
+    }
+    let first = results[0].as_ref().ok();
+    for r in &results[1..] {
+        assert_eq!(r.as_ref().ok(), first, "formats disagree: {results:?}");
+    }
+}
+
+const FINDINGS: &[&str] = &[
+    r#"{"status":"ACTIVE","severity":"HIGH","inspectorScore":7.5,"firstObservedAt":1700000000,
+       "resources":[{"id":"i-1","tags":{"k":"v"},"details":{"awsEcrContainerImage":{"imageTags":["a"]}}}],
+       "networkReachabilityDetails":{"openPortRange":{"begin":1,"end":2}},
+       "packageVulnerabilityDetails":{"vulnerablePackages":[{"name":"x","epoch":1}]}}"#,
+    r#"{}"#,
+    r#"{"status":1,"resources":"x","packageVulnerabilityDetails":[]}"#,
+];
+
+/// Any filter document either is rejected with a message or decides every finding
+/// without panicking.
+pub fn check_filter(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    match FilterDocument::parse(s) {
+        Ok(doc) => {
+            let f = Filter::new(doc.criteria);
+            for text in FINDINGS {
+                let finding: Finding = serde_json::from_str(text).expect("fixed finding");
+                let _ = f.verdict(&finding);
+            }
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
