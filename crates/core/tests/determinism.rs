@@ -1,0 +1,91 @@
+//! The same input gives byte-identical reports whatever the read size (1, 7, 4096 bytes
+//! per read, or whole), the number of threads, and the batch size.
+
+use inspector_report_core::{convert, Config, Filter, Input, JsonTimestamps, Limits, ReportFormat};
+use std::io::{self, Read};
+use std::path::Path;
+
+struct Trickle(Vec<u8>, usize, usize);
+
+impl Read for Trickle {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.2.min(out.len()).min(self.0.len() - self.1);
+        out[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+        self.1 += n;
+        Ok(n)
+    }
+}
+
+fn fixtures() -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pass");
+    let mut v = vec![
+        std::fs::read(root.join("rules.json")).unwrap(),
+        std::fs::read(root.join("timestamps.ndjson")).unwrap(),
+    ];
+    let mut names: Vec<_> = std::fs::read_dir(root.join("layouts"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    v.extend(names.iter().map(|p| std::fs::read(p).unwrap()));
+    // Many findings, so batches split.
+    let many: Vec<u8> = v[2..]
+        .iter()
+        .flat_map(|f| {
+            // A byte-order mark is allowed only at the start of an input.
+            let mut f = f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f).to_vec();
+            f.push(b'\n');
+            f
+        })
+        .collect::<Vec<u8>>()
+        .repeat(40);
+    v.push(many);
+    v
+}
+
+fn report(config: &Config, data: &[u8], chunk: usize) -> Vec<u8> {
+    let input = Input::from_reader("det", Box::new(Trickle(data.to_vec(), 0, chunk))).unwrap();
+    let mut out = Vec::new();
+    convert(config, [Ok(input)], &mut out).unwrap();
+    out
+}
+
+#[test]
+fn byte_identical_for_every_read_size_thread_count_and_batch_size() {
+    for format in [
+        ReportFormat::default(),
+        ReportFormat::Json {
+            timestamps: JsonTimestamps::Iso,
+        },
+    ] {
+        let base = Config {
+            format: format.clone(),
+            filter: Filter::all_statuses(),
+            as_of_ms: 1_750_000_000_000,
+            threads: 1,
+            ..Config::default()
+        };
+        for data in fixtures() {
+            let want = report(&base, &data, usize::MAX);
+            for chunk in [1, 7, 4096] {
+                for threads in [1, 2, 5] {
+                    let small_batches = Config {
+                        threads,
+                        limits: Limits {
+                            read_buffer_bytes: 64,
+                            batch_findings: 3,
+                            batch_bytes: 1000,
+                            ..Limits::default()
+                        },
+                        ..base.clone()
+                    };
+                    assert!(
+                        report(&small_batches, &data, chunk) == want,
+                        "chunk {chunk} threads {threads}"
+                    );
+                }
+            }
+        }
+    }
+}
