@@ -161,11 +161,7 @@ where
     } else {
         config.threads
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("inspector-report-worker-{i}"))
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Panic(e.to_string()), Position::default()))?;
+    let pool = worker_pool(threads)?;
     let (tx, rx) = sync_channel::<Msg>(config.limits.queue_depth.max(1));
     let inputs = inputs.into_iter();
     std::thread::scope(|s| {
@@ -184,6 +180,33 @@ where
         }
         result
     })
+}
+
+/// The worker pool for `threads` threads, built once per process and shared by every
+/// conversion that asks for that many: batch mode converts thousands of small files, and
+/// spawning a pool for each would cost more than converting them.
+fn worker_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+    let pools = POOLS.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut pools = pools.lock().map_err(|_| {
+        Error::new(
+            ErrorKind::Panic("worker pool registry poisoned".into()),
+            Position::default(),
+        )
+    })?;
+    if let Some(p) = pools.get(&threads) {
+        return Ok(Arc::clone(p));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("inspector-report-worker-{i}"))
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Panic(e.to_string()), Position::default()))?;
+    let pool = Arc::new(pool);
+    pools.insert(threads, Arc::clone(&pool));
+    Ok(pool)
 }
 
 /// The scanner thread: cuts items from each input and ships them in bounded batches.
