@@ -39,7 +39,7 @@ fn fixtures() -> Vec<Vec<u8>> {
             f
         })
         .collect::<Vec<u8>>()
-        .repeat(40);
+        .repeat(10);
     v.push(many);
     v
 }
