@@ -1,21 +1,23 @@
 //! Reader → scanner → ordered parallel batches → one writer.
 //!
 //! ```text
-//!  scanner thread                      calling thread (writer) + rayon pool
-//!  ─────────────                       ────────────────────────────────────
-//!  open input, gunzip by magic         recv batch
-//!  ItemReader cuts items ──batches──▶  par_chunks(..).map_init(scratch, render)
-//!  (copied into one Vec per batch)     .collect()  ← indexed: keeps input order
-//!  bounded channel (queue_depth)       write chunks in order to `out`
+//!  scanner thread          render thread + rayon pool            calling thread
+//!  ──────────────          ──────────────────────────            ──────────────
+//!  open, gunzip by magic   recv batch                            recv rendered batch
+//!  ItemReader cuts items   par_chunks(..).map_init(render)       write chunks in order
+//!  ──batches──▶            .collect() (indexed: keeps order)     keep the counts
+//!                          ──rendered batches──▶
 //! ```
 //!
-//! Memory is set by [`Limits`]: the scanner's buffer, `queue_depth + 2` batches of at most
-//! `batch_bytes` (plus one finding), and their rendered output. Nothing depends on the
-//! size of an input.
+//! Three stages joined by bounded channels: the scanner works on batch k+2 while the pool
+//! renders batch k+1 and the caller writes batch k. Memory is set by [`Limits`]: the
+//! scanner's buffer, `queue_depth + 1` scanned batches of at most `batch_bytes` (plus one
+//! finding), one batch being rendered and one rendered batch waiting for the writer.
+//! Nothing depends on the size of an input.
 //!
 //! Order: a batch is rendered by an indexed parallel iterator and collected into a `Vec`
-//! in input order, then written whole; batches arrive in input order over one channel.
-//! So the report is byte-identical for any number of threads.
+//! in input order, then written whole; batches travel in input order over one channel per
+//! stage. So the report is byte-identical for any number of threads.
 
 use crate::columns::{self, CellContext, Column};
 use crate::decode::{decode, decode_as, Decoded};
@@ -162,7 +164,9 @@ where
         config.threads
     };
     let pool = worker_pool(threads)?;
+    let pool: &rayon::ThreadPool = &pool;
     let (tx, rx) = sync_channel::<Msg>(config.limits.queue_depth.max(1));
+    let (rtx, rrx) = sync_channel::<Staged>(1);
     let inputs = inputs.into_iter();
     std::thread::scope(|s| {
         let limits = &config.limits;
@@ -170,16 +174,95 @@ where
             .name("inspector-report-scanner".into())
             .spawn_scoped(s, move || scan_inputs(inputs, limits, tx))
             .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
-        let result = write_report(config, &pool, threads, rx, out);
-        // Dropping the receiver (inside write_report) unblocks the scanner on error.
-        if scanner.join().is_err() {
+        let renderer = std::thread::Builder::new()
+            .name("inspector-report-renderer".into())
+            .spawn_scoped(s, move || render_batches(config, pool, threads, rx, rtx))
+            .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
+        let result = write_report(config, rrx, out);
+        // Dropping the receiver (inside write_report) unblocks the other stages on error.
+        let scanned = scanner.join();
+        let rendered = renderer.join();
+        if scanned.is_err() || rendered.is_err() {
             return Err(Error::new(
-                ErrorKind::Panic("the scanner thread panicked".into()),
+                ErrorKind::Panic("a pipeline thread panicked".into()),
                 Position::default(),
             ));
         }
         result
     })
+}
+
+/// What the render stage hands the writer, in input order.
+enum Staged {
+    /// An input started; sent before any of its findings.
+    Start(String),
+    /// Input number `.0` ended after this many bytes.
+    Done(usize, u64),
+    /// One batch, rendered, chunk by chunk in input order.
+    Batch(Vec<Rendered>),
+    Failed(Error),
+}
+
+/// The render stage: renders each batch on the pool while the writer writes the previous
+/// one, so writing overlaps rendering.
+fn render_batches(
+    config: &Config,
+    pool: &rayon::ThreadPool,
+    threads: usize,
+    rx: Receiver<Msg>,
+    tx: SyncSender<Staged>,
+) {
+    let ctx = CellContext {
+        as_of_ms: config.as_of_ms,
+    };
+    let mut names: Vec<String> = Vec::new();
+    for msg in rx {
+        let out = match msg {
+            Msg::Start(name) => {
+                names.push(name.clone());
+                Staged::Start(name)
+            }
+            Msg::Done(n, bytes) => Staged::Done(n, bytes),
+            Msg::Failed(e) => {
+                let _ = tx.send(Staged::Failed(e));
+                return;
+            }
+            Msg::Batch(batch) => {
+                if batch.items.is_empty() {
+                    continue;
+                }
+                let chunk = batch.items.len().div_ceil(threads * 4).max(1);
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let rendered: Vec<Rendered> = pool.install(|| {
+                    batch
+                        .items
+                        .par_chunks(chunk)
+                        .map_init(
+                            || Vec::with_capacity(4096),
+                            |cell, items| {
+                                // A panic in a worker is a bug; surface it as an error for
+                                // this run instead of tearing the pool down or hanging.
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    render_chunk(config, &ctx, &batch.data, items, &names, cell)
+                                }))
+                                .unwrap_or_else(|p| Rendered {
+                                    error: Some(Error::new(
+                                        ErrorKind::Panic(panic_message(&*p)),
+                                        Position::default(),
+                                    )),
+                                    ..Rendered::default()
+                                })
+                            },
+                        )
+                        .collect()
+                });
+                Staged::Batch(rendered)
+            }
+        };
+        if tx.send(out).is_err() {
+            return;
+        }
+    }
 }
 
 /// The worker pool for `threads` threads, built once per process and shared by every
@@ -260,66 +343,29 @@ fn scan_inputs(inputs: impl Iterator<Item = Result<Input>>, limits: &Limits, tx:
     let _ = send(Msg::Batch(batch));
 }
 
-/// The calling thread: renders each batch on the pool and writes it, in order.
-fn write_report(
-    config: &Config,
-    pool: &rayon::ThreadPool,
-    threads: usize,
-    rx: Receiver<Msg>,
-    out: &mut dyn Write,
-) -> Result<Stats> {
+/// The calling thread: writes each rendered batch, in order, and keeps the counts.
+fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> Result<Stats> {
     let mut stats = Stats::default();
     let prologue = config.format.prologue();
     out.write_all(&prologue).map_err(Error::write)?;
     stats.bytes_written += prologue.len() as u64;
     let mut skip = config.format.leading_separator();
-    let ctx = CellContext {
-        as_of_ms: config.as_of_ms,
-    };
     for msg in rx {
-        let batch = match msg {
-            Msg::Start(name) => {
+        let rendered = match msg {
+            Staged::Start(name) => {
                 stats.inputs.push(InputStats {
                     name,
                     ..InputStats::default()
                 });
                 continue;
             }
-            Msg::Done(n, bytes) => {
+            Staged::Done(n, bytes) => {
                 stats.inputs[n].bytes = bytes;
                 continue;
             }
-            Msg::Failed(e) => return Err(e),
-            Msg::Batch(b) => b,
+            Staged::Failed(e) => return Err(e),
+            Staged::Batch(b) => b,
         };
-        if batch.items.is_empty() {
-            continue;
-        }
-        let chunk = batch.items.len().div_ceil(threads * 4).max(1);
-        let names: Vec<&str> = stats.inputs.iter().map(|i| i.name.as_str()).collect();
-        let rendered: Vec<Rendered> = pool.install(|| {
-            batch
-                .items
-                .par_chunks(chunk)
-                .map_init(
-                    || Vec::with_capacity(4096),
-                    |cell, items| {
-                        // A panic in a worker is a bug; surface it as an error for this
-                        // run instead of tearing the pool down or hanging the writer.
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            render_chunk(config, &ctx, &batch.data, items, &names, cell)
-                        }))
-                        .unwrap_or_else(|p| Rendered {
-                            error: Some(Error::new(
-                                ErrorKind::Panic(panic_message(&*p)),
-                                Position::default(),
-                            )),
-                            ..Rendered::default()
-                        })
-                    },
-                )
-                .collect()
-        });
         for r in rendered {
             if let Some(e) = r.error {
                 return Err(e);
