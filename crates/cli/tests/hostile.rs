@@ -51,7 +51,7 @@ fn run_measured(
     let rss = String::from_utf8_lossy(&out.stderr)
         .lines()
         .filter_map(|l| l.strip_prefix("peak-rss-kib "))
-        .last()
+        .next_back()
         .and_then(|v| v.trim().parse().ok());
     (out, rss)
 }

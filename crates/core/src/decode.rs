@@ -203,6 +203,26 @@ mod tests {
         assert_eq!(at, 8, "{k}");
     }
 
+    /// Regression (found by the `convert` fuzz target): a member given twice is valid JSON;
+    /// it once failed the CSV report (serde's derive rejects duplicate fields) while the
+    /// JSON report accepted it. Now the last value wins in every view, as in serde_json.
+    #[test]
+    fn a_repeated_member_takes_its_last_value() {
+        let mut w = Warnings::default();
+        match decode(
+            br#"{"title":"a","status":"CLOSED","title":"b","status":"ACTIVE"}"#,
+            &mut w,
+        )
+        .unwrap()
+        {
+            Decoded::Finding { finding, .. } => {
+                assert_eq!(finding.title.unwrap().text().unwrap(), "b");
+                assert_eq!(finding.status.unwrap().text().unwrap(), "ACTIVE");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn events_unwrap_to_their_detail() {
         let mut w = Warnings::default();

@@ -1,470 +1,316 @@
 //! The borrowed, typed view of the `Finding` members the report reads.
 //!
 //! Every member is optional and lenient (see [`crate::value`]): the report is written from
-//! whatever the finding has. Members the report never reads are skipped by serde without
-//! being stored; in the JSON report they are kept because the finding's own bytes are
-//! copied, not this view.
+//! whatever the finding has. Members the report never reads are skipped without being
+//! stored; in the JSON report they are kept because the finding's own bytes are copied,
+//! not this view. A member given twice (valid JSON, if unusual) takes its last value, as
+//! serde_json's own `Value` does, instead of failing the finding.
 //!
 //! The same view reads an EventBridge event: an event has `detail-type` and `detail`, and
 //! the finding is the `detail` object.
 
-use crate::model_element;
 use crate::value::{Leaf, Lenient, List, Pairs};
-use serde::Deserialize;
+use crate::{model_element, view};
 use serde_json::value::RawValue;
 
 type L<'a> = Option<Leaf<'a>>;
 type Obj<T> = Option<Lenient<T>>;
 type Many<T> = Option<List<T>>;
 
-/// One finding (or an EventBridge event around one).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Finding<'a> {
-    #[serde(borrow)]
-    pub aws_account_id: L<'a>,
-    #[serde(borrow)]
-    pub severity: L<'a>,
-    #[serde(borrow)]
-    pub fix_available: L<'a>,
-    #[serde(borrow, rename = "type")]
-    pub finding_type: L<'a>,
-    #[serde(borrow)]
-    pub title: L<'a>,
-    #[serde(borrow)]
-    pub description: L<'a>,
-    #[serde(borrow)]
-    pub finding_arn: L<'a>,
-    #[serde(borrow)]
-    pub first_observed_at: L<'a>,
-    #[serde(borrow)]
-    pub last_observed_at: L<'a>,
-    #[serde(borrow)]
-    pub updated_at: L<'a>,
-    #[serde(borrow)]
-    pub inspector_score: L<'a>,
-    #[serde(borrow)]
-    pub status: L<'a>,
-    #[serde(borrow)]
-    pub exploit_available: L<'a>,
-    #[serde(borrow)]
-    pub resources: Many<Resource<'a>>,
-    #[serde(borrow)]
-    pub package_vulnerability_details: Obj<Pvd<'a>>,
-    #[serde(borrow)]
-    pub code_vulnerability_details: Obj<Cvd<'a>>,
-    #[serde(borrow)]
-    pub network_reachability_details: Obj<Nrd<'a>>,
-    #[serde(borrow)]
-    pub remediation: Obj<Remediation<'a>>,
-    #[serde(borrow)]
-    pub inspector_score_details: Obj<ScoreDetails<'a>>,
-    #[serde(borrow)]
-    pub epss: Obj<Epss<'a>>,
-    #[serde(borrow)]
-    pub exploitability_details: Obj<Exploitability<'a>>,
-    /// Present on EventBridge events only.
-    #[serde(borrow, rename = "detail-type")]
-    pub detail_type: L<'a>,
-    /// The finding inside an EventBridge event.
-    #[serde(borrow)]
-    pub detail: Option<&'a RawValue>,
+view! {
+    /// One finding (or an EventBridge event around one).
+    pub struct Finding<'a> {
+        aws_account_id: L<'a> = "awsAccountId",
+        severity: L<'a> = "severity",
+        fix_available: L<'a> = "fixAvailable",
+        finding_type: L<'a> = "type",
+        title: L<'a> = "title",
+        description: L<'a> = "description",
+        finding_arn: L<'a> = "findingArn",
+        first_observed_at: L<'a> = "firstObservedAt",
+        last_observed_at: L<'a> = "lastObservedAt",
+        updated_at: L<'a> = "updatedAt",
+        inspector_score: L<'a> = "inspectorScore",
+        status: L<'a> = "status",
+        exploit_available: L<'a> = "exploitAvailable",
+        resources: Many<Resource<'a>> = "resources",
+        package_vulnerability_details: Obj<Pvd<'a>> = "packageVulnerabilityDetails",
+        code_vulnerability_details: Obj<Cvd<'a>> = "codeVulnerabilityDetails",
+        network_reachability_details: Obj<Nrd<'a>> = "networkReachabilityDetails",
+        remediation: Obj<Remediation<'a>> = "remediation",
+        inspector_score_details: Obj<ScoreDetails<'a>> = "inspectorScoreDetails",
+        epss: Obj<Epss<'a>> = "epss",
+        exploitability_details: Obj<Exploitability<'a>> = "exploitabilityDetails",
+        /// Present on EventBridge events only.
+        detail_type: L<'a> = "detail-type",
+        /// The finding inside an EventBridge event.
+        detail: Option<&'a RawValue> = "detail",
+    }
 }
 
-/// The least a finding can be decoded into: its status, and the EventBridge envelope
-/// members. The JSON report uses it when only the default status rule applies.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct StatusOnly<'a> {
-    #[serde(borrow)]
-    pub status: L<'a>,
-    #[serde(borrow, rename = "detail-type")]
-    pub detail_type: L<'a>,
-    #[serde(borrow)]
-    pub detail: Option<&'a RawValue>,
+view! {
+    /// The least a finding can be decoded into: its status, and the EventBridge envelope
+    /// members. The JSON report uses it when only the default status rule applies.
+    pub struct StatusOnly<'a> {
+        status: L<'a> = "status",
+        detail_type: L<'a> = "detail-type",
+        detail: Option<&'a RawValue> = "detail",
+    }
 }
 
-/// `resources[]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Resource<'a> {
-    #[serde(borrow)]
-    pub id: L<'a>,
-    #[serde(borrow)]
-    pub region: L<'a>,
-    #[serde(borrow, rename = "type")]
-    pub resource_type: L<'a>,
-    #[serde(borrow)]
-    pub tags: Obj<Pairs<'a>>,
-    #[serde(borrow)]
-    pub details: Obj<Details<'a>>,
-    #[serde(borrow)]
-    pub provider: L<'a>,
-    #[serde(borrow)]
-    pub provider_account_id: L<'a>,
-    #[serde(borrow)]
-    pub provider_org_id: L<'a>,
+view! {
+    /// `resources[]`.
+    pub struct Resource<'a> {
+        id: L<'a> = "id",
+        region: L<'a> = "region",
+        resource_type: L<'a> = "type",
+        tags: Obj<Pairs<'a>> = "tags",
+        details: Obj<Details<'a>> = "details",
+        provider: L<'a> = "provider",
+        provider_account_id: L<'a> = "providerAccountId",
+        provider_org_id: L<'a> = "providerOrgId",
+    }
 }
 
-/// `resources[].details`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Details<'a> {
-    #[serde(borrow)]
-    pub aws_ec2_instance: Obj<Ec2<'a>>,
-    #[serde(borrow)]
-    pub aws_ecr_container_image: Obj<Ecr<'a>>,
-    #[serde(borrow)]
-    pub aws_lambda_function: Obj<Lambda<'a>>,
-    #[serde(borrow)]
-    pub vm: Obj<Vm<'a>>,
-    #[serde(borrow)]
-    pub image: Obj<Image<'a>>,
-    #[serde(borrow)]
-    pub serverless_function: Obj<Serverless<'a>>,
-    #[serde(borrow)]
-    pub code_repository: Obj<CodeRepository<'a>>,
+view! {
+    /// `resources[].details`.
+    pub struct Details<'a> {
+        aws_ec2_instance: Obj<Ec2<'a>> = "awsEc2Instance",
+        aws_ecr_container_image: Obj<Ecr<'a>> = "awsEcrContainerImage",
+        aws_lambda_function: Obj<Lambda<'a>> = "awsLambdaFunction",
+        vm: Obj<Vm<'a>> = "vm",
+        image: Obj<Image<'a>> = "image",
+        serverless_function: Obj<Serverless<'a>> = "serverlessFunction",
+        code_repository: Obj<CodeRepository<'a>> = "codeRepository",
+    }
 }
 
-/// `details.awsEc2Instance`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Ec2<'a> {
-    #[serde(borrow)]
-    pub platform: L<'a>,
-    #[serde(borrow)]
-    pub image_id: L<'a>,
-    #[serde(borrow, rename = "ipV4Addresses")]
-    pub ipv4: Many<Leaf<'a>>,
-    #[serde(borrow, rename = "ipV6Addresses")]
-    pub ipv6: Many<Leaf<'a>>,
-    #[serde(borrow)]
-    pub vpc_id: L<'a>,
-    #[serde(borrow)]
-    pub subnet_id: L<'a>,
+view! {
+    /// `details.awsEc2Instance`.
+    pub struct Ec2<'a> {
+        platform: L<'a> = "platform",
+        image_id: L<'a> = "imageId",
+        ipv4: Many<Leaf<'a>> = "ipV4Addresses",
+        ipv6: Many<Leaf<'a>> = "ipV6Addresses",
+        vpc_id: L<'a> = "vpcId",
+        subnet_id: L<'a> = "subnetId",
+    }
 }
 
-/// `details.awsEcrContainerImage`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Ecr<'a> {
-    #[serde(borrow)]
-    pub platform: L<'a>,
-    #[serde(borrow)]
-    pub image_tags: Many<Leaf<'a>>,
-    #[serde(borrow)]
-    pub pushed_at: L<'a>,
-    #[serde(borrow)]
-    pub architecture: L<'a>,
-    #[serde(borrow)]
-    pub registry: L<'a>,
-    #[serde(borrow)]
-    pub repository_name: L<'a>,
-    #[serde(borrow)]
-    pub image_hash: L<'a>,
-    #[serde(borrow)]
-    pub last_in_use_at: L<'a>,
-    #[serde(borrow)]
-    pub in_use_count: L<'a>,
+view! {
+    /// `details.awsEcrContainerImage`.
+    pub struct Ecr<'a> {
+        platform: L<'a> = "platform",
+        image_tags: Many<Leaf<'a>> = "imageTags",
+        pushed_at: L<'a> = "pushedAt",
+        architecture: L<'a> = "architecture",
+        registry: L<'a> = "registry",
+        repository_name: L<'a> = "repositoryName",
+        image_hash: L<'a> = "imageHash",
+        last_in_use_at: L<'a> = "lastInUseAt",
+        in_use_count: L<'a> = "inUseCount",
+    }
 }
 
-/// `details.awsLambdaFunction`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Lambda<'a> {
-    #[serde(borrow)]
-    pub runtime: L<'a>,
-    #[serde(borrow)]
-    pub vpc_config: Obj<VpcConfig<'a>>,
-    #[serde(borrow)]
-    pub layers: Many<Leaf<'a>>,
-    #[serde(borrow)]
-    pub package_type: L<'a>,
-    #[serde(borrow)]
-    pub last_modified_at: L<'a>,
-    #[serde(borrow)]
-    pub function_name: L<'a>,
-    #[serde(borrow)]
-    pub execution_role_arn: L<'a>,
+view! {
+    /// `details.awsLambdaFunction`.
+    pub struct Lambda<'a> {
+        runtime: L<'a> = "runtime",
+        vpc_config: Obj<VpcConfig<'a>> = "vpcConfig",
+        layers: Many<Leaf<'a>> = "layers",
+        package_type: L<'a> = "packageType",
+        last_modified_at: L<'a> = "lastModifiedAt",
+        function_name: L<'a> = "functionName",
+        execution_role_arn: L<'a> = "executionRoleArn",
+    }
 }
 
-/// `details.codeRepository`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct CodeRepository<'a> {
-    #[serde(borrow)]
-    pub project_name: L<'a>,
-    #[serde(borrow)]
-    pub provider_type: L<'a>,
+view! {
+    /// `details.codeRepository`.
+    pub struct CodeRepository<'a> {
+        project_name: L<'a> = "projectName",
+        provider_type: L<'a> = "providerType",
+    }
 }
 
-/// `awsLambdaFunction.vpcConfig`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct VpcConfig<'a> {
-    #[serde(borrow)]
-    pub vpc_id: L<'a>,
+view! {
+    /// `awsLambdaFunction.vpcConfig`.
+    pub struct VpcConfig<'a> {
+        vpc_id: L<'a> = "vpcId",
+    }
 }
 
-/// `details.vm` (multicloud).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Vm<'a> {
-    #[serde(borrow)]
-    pub platform: L<'a>,
-    #[serde(borrow, rename = "ipV4Addresses")]
-    pub ipv4: Many<Leaf<'a>>,
-    #[serde(borrow, rename = "ipV6Addresses")]
-    pub ipv6: Many<Leaf<'a>>,
-    #[serde(borrow)]
-    pub network_id: L<'a>,
-    #[serde(borrow)]
-    pub vm_image_reference: L<'a>,
-    #[serde(borrow)]
-    pub subnet_ids: Many<Leaf<'a>>,
+view! {
+    /// `details.vm` (multicloud).
+    pub struct Vm<'a> {
+        platform: L<'a> = "platform",
+        ipv4: Many<Leaf<'a>> = "ipV4Addresses",
+        ipv6: Many<Leaf<'a>> = "ipV6Addresses",
+        network_id: L<'a> = "networkId",
+        vm_image_reference: L<'a> = "vmImageReference",
+        subnet_ids: Many<Leaf<'a>> = "subnetIds",
+    }
 }
 
-/// `details.image` (multicloud).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Image<'a> {
-    #[serde(borrow)]
-    pub platform: L<'a>,
-    #[serde(borrow)]
-    pub image_tags: Many<Leaf<'a>>,
-    #[serde(borrow)]
-    pub repository_name: L<'a>,
-    #[serde(borrow)]
-    pub registry: L<'a>,
-    #[serde(borrow)]
-    pub image_digest: L<'a>,
-    #[serde(borrow)]
-    pub pushed_at: L<'a>,
-    #[serde(borrow)]
-    pub architecture: L<'a>,
-    #[serde(borrow)]
-    pub last_in_use_at: L<'a>,
-    #[serde(borrow)]
-    pub in_use_count: L<'a>,
+view! {
+    /// `details.image` (multicloud).
+    pub struct Image<'a> {
+        platform: L<'a> = "platform",
+        image_tags: Many<Leaf<'a>> = "imageTags",
+        repository_name: L<'a> = "repositoryName",
+        registry: L<'a> = "registry",
+        image_digest: L<'a> = "imageDigest",
+        pushed_at: L<'a> = "pushedAt",
+        architecture: L<'a> = "architecture",
+        last_in_use_at: L<'a> = "lastInUseAt",
+        in_use_count: L<'a> = "inUseCount",
+    }
 }
 
-/// `details.serverlessFunction` (multicloud).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Serverless<'a> {
-    #[serde(borrow)]
-    pub runtime: L<'a>,
-    #[serde(borrow)]
-    pub layers: Many<Leaf<'a>>,
-    #[serde(borrow)]
-    pub package_type: L<'a>,
-    #[serde(borrow)]
-    pub last_modified_at: L<'a>,
-    #[serde(borrow)]
-    pub serverless_function_name: L<'a>,
-    #[serde(borrow)]
-    pub execution_role: L<'a>,
+view! {
+    /// `details.serverlessFunction` (multicloud).
+    pub struct Serverless<'a> {
+        runtime: L<'a> = "runtime",
+        layers: Many<Leaf<'a>> = "layers",
+        package_type: L<'a> = "packageType",
+        last_modified_at: L<'a> = "lastModifiedAt",
+        serverless_function_name: L<'a> = "serverlessFunctionName",
+        execution_role: L<'a> = "executionRole",
+    }
 }
 
-/// `packageVulnerabilityDetails`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Pvd<'a> {
-    #[serde(borrow)]
-    pub vulnerability_id: L<'a>,
-    #[serde(borrow)]
-    pub source: L<'a>,
-    #[serde(borrow)]
-    pub vendor_severity: L<'a>,
-    #[serde(borrow)]
-    pub source_url: L<'a>,
-    #[serde(borrow)]
-    pub vendor_created_at: L<'a>,
-    #[serde(borrow)]
-    pub cvss: Many<Cvss<'a>>,
-    #[serde(borrow)]
-    pub reference_urls: Many<Leaf<'a>>,
-    #[serde(borrow)]
-    pub vulnerable_packages: Many<Package<'a>>,
-    #[serde(borrow)]
-    pub related_vulnerabilities: Many<Leaf<'a>>,
+view! {
+    /// `packageVulnerabilityDetails`.
+    pub struct Pvd<'a> {
+        vulnerability_id: L<'a> = "vulnerabilityId",
+        source: L<'a> = "source",
+        vendor_severity: L<'a> = "vendorSeverity",
+        source_url: L<'a> = "sourceUrl",
+        vendor_created_at: L<'a> = "vendorCreatedAt",
+        cvss: Many<Cvss<'a>> = "cvss",
+        reference_urls: Many<Leaf<'a>> = "referenceUrls",
+        vulnerable_packages: Many<Package<'a>> = "vulnerablePackages",
+        related_vulnerabilities: Many<Leaf<'a>> = "relatedVulnerabilities",
+    }
 }
 
-/// `packageVulnerabilityDetails.cvss[]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Cvss<'a> {
-    #[serde(borrow)]
-    pub base_score: L<'a>,
-    #[serde(borrow)]
-    pub scoring_vector: L<'a>,
-    #[serde(borrow)]
-    pub source: L<'a>,
-    #[serde(borrow)]
-    pub version: L<'a>,
+view! {
+    /// `packageVulnerabilityDetails.cvss[]`.
+    pub struct Cvss<'a> {
+        base_score: L<'a> = "baseScore",
+        scoring_vector: L<'a> = "scoringVector",
+        source: L<'a> = "source",
+        version: L<'a> = "version",
+    }
 }
 
-/// `packageVulnerabilityDetails.vulnerablePackages[]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Package<'a> {
-    #[serde(borrow)]
-    pub name: L<'a>,
-    #[serde(borrow)]
-    pub version: L<'a>,
-    #[serde(borrow)]
-    pub epoch: L<'a>,
-    #[serde(borrow)]
-    pub release: L<'a>,
-    #[serde(borrow)]
-    pub fixed_in_version: L<'a>,
-    #[serde(borrow)]
-    pub remediation: L<'a>,
-    #[serde(borrow)]
-    pub file_path: L<'a>,
-    #[serde(borrow)]
-    pub package_manager: L<'a>,
-    #[serde(borrow)]
-    pub arch: L<'a>,
-    #[serde(borrow)]
-    pub source_layer_hash: L<'a>,
-    #[serde(borrow)]
-    pub source_lambda_layer_arn: L<'a>,
+view! {
+    /// `packageVulnerabilityDetails.vulnerablePackages[]`.
+    pub struct Package<'a> {
+        name: L<'a> = "name",
+        version: L<'a> = "version",
+        epoch: L<'a> = "epoch",
+        release: L<'a> = "release",
+        fixed_in_version: L<'a> = "fixedInVersion",
+        remediation: L<'a> = "remediation",
+        file_path: L<'a> = "filePath",
+        package_manager: L<'a> = "packageManager",
+        arch: L<'a> = "arch",
+        source_layer_hash: L<'a> = "sourceLayerHash",
+        source_lambda_layer_arn: L<'a> = "sourceLambdaLayerArn",
+    }
 }
 
-/// `codeVulnerabilityDetails`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Cvd<'a> {
-    #[serde(borrow)]
-    pub file_path: Obj<CodeFilePath<'a>>,
-    #[serde(borrow)]
-    pub cwes: Many<Leaf<'a>>,
-    #[serde(borrow)]
-    pub reference_urls: Many<Leaf<'a>>,
-    #[serde(borrow)]
-    pub detector_name: L<'a>,
-    #[serde(borrow)]
-    pub detector_tags: Many<Leaf<'a>>,
+view! {
+    /// `codeVulnerabilityDetails`.
+    pub struct Cvd<'a> {
+        file_path: Obj<CodeFilePath<'a>> = "filePath",
+        cwes: Many<Leaf<'a>> = "cwes",
+        reference_urls: Many<Leaf<'a>> = "referenceUrls",
+        detector_name: L<'a> = "detectorName",
+        detector_tags: Many<Leaf<'a>> = "detectorTags",
+    }
 }
 
-/// `codeVulnerabilityDetails.filePath`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct CodeFilePath<'a> {
-    #[serde(borrow)]
-    pub file_path: L<'a>,
+view! {
+    /// `codeVulnerabilityDetails.filePath`.
+    pub struct CodeFilePath<'a> {
+        file_path: L<'a> = "filePath",
+    }
 }
 
-/// `networkReachabilityDetails`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Nrd<'a> {
-    #[serde(borrow)]
-    pub network_path: Obj<NetworkPath<'a>>,
-    #[serde(borrow)]
-    pub open_port_range: Obj<PortRange<'a>>,
-    #[serde(borrow)]
-    pub protocol: L<'a>,
+view! {
+    /// `networkReachabilityDetails`.
+    pub struct Nrd<'a> {
+        network_path: Obj<NetworkPath<'a>> = "networkPath",
+        open_port_range: Obj<PortRange<'a>> = "openPortRange",
+        protocol: L<'a> = "protocol",
+    }
 }
 
-/// `networkReachabilityDetails.networkPath`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct NetworkPath<'a> {
-    #[serde(borrow)]
-    pub steps: Many<Step<'a>>,
+view! {
+    /// `networkReachabilityDetails.networkPath`.
+    pub struct NetworkPath<'a> {
+        steps: Many<Step<'a>> = "steps",
+    }
 }
 
-/// `networkPath.steps[]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Step<'a> {
-    #[serde(borrow)]
-    pub component_id: L<'a>,
-    #[serde(borrow)]
-    pub component_type: L<'a>,
+view! {
+    /// `networkPath.steps[]`.
+    pub struct Step<'a> {
+        component_id: L<'a> = "componentId",
+        component_type: L<'a> = "componentType",
+    }
 }
 
-/// `networkReachabilityDetails.openPortRange`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct PortRange<'a> {
-    #[serde(borrow)]
-    pub begin: L<'a>,
-    #[serde(borrow)]
-    pub end: L<'a>,
+view! {
+    /// `networkReachabilityDetails.openPortRange`.
+    pub struct PortRange<'a> {
+        begin: L<'a> = "begin",
+        end: L<'a> = "end",
+    }
 }
 
-/// `remediation`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct Remediation<'a> {
-    #[serde(borrow)]
-    pub recommendation: Obj<Recommendation<'a>>,
+view! {
+    /// `remediation`.
+    pub struct Remediation<'a> {
+        recommendation: Obj<Recommendation<'a>> = "recommendation",
+    }
 }
 
-/// `remediation.recommendation`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct Recommendation<'a> {
-    #[serde(borrow)]
-    pub text: L<'a>,
+view! {
+    /// `remediation.recommendation`.
+    pub struct Recommendation<'a> {
+        text: L<'a> = "text",
+    }
 }
 
-/// `inspectorScoreDetails`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct ScoreDetails<'a> {
-    #[serde(borrow)]
-    pub adjusted_cvss: Obj<AdjustedCvss<'a>>,
+view! {
+    /// `inspectorScoreDetails`.
+    pub struct ScoreDetails<'a> {
+        adjusted_cvss: Obj<AdjustedCvss<'a>> = "adjustedCvss",
+    }
 }
 
-/// `inspectorScoreDetails.adjustedCvss`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct AdjustedCvss<'a> {
-    #[serde(borrow)]
-    pub scoring_vector: L<'a>,
+view! {
+    /// `inspectorScoreDetails.adjustedCvss`.
+    pub struct AdjustedCvss<'a> {
+        scoring_vector: L<'a> = "scoringVector",
+    }
 }
 
-/// `epss`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct Epss<'a> {
-    #[serde(borrow)]
-    pub score: L<'a>,
+view! {
+    /// `epss`.
+    pub struct Epss<'a> {
+        score: L<'a> = "score",
+    }
 }
 
-/// `exploitabilityDetails`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct Exploitability<'a> {
-    #[serde(borrow)]
-    pub last_known_exploit_at: L<'a>,
+view! {
+    /// `exploitabilityDetails`.
+    pub struct Exploitability<'a> {
+        last_known_exploit_at: L<'a> = "lastKnownExploitAt",
+    }
 }
 
 model_element!(

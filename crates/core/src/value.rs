@@ -165,6 +165,56 @@ impl<'de: 'a, 'a> Element<'de> for Leaf<'a> {
     }
 }
 
+/// Declares a borrowed view of a JSON object: a struct of optional members, each read
+/// from its JSON key, with a `Deserialize` that skips unknown keys and lets a repeated key
+/// take its last value. serde's derive would instead reject the whole finding on a
+/// duplicate key, and a report must not lose a finding to that.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! view {
+    (
+        $(#[$m:meta])*
+        pub struct $name:ident<'a> {
+            $( $(#[$fm:meta])* $field:ident : $ty:ty = $key:literal, )*
+        }
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Default)]
+        #[allow(missing_docs)]
+        pub struct $name<'a> {
+            $( $(#[$fm])* pub $field: $ty, )*
+        }
+
+        impl<'de: 'a, 'a> serde::Deserialize<'de> for $name<'a> {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V<'a>(std::marker::PhantomData<&'a ()>);
+                impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+                    type Value = $name<'a>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$name<'a>, A::Error> {
+                        let mut out = $name::default();
+                        while let Some(key) = map.next_key::<$crate::value::Key<'de>>()? {
+                            match key.0.as_ref() {
+                                $( $key => out.$field = map.next_value()?, )*
+                                _ => {
+                                    map.next_value::<serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(V(std::marker::PhantomData))
+            }
+        }
+    };
+}
+
 /// Implements [`Element`] for a model object that derives `Deserialize`.
 #[macro_export]
 #[doc(hidden)]
