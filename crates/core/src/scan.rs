@@ -142,6 +142,34 @@ enum Role {
     Page,
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes from `data[i..]` (which must hold eight) as one little-endian word.
+#[inline(always)]
+fn word(data: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&data[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// Does any byte of `w` equal `b`? The classic SWAR zero-byte test on `w ^ b`: exact as
+/// an "any" answer (a false flag can only sit above a true zero byte).
+#[inline(always)]
+fn has_byte(w: u64, b: u8) -> bool {
+    let x = w ^ (ONES * b as u64);
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
+/// Does `w` hold a `"`, `{`, `}`, `[` or `]`? Setting bit 5 folds `[` onto `{` and `]`
+/// onto `}` (0x5B|0x20 = 0x7B, 0x5D|0x20 = 0x7D, and no other byte lands there), so three
+/// tests cover five bytes.
+#[inline(always)]
+fn has_structure(w: u64) -> bool {
+    let folded = w | (ONES * 0x20);
+    has_byte(w, b'"') | has_byte(folded, b'{') | has_byte(folded, b'}')
+}
+
 /// Bracket and string tracking inside an item or a skipped value.
 #[derive(Clone, Copy, Debug, Default)]
 struct Nest {
@@ -191,9 +219,15 @@ impl Nest {
                     }
                 }
             } else {
-                // Structure bytes are sparse between strings; one byte at a time is fine
-                // here because long runs (indentation) are few compared with strings.
                 while i < n {
+                    // Indentation, numbers and literals between strings are skipped eight
+                    // bytes at a time while none of the eight is a quote or bracket.
+                    while i + 8 <= n && !has_structure(word(data, i)) {
+                        i += 8;
+                    }
+                    if i >= n {
+                        break;
+                    }
                     match data[i] {
                         b'"' => {
                             self.in_string = true;
@@ -746,6 +780,29 @@ mod tests {
         assert!(matches!(e.kind, ScanErrorKind::Expected(_, Found(b'"'))));
         let e = scan_chunks(br#"{"findings":nul}"#, 4).unwrap_err();
         assert!(matches!(e.kind, ScanErrorKind::Expected(_, _)));
+    }
+
+    #[test]
+    fn the_word_test_finds_exactly_quotes_and_brackets() {
+        for b in 0..=255u8 {
+            let want = matches!(b, b'"' | b'{' | b'}' | b'[' | b']');
+            for pos in 0..8 {
+                let mut w = [b' '; 8];
+                w[pos] = b;
+                assert_eq!(
+                    has_structure(u64::from_le_bytes(w)),
+                    want,
+                    "byte {b:#x} at {pos}"
+                );
+                let mut z = [0u8; 8];
+                z[pos] = b;
+                assert_eq!(
+                    has_structure(u64::from_le_bytes(z)),
+                    want,
+                    "byte {b:#x} among NULs"
+                );
+            }
+        }
     }
 
     #[test]
