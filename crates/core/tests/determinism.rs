@@ -1,20 +1,11 @@
 //! The same input gives byte-identical reports whatever the read size (1, 7, 4096 bytes
 //! per read, or whole), the number of threads, and the batch size.
 
+mod fuzz_invariants;
+use fuzz_invariants::Trickle;
+
 use inspector_report_core::{convert, Config, Filter, Input, JsonTimestamps, Limits, ReportFormat};
-use std::io::{self, Read};
 use std::path::Path;
-
-struct Trickle(Vec<u8>, usize, usize);
-
-impl Read for Trickle {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = self.2.min(out.len()).min(self.0.len() - self.1);
-        out[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
-        self.1 += n;
-        Ok(n)
-    }
-}
 
 fn fixtures() -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pass");
@@ -45,7 +36,7 @@ fn fixtures() -> Vec<Vec<u8>> {
 }
 
 fn report(config: &Config, data: &[u8], chunk: usize) -> Vec<u8> {
-    let input = Input::from_reader("det", Box::new(Trickle(data.to_vec(), 0, chunk))).unwrap();
+    let input = Input::from_reader("det", Box::new(Trickle::new(data.to_vec(), chunk))).unwrap();
     let mut out = Vec::new();
     convert(config, [Ok(input)], &mut out).unwrap();
     out

@@ -1,13 +1,16 @@
 //! Property tests: generated findings survive the trip through every input layout, the
 //! scanner at any read size, and both reports.
 
+mod fuzz_invariants;
+use fuzz_invariants::Trickle;
+
 use inspector_report_core::read::ItemReader;
 use inspector_report_core::{
     convert, Column, Config, Filter, Input, JsonTimestamps, Limits, QuoteStyle, ReportFormat,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use std::io::{self, Read};
+use std::io;
 
 /// Any text, weighted towards what breaks CSV and JSON: quotes, commas, newlines,
 /// backslashes, control characters and non-ASCII.
@@ -102,17 +105,6 @@ fn shape() -> impl Strategy<Value = Shape> {
     ]
 }
 
-/// A reader that hands out `n` bytes at a time.
-struct Trickle(Vec<u8>, usize, usize);
-impl Read for Trickle {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = self.2.min(out.len()).min(self.0.len() - self.1);
-        out[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
-        self.1 += n;
-        Ok(n)
-    }
-}
-
 fn run(config: &Config, bytes: Vec<u8>) -> Vec<u8> {
     let mut out = Vec::new();
     let input = Input::from_reader("prop", Box::new(io::Cursor::new(bytes))).unwrap();
@@ -129,7 +121,7 @@ proptest! {
                                   shape in shape(), pretty in any::<bool>(), chunk in 1usize..64) {
         let bytes = layout(&findings, shape, pretty);
         let limits = Limits { read_buffer_bytes: 16, ..Limits::default() };
-        let mut r = ItemReader::new(Trickle(bytes, 0, chunk), "prop", &limits);
+        let mut r = ItemReader::new(Trickle::new(bytes, chunk), "prop", &limits);
         let mut items = Vec::new();
         while let Some(it) = r.next_item().unwrap() {
             let v: Value = serde_json::from_slice(it.bytes).unwrap();

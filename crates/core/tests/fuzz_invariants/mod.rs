@@ -18,14 +18,26 @@ use inspector_report_core::{
 use serde_json::Value;
 use std::io::{self, Read};
 
-/// A reader that returns at most `n` bytes per call.
-struct Trickle<'a>(&'a [u8], usize);
+/// A reader that returns at most `n` bytes per call, so every read-boundary path runs.
+pub struct Trickle<B> {
+    data: B,
+    pos: usize,
+    n: usize,
+}
 
-impl Read for Trickle<'_> {
+impl<B: AsRef<[u8]>> Trickle<B> {
+    /// Reads `data` at most `n` bytes at a time.
+    pub fn new(data: B, n: usize) -> Trickle<B> {
+        Trickle { data, pos: 0, n }
+    }
+}
+
+impl<B: AsRef<[u8]>> Read for Trickle<B> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = self.1.min(out.len()).min(self.0.len());
-        out[..n].copy_from_slice(&self.0[..n]);
-        self.0 = &self.0[n..];
+        let rest = &self.data.as_ref()[self.pos..];
+        let n = self.n.min(out.len()).min(rest.len());
+        out[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
         Ok(n)
     }
 }
@@ -34,7 +46,7 @@ impl Read for Trickle<'_> {
 type ScanResult = Result<Vec<Vec<u8>>, (Option<u64>, Option<u64>, String)>;
 
 fn scan_with(data: &[u8], chunk: usize, limits: &Limits) -> ScanResult {
-    let mut r = ItemReader::new(Trickle(data, chunk), "fuzz", limits);
+    let mut r = ItemReader::new(Trickle::new(data, chunk), "fuzz", limits);
     let mut items = Vec::new();
     loop {
         match r.next_item() {
