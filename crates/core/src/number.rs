@@ -13,9 +13,14 @@ pub struct NumberText<'a> {
     pub int: &'a [u8],
     /// Digits after the point (ASCII).
     pub frac: &'a [u8],
-    /// The exponent, saturated for absurd lengths.
+    /// The exponent, clamped to ±[`MAX_EXPONENT`] so that arithmetic on it cannot overflow.
     pub exp: i64,
 }
+
+/// Exponents are clamped to this magnitude: any number with a larger one is far outside
+/// every range this crate compares against (timestamps, scores), and clamping keeps
+/// `len + exp` and friends from overflowing.
+pub const MAX_EXPONENT: i64 = 1_000_000_000_000;
 
 /// Splits number text into its parts without allocating; `None` unless the whole text is
 /// one number.
@@ -73,6 +78,7 @@ pub fn lex(s: &str) -> Option<NumberText<'_>> {
         if eneg {
             exp = -exp;
         }
+        exp = exp.clamp(-MAX_EXPONENT, MAX_EXPONENT);
     }
     (i == b.len()).then_some(NumberText {
         neg,
@@ -209,6 +215,8 @@ mod tests {
         assert!(d("9.9") < d("10"));
         assert!(d("0.1") > d("0.099999"));
         assert!(d(".5") == d("0.5") && d("5.") == d("5"));
+        assert!(d("1e99999999999999999999999") > d("1e999999"));
+        assert!(d("1e-99999999999999999999999") < d("1e-999999"));
         for bad in ["", "-", ".", "1e", "abc", "1.2.3", "1,5", " 1"] {
             assert_eq!(Decimal::parse(bad), None, "{bad:?}");
         }

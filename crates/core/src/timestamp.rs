@@ -349,6 +349,16 @@ mod tests {
         assert_eq!(ts("-62135596800").unwrap(), "0001-01-01T00:00:00.000Z");
         assert_eq!(ts("-62135596800.001"), None);
         assert_eq!(ts("1e400"), None);
+        // Found by the `timestamp` fuzz target: an exponent past i64 overflowed `len + exp`.
+        assert_eq!(ts("1.663E5040340000000001601189"), None);
+        assert_eq!(
+            ts("1.663E-5040340000000001601189").unwrap(),
+            "1970-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            ts("-1.663E-5040340000000001601189").unwrap(),
+            "1969-12-31T23:59:59.999Z"
+        );
         assert_eq!(ts("1e-400").unwrap(), "1970-01-01T00:00:00.000Z");
         assert_eq!(ts(&"9".repeat(10_000)), None);
         for bad in ["", "-", ".", "1.2.3", "1e", "12a", "NaN", "1_000", " 1"] {
