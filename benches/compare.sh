@@ -17,10 +17,10 @@ command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/
 cargo build --release -q -p inspector-report -p inspector-report-bench --bins
 BIN=target/release/inspector-report
 GEN=target/release/gen
-pretty="$DATA/cli-$MB.json"
+pretty="$DATA/report-$MB.json"
 compact="$DATA/pages-$MB.json"
-gz="$DATA/cli-$MB.json.gz"
-[ -f "$pretty" ] || "$GEN" --mb "$MB" --layout cli -o "$pretty"
+gz="$DATA/report-$MB.json.gz"
+[ -f "$pretty" ] || "$GEN" --mb "$MB" --layout report -o "$pretty"
 [ -f "$compact" ] || "$GEN" --mb "$MB" --layout pages -o "$compact"
 [ -f "$gz" ] || gzip -c -1 "$pretty" > "$gz"
 JQ='.findings[] | [.awsAccountId, .severity, .status, .type, .title, .findingArn, (.firstObservedAt|tostring), (.lastObservedAt|tostring), (.updatedAt|tostring), (.inspectorScore|tostring), (.resources[0].id), (.resources[0].region), (.packageVulnerabilityDetails.vulnerabilityId // "")] | @csv'
@@ -29,7 +29,8 @@ JQ='.findings[] | [.awsAccountId, .severity, .status, .type, .title, .findingArn
 measure() {
   local cmd=$1 times=() rss=0
   for _ in $(seq "$RUNS"); do
-    out=$( { /usr/bin/time -f "%e %M" bash -c "$cmd" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    /usr/bin/time -f "%e %M" -o "$DATA/time.txt" bash -c "$cmd" >/dev/null 2>&1
+    out=$(tail -n 1 "$DATA/time.txt")
     times+=("${out% *}")
     r=${out#* }; [ "$r" -gt "$rss" ] && rss=$r
   done

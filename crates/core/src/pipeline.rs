@@ -231,7 +231,7 @@ fn render_batches(
                 if batch.items.is_empty() {
                     continue;
                 }
-                let chunk = batch.items.len().div_ceil(threads * 4).max(1);
+                let chunk = batch.items.len().div_ceil(threads * 16).max(1);
                 let names: Vec<&str> = names.iter().map(String::as_str).collect();
                 let rendered: Vec<Rendered> = pool.install(|| {
                     batch
