@@ -31,6 +31,8 @@ pub enum ErrorKind {
     Write(io::Error),
     /// The bytes are not the JSON the layout needs. The string says what was expected.
     Syntax(String),
+    /// The input ended inside a value (a truncated file); the string says inside what.
+    Truncated(&'static str),
     /// Bytes that are not UTF-8.
     Utf8,
     /// A single finding is larger than [`crate::Limits::max_finding_bytes`].
@@ -84,7 +86,7 @@ impl Error {
     pub fn is_eof(&self) -> bool {
         match &self.0.kind {
             ErrorKind::Io(e) => e.kind() == io::ErrorKind::UnexpectedEof,
-            ErrorKind::Syntax(s) => s.contains("end of input"),
+            ErrorKind::Truncated(_) => true,
             _ => false,
         }
     }
@@ -98,7 +100,10 @@ impl Error {
         match &self.0.kind {
             ErrorKind::Io(_) => "read",
             ErrorKind::Write(_) => "write",
-            ErrorKind::Syntax(_) | ErrorKind::Utf8 | ErrorKind::NotAnObject(_) => "input",
+            ErrorKind::Syntax(_)
+            | ErrorKind::Truncated(_)
+            | ErrorKind::Utf8
+            | ErrorKind::NotAnObject(_) => "input",
             ErrorKind::FindingTooLarge { .. } | ErrorKind::DepthLimit { .. } => "limit",
             ErrorKind::Panic(_) => "internal",
         }
@@ -122,6 +127,10 @@ impl fmt::Display for Error {
             ErrorKind::Io(e) => write!(f, ": {e}"),
             ErrorKind::Write(e) => write!(f, ": writing the report: {e}"),
             ErrorKind::Syntax(s) => write!(f, ": {s}"),
+            ErrorKind::Truncated(inside) => write!(
+                f,
+                ": unexpected end of input inside {inside} (truncated file?)"
+            ),
             ErrorKind::Utf8 => write!(f, ": invalid UTF-8; inputs must be UTF-8 JSON"),
             ErrorKind::FindingTooLarge { limit } => write!(
                 f,

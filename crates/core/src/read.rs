@@ -163,9 +163,7 @@ impl<R: Read> ItemReader<R> {
             ScanErrorKind::Expected(what, found) => {
                 ErrorKind::Syntax(format!("expected {what}, found {}", found.describe()))
             }
-            ScanErrorKind::Eof(inside) => ErrorKind::Syntax(format!(
-                "unexpected end of input inside {inside} (truncated file?)"
-            )),
+            ScanErrorKind::Eof(inside) => ErrorKind::Truncated(inside),
             ScanErrorKind::NotAnObject(found) => ErrorKind::NotAnObject(found.describe()),
             ScanErrorKind::TooLarge(limit) => ErrorKind::FindingTooLarge { limit },
             ScanErrorKind::TooDeep(limit) => ErrorKind::DepthLimit { limit },
