@@ -122,7 +122,7 @@ struct Batch {
 }
 
 enum Msg {
-    /// Input number `.0` has this name; sent before any of its items.
+    /// The next input (numbered in order from 0) has this name; sent before its items.
     Start(String),
     /// Input number `.0` ended after this many bytes.
     Done(usize, u64),
