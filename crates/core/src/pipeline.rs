@@ -134,12 +134,9 @@ enum Msg {
 #[derive(Default)]
 struct Rendered {
     bytes: Vec<u8>,
-    warnings: Warnings,
-    read: u64,
-    written: u64,
-    by_filter: u64,
-    by_status: u64,
-    events_skipped: u64,
+    /// Findings read, written and excluded, events skipped, warnings: the chunk's share of
+    /// the run's [`Stats`], added with [`Stats::merge`] (its `inputs` stay empty).
+    counts: Stats,
     /// Findings per input number.
     per_input: Vec<(usize, u64)>,
     /// The first warnings of each kind: (kind, input number, byte, finding index).
@@ -377,12 +374,6 @@ fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> R
             }
             out.write_all(bytes).map_err(Error::write)?;
             stats.bytes_written += bytes.len() as u64;
-            stats.findings_read += r.read;
-            stats.findings_written += r.written;
-            stats.excluded_by_filter += r.by_filter;
-            stats.excluded_by_status_rule += r.by_status;
-            stats.events_skipped += r.events_skipped;
-            stats.warnings.add(&r.warnings);
             for (n, k) in r.per_input {
                 stats.inputs[n].findings += k;
             }
@@ -395,9 +386,12 @@ fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> R
                 });
             }
             if let Some(p) = &config.progress {
-                p.findings_read.fetch_add(r.read, Ordering::Relaxed);
-                p.findings_written.fetch_add(r.written, Ordering::Relaxed);
+                p.findings_read
+                    .fetch_add(r.counts.findings_read, Ordering::Relaxed);
+                p.findings_written
+                    .fetch_add(r.counts.findings_written, Ordering::Relaxed);
             }
+            stats.merge(r.counts);
         }
     }
     let epilogue = config.format.epilogue();
@@ -426,9 +420,9 @@ fn render_chunk(
         matches!(config.format, ReportFormat::Json { .. }) && !config.filter.needs_full_view();
     for item in items {
         let bytes = &data[item.range.clone()];
-        let before = r.warnings;
+        let before = r.counts.warnings;
         let decoded = if status_only {
-            decode_as::<StatusOnly>(bytes, &mut r.warnings).map(|d| match d {
+            decode_as::<StatusOnly>(bytes, &mut r.counts.warnings).map(|d| match d {
                 Decoded::Finding {
                     finding,
                     bytes,
@@ -444,12 +438,12 @@ fn render_chunk(
                 Decoded::OtherEvent => Decoded::OtherEvent,
             })
         } else {
-            decode(bytes, &mut r.warnings)
+            decode(bytes, &mut r.counts.warnings)
         };
         let (finding, fbytes) = match decoded {
             Ok(Decoded::Finding { finding, bytes, .. }) => (finding, bytes),
             Ok(Decoded::OtherEvent) => {
-                r.events_skipped += 1;
+                r.counts.events_skipped += 1;
                 continue;
             }
             Err((at, kind)) => {
@@ -464,7 +458,7 @@ fn render_chunk(
                 return r;
             }
         };
-        r.read += 1;
+        r.counts.findings_read += 1;
         match r.per_input.last_mut() {
             Some((n, k)) if *n == item.input => *k += 1,
             _ => r.per_input.push((item.input, 1)),
@@ -472,17 +466,17 @@ fn render_chunk(
         match config.filter.verdict(&finding) {
             Verdict::Keep => {}
             Verdict::ExcludedByFilter => {
-                r.by_filter += 1;
+                r.counts.excluded_by_filter += 1;
                 note_examples(&mut r, &before, item);
                 continue;
             }
             Verdict::ExcludedByStatusRule => {
-                r.by_status += 1;
+                r.counts.excluded_by_status_rule += 1;
                 note_examples(&mut r, &before, item);
                 continue;
             }
         }
-        r.written += 1;
+        r.counts.findings_written += 1;
         match &config.format {
             ReportFormat::Csv { columns, quote } => write_row(
                 &finding,
@@ -491,10 +485,10 @@ fn render_chunk(
                 ctx,
                 cell,
                 &mut r.bytes,
-                &mut r.warnings,
+                &mut r.counts.warnings,
             ),
             ReportFormat::Json { timestamps } => {
-                json::write_finding(fbytes, *timestamps, &mut r.bytes, &mut r.warnings)
+                json::write_finding(fbytes, *timestamps, &mut r.bytes, &mut r.counts.warnings)
             }
         }
         note_examples(&mut r, &before, item);
@@ -512,11 +506,11 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 /// Remembers where the first warnings of each kind were raised (cheap: four compares).
 #[inline]
 fn note_examples(r: &mut Rendered, before: &Warnings, item: &Item) {
-    if r.warnings == *before {
+    if r.counts.warnings == *before {
         return;
     }
     for k in WarningKind::ALL {
-        if r.warnings.get(k) > before.get(k)
+        if r.counts.warnings.get(k) > before.get(k)
             && r.examples.iter().filter(|e| e.0 == k).count() < crate::stats::MAX_WARNING_EXAMPLES
         {
             r.examples.push((k, item.input, item.offset, item.index));
