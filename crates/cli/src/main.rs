@@ -1,19 +1,20 @@
 //! `inspector-report`: the command-line shell around `inspector-report-core`.
 //!
 //! Exit status: 0 success (a closed stdout, as in `| head`, counts as success), 1 bad
-//! input or I/O failure, 2 usage error or a bad filter document.
+//! input, I/O or S3 failure, 2 usage error or a bad filter document.
 
 mod args;
 mod batch;
 mod config;
 mod output;
 mod progress;
+mod s3;
 mod summary;
 
 use args::{Args, Command};
 use clap::{CommandFactory, Parser};
 use config::{RunConfig, Target, UsageError};
-use inspector_report_core::{convert, input, Input, Progress, ReportFormat, Stats};
+use inspector_report_core::{convert, input, Input, Progress, ReportFormat, Source, Stats};
 use output::Output;
 use std::io::Write;
 use std::process::ExitCode;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use summary::{OutputInfo, Summary};
 
-const NAME: &str = "inspector-report";
+pub(crate) const NAME: &str = "inspector-report";
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -49,8 +50,9 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// SIGINT and SIGTERM stop the run: temporary report files are removed, and the exit
-/// status is 128 + the signal, as shells report it. No partial report is left behind.
+/// SIGINT and SIGTERM stop the run: temporary report files are removed, an S3 upload in
+/// progress is aborted, and the exit status is 128 + the signal, as shells report it. No
+/// partial report is left behind.
 fn on_signals_clean_up() {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
@@ -62,6 +64,7 @@ fn on_signals_clean_up() {
             if let Some(sig) = signals.forever().next() {
                 output::remove_temporaries();
                 let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
+                s3::cancel(name);
                 eprintln!("{NAME}: interrupted by {name}; no report was written");
                 std::process::exit(128 + sig);
             }
@@ -99,7 +102,7 @@ fn start_progress(
 
 /// Prints the human summary and writes the JSON one; returns `code`, or 1 if the JSON
 /// summary cannot be written.
-fn report(run: &RunConfig, s: &Summary, code: u8) -> u8 {
+pub(crate) fn report(run: &RunConfig, s: &Summary, code: u8) -> u8 {
     if !run.quiet && (code == 0 || s.batch) {
         for line in s.lines() {
             eprintln!("{NAME}: {line}");
@@ -131,6 +134,10 @@ fn single_run(run: &RunConfig, started: Instant) -> u8 {
         Err(e) => return fail(e.to_string(), &Stats::default(), started),
     };
     let mut out = match &run.target {
+        Target::S3(_) => match &run.s3 {
+            Some(o) => return s3::run(run, o, &sources, started),
+            None => unreachable!("an S3 target is validated into RunConfig::s3"),
+        },
         Target::Stdout => Output::stdout(),
         Target::File(p) => match Output::file(p) {
             Ok(o) => o,
@@ -143,18 +150,7 @@ fn single_run(run: &RunConfig, started: Instant) -> u8 {
             }
         },
     };
-    let total = sources.iter().map(|s| s.size()).sum::<Option<u64>>();
-    let (progress, display) = start_progress(run, total);
-    let inputs = sources.iter().map(|s| {
-        s.open_counting(progress.as_ref()).map(|reader| Input {
-            name: s.name(),
-            reader,
-        })
-    });
-    let result = convert(&run.config, inputs, out.writer());
-    if let Some(d) = display {
-        d.finish();
-    }
+    let result = convert_sources(run, &sources, out.writer());
     let stats = match result {
         Ok(s) => s,
         // The reader of stdout went away: not an error, and nothing more to say.
@@ -173,8 +169,8 @@ fn single_run(run: &RunConfig, started: Instant) -> u8 {
         );
     }
     let path = match &run.target {
-        Target::Stdout => "-".to_string(),
         Target::File(p) => p.display().to_string(),
+        _ => "-".to_string(),
     };
     let outputs = [OutputInfo {
         input: None,
@@ -191,6 +187,29 @@ fn single_run(run: &RunConfig, started: Instant) -> u8 {
         error: None,
     };
     report(run, &s, 0)
+}
+
+/// Converts `sources`, in order, into one report written to `out`, with progress.
+pub(crate) fn convert_sources(
+    run: &RunConfig,
+    sources: &[Source],
+    out: &mut dyn Write,
+) -> inspector_report_core::Result<Stats> {
+    let total = sources.iter().map(|s| s.size()).sum::<Option<u64>>();
+    let (progress, display) = start_progress(run, total);
+    let mut config = run.config.clone();
+    config.progress = progress.clone();
+    let inputs = sources.iter().map(|s| {
+        s.open_counting(progress.as_ref()).map(|reader| Input {
+            name: s.name(),
+            reader,
+        })
+    });
+    let result = convert(&config, inputs, out);
+    if let Some(d) = display {
+        d.finish();
+    }
+    result
 }
 
 fn batch_run(run: &RunConfig, dir: &std::path::Path, started: Instant) -> u8 {

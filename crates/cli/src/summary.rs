@@ -19,6 +19,15 @@ pub struct OutputInfo {
     pub error: Option<String>,
 }
 
+/// The process's peak resident memory so far (`VmHWM`), where the OS tells it (Linux),
+/// so CI can gate on memory as it does on counts.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 /// Everything a summary reports.
 pub struct Summary<'a> {
     pub stats: &'a Stats,
@@ -116,6 +125,9 @@ impl Summary<'_> {
         }
         if let Some(e) = self.error {
             v["error"] = json!(e);
+        }
+        if let Some(b) = peak_rss_bytes() {
+            v["peakRssBytes"] = json!(b);
         }
         v
     }

@@ -27,7 +27,7 @@ use crate::finding::{Finding, StatusOnly};
 use crate::input::Source;
 use crate::limits::Limits;
 use crate::read::ItemReader;
-use crate::report::{csv, json, QuoteStyle, ReportFormat};
+use crate::report::{csv, gzip, json, QuoteStyle, ReportFormat};
 use crate::stats::{InputStats, Progress, Stats, WarningExample, WarningKind, Warnings};
 use rayon::prelude::*;
 use std::io::{Read, Write};
@@ -51,6 +51,10 @@ pub struct Config {
     pub threads: usize,
     /// Counters a progress display may poll while the run goes on. Default: none.
     pub progress: Option<Arc<Progress>>,
+    /// Write the report gzip-compressed at this level (1..=9), each rendered chunk a
+    /// gzip member compressed by the worker that rendered it (see [`gzip`]). Default:
+    /// none, a plain report.
+    pub gzip: Option<u32>,
 }
 
 impl Default for Config {
@@ -66,6 +70,7 @@ impl Default for Config {
             limits: Limits::default(),
             threads: 0,
             progress: None,
+            gzip: None,
         }
     }
 }
@@ -142,6 +147,9 @@ struct Rendered {
     /// The first warnings of each kind: (kind, input number, byte, finding index).
     examples: Vec<(WarningKind, usize, u64, u64)>,
     error: Option<Error>,
+    /// `bytes` is a gzip member of the chunk's findings without their leading separator
+    /// (the writer puts a separator member between non-empty members).
+    gzipped: bool,
 }
 
 /// Converts `inputs`, in order, into one report written to `out`.
@@ -240,7 +248,18 @@ fn render_batches(
                                 // A panic in a worker is a bug; surface it as an error for
                                 // this run instead of tearing the pool down or hanging.
                                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    render_chunk(config, &ctx, &batch.data, items, &names, cell)
+                                    let mut r = render_chunk(
+                                        config,
+                                        &ctx,
+                                        &batch.data,
+                                        items,
+                                        &names,
+                                        cell,
+                                    );
+                                    if let Some(level) = config.gzip {
+                                        compress(&mut r, config.format.leading_separator(), level);
+                                    }
+                                    r
                                 }))
                                 .unwrap_or_else(|p| Rendered {
                                     error: Some(Error::new(
@@ -340,13 +359,32 @@ fn scan_inputs(inputs: impl Iterator<Item = Result<Input>>, limits: &Limits, tx:
     let _ = send(Msg::Batch(batch));
 }
 
+/// Replaces a chunk's rendering with one gzip member of it, minus the leading separator
+/// of its first finding: in a compressed report the writer cannot drop bytes from inside
+/// a member, so it writes the separators between members itself.
+fn compress(r: &mut Rendered, separator: usize, level: u32) {
+    r.bytes = r
+        .bytes
+        .get(separator..)
+        .map(|b| gzip::member(b, level))
+        .unwrap_or_default();
+    r.gzipped = true;
+}
+
 /// The calling thread: writes each rendered batch, in order, and keeps the counts.
 fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> Result<Stats> {
     let mut stats = Stats::default();
-    let prologue = config.format.prologue();
+    let gz = |b: &[u8]| match config.gzip {
+        Some(level) => gzip::member(b, level),
+        None => b.to_vec(),
+    };
+    let prologue = gz(&config.format.prologue());
     out.write_all(&prologue).map_err(Error::write)?;
     stats.bytes_written += prologue.len() as u64;
     let mut skip = config.format.leading_separator();
+    // In a gzip report: the member holding the separator between findings of two chunks.
+    let separator = gz(&b","[..skip]);
+    let mut first_member = true;
     for msg in rx {
         let rendered = match msg {
             Staged::Start(name) => {
@@ -368,7 +406,13 @@ fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> R
                 return Err(e);
             }
             let mut bytes = &r.bytes[..];
-            if skip > 0 && !bytes.is_empty() {
+            if r.gzipped && !bytes.is_empty() {
+                if !first_member && !separator.is_empty() {
+                    out.write_all(&separator).map_err(Error::write)?;
+                    stats.bytes_written += separator.len() as u64;
+                }
+                first_member = false;
+            } else if skip > 0 && !bytes.is_empty() {
                 bytes = &bytes[skip..];
                 skip = 0;
             }
@@ -394,8 +438,8 @@ fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> R
             stats.merge(r.counts);
         }
     }
-    let epilogue = config.format.epilogue();
-    out.write_all(epilogue).map_err(Error::write)?;
+    let epilogue = gz(config.format.epilogue());
+    out.write_all(&epilogue).map_err(Error::write)?;
     out.flush().map_err(Error::write)?;
     stats.bytes_written += epilogue.len() as u64;
     Ok(stats)

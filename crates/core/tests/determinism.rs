@@ -80,3 +80,52 @@ fn byte_identical_for_every_read_size_thread_count_and_batch_size() {
         }
     }
 }
+
+/// A gzip report is gzip members (one per chunk, compressed by the workers) that
+/// decompress to exactly the plain report, for any threads and batch sizes, including
+/// the JSON report whose separators between chunks the writer adds as members of their own.
+#[test]
+fn gzip_reports_decompress_to_the_plain_report() {
+    use std::io::Read;
+    for format in [
+        ReportFormat::default(),
+        ReportFormat::Json {
+            timestamps: JsonTimestamps::Iso,
+        },
+    ] {
+        let base = Config {
+            format: format.clone(),
+            filter: Filter::all_statuses(),
+            as_of_ms: 1_750_000_000_000,
+            threads: 1,
+            ..Config::default()
+        };
+        for data in fixtures() {
+            let want = report(&base, &data, usize::MAX);
+            for threads in [1, 3] {
+                for batch_findings in [1, 4, 2048] {
+                    let gz = Config {
+                        threads,
+                        gzip: Some(6),
+                        limits: Limits {
+                            batch_findings,
+                            ..Limits::default()
+                        },
+                        ..base.clone()
+                    };
+                    let z = report(&gz, &data, 4096);
+                    assert_eq!(&z[..2], b"\x1f\x8b", "starts as gzip");
+                    let mut plain = Vec::new();
+                    flate2::read::MultiGzDecoder::new(&z[..])
+                        .read_to_end(&mut plain)
+                        .unwrap();
+                    assert!(
+                        plain == want,
+                        "threads {threads} batch {batch_findings}: {}",
+                        String::from_utf8_lossy(&plain)
+                    );
+                }
+            }
+        }
+    }
+}

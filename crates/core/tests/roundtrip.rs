@@ -144,6 +144,7 @@ proptest! {
             limits: Limits::default(),
             threads: 2,
             progress: None,
+            gzip: None,
         };
         let out = run(&config, bytes.clone());
         let mut rdr = csv::ReaderBuilder::new().from_reader(&out[..]);

@@ -14,6 +14,7 @@
 //! concatenates, so the framing here is the whole of what the writer adds.
 
 pub mod csv;
+pub mod gzip;
 pub mod json;
 
 use crate::columns::{Column, Layout};

@@ -1,0 +1,242 @@
+//! The status document an S3 run prints on stdout, shaped like Inspector's
+//! `GetFindingsReportStatus` response, and the mapping of S3 failures onto Inspector's
+//! report error codes.
+
+use super::destination::Destination;
+use serde_json::{json, Map, Value};
+
+/// `ReportingErrorCode`, as Inspector reports why a findings report failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// Anything not below, including input errors.
+    InternalError,
+    /// Access denied by S3 (the bucket policy or the caller's permissions).
+    InvalidPermissions,
+    /// No finding passed the filter; nothing was uploaded.
+    NoFindingsFound,
+    /// The bucket does not exist.
+    BucketNotFound,
+    /// The bucket is in another region than the request was sent to.
+    IncompatibleBucketRegion,
+    /// The KMS key is unusable: unknown, disabled, the wrong kind, or its policy refuses.
+    MalformedKmsKey,
+}
+
+impl ErrorCode {
+    /// The API's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InternalError => "INTERNAL_ERROR",
+            ErrorCode::InvalidPermissions => "INVALID_PERMISSIONS",
+            ErrorCode::NoFindingsFound => "NO_FINDINGS_FOUND",
+            ErrorCode::BucketNotFound => "BUCKET_NOT_FOUND",
+            ErrorCode::IncompatibleBucketRegion => "INCOMPATIBLE_BUCKET_REGION",
+            ErrorCode::MalformedKmsKey => "MALFORMED_KMS_KEY",
+        }
+    }
+}
+
+/// Maps what S3 answered (its error code, message and HTTP status, any of which may be
+/// missing) onto Inspector's error codes.
+///
+/// S3 reports a KMS problem in three ways: a `KMS.*` error code (`KMS.NotFoundException`,
+/// `KMS.DisabledException`, ...), an `AccessDenied` whose message names a `kms:` action
+/// (the key policy refuses), or an `InvalidArgument`/`KMS`-worded message for a key id it
+/// cannot parse. All are the key's fault, so they are checked before plain access denial.
+pub fn classify(code: Option<&str>, message: Option<&str>, status: Option<u16>) -> ErrorCode {
+    let code = code.unwrap_or("");
+    let message = message.unwrap_or("");
+    let kms_words =
+        message.contains("kms:") || message.contains("KMS") || message.contains("kms key");
+    match code {
+        "NoSuchBucket" => ErrorCode::BucketNotFound,
+        c if c.starts_with("KMS.") || c.starts_with("KMS") => ErrorCode::MalformedKmsKey,
+        "InvalidArgument" | "InvalidRequest" | "AccessDenied" if kms_words => {
+            ErrorCode::MalformedKmsKey
+        }
+        "PermanentRedirect"
+        | "TemporaryRedirect"
+        | "AuthorizationHeaderMalformed"
+        | "IllegalLocationConstraintException" => ErrorCode::IncompatibleBucketRegion,
+        "AccessDenied"
+        | "AllAccessDisabled"
+        | "InvalidAccessKeyId"
+        | "SignatureDoesNotMatch"
+        | "InvalidToken"
+        | "ExpiredToken"
+        | "AccountProblem" => ErrorCode::InvalidPermissions,
+        _ => match status {
+            Some(301) | Some(307) => ErrorCode::IncompatibleBucketRegion,
+            Some(403) => ErrorCode::InvalidPermissions,
+            _ => ErrorCode::InternalError,
+        },
+    }
+}
+
+/// `SUCCEEDED`, `FAILED` or `CANCELLED`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// The object is in the bucket.
+    Succeeded,
+    /// Nothing is in the bucket; see the error code.
+    Failed,
+    /// Interrupted (SIGINT/SIGTERM); nothing is in the bucket.
+    Cancelled,
+}
+
+/// Everything the status document says.
+#[derive(Clone, Debug)]
+pub struct Status {
+    /// The run's report id (a UUID, as Inspector's).
+    pub report_id: String,
+    /// Where the report goes.
+    pub destination: Destination,
+    /// The filter document given (`{}` when none).
+    pub filter_criteria: Value,
+    /// The filter shortcut options given (`--severity`, ...), ANDed with the document.
+    pub filter_options: Map<String, Value>,
+    /// `CSV` or `JSON`.
+    pub report_format: &'static str,
+    /// How it ended.
+    pub state: State,
+    /// Why it failed.
+    pub error: Option<(ErrorCode, String)>,
+    /// Report bytes uploaded (compressed size for gzip).
+    pub bytes: u64,
+    /// Parts uploaded.
+    pub parts: u64,
+    /// Findings in the report.
+    pub findings: u64,
+}
+
+impl Status {
+    /// The document, one JSON object.
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({
+            "reportId": self.report_id,
+            "status": match self.state {
+                State::Succeeded => "SUCCEEDED",
+                State::Failed => "FAILED",
+                State::Cancelled => "CANCELLED",
+            },
+        });
+        let o = v.as_object_mut().expect("an object");
+        if let Some((code, message)) = &self.error {
+            o.insert("errorCode".into(), code.as_str().into());
+            o.insert("errorMessage".into(), message.clone().into());
+        }
+        o.insert(
+            "destination".into(),
+            json!({
+                "bucketName": self.destination.bucket,
+                "keyPrefix": self.destination.key_prefix,
+                "kmsKeyArn": self.destination.kms_key_arn,
+            }),
+        );
+        o.insert("filterCriteria".into(), self.filter_criteria.clone());
+        if !self.filter_options.is_empty() {
+            o.insert(
+                "filterOptions".into(),
+                Value::Object(self.filter_options.clone()),
+            );
+        }
+        o.insert("reportFormat".into(), self.report_format.into());
+        o.insert("objectKey".into(), self.destination.key.clone().into());
+        o.insert("gzip".into(), self.destination.gzip.into());
+        o.insert("bytes".into(), self.bytes.into());
+        o.insert("parts".into(), self.parts.into());
+        o.insert("findings".into(), self.findings.into());
+        v
+    }
+
+    /// Prints the document on stdout (one line, pretty when stdout is a terminal).
+    pub fn print(&self) {
+        use std::io::{IsTerminal, Write};
+        let v = self.to_json();
+        let text = if std::io::stdout().is_terminal() {
+            serde_json::to_string_pretty(&v)
+        } else {
+            serde_json::to_string(&v)
+        }
+        .unwrap_or_default();
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{text}");
+        let _ = out.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ErrorCode::*;
+
+    /// Error responses as S3 sends them (code, message, status), from the S3 error code
+    /// list and real answers.
+    #[test]
+    fn s3_answers_map_to_inspector_codes() {
+        let cases: &[(Option<&str>, &str, Option<u16>, ErrorCode)] = &[
+            (Some("NoSuchBucket"), "The specified bucket does not exist", Some(404), BucketNotFound),
+            (Some("AccessDenied"), "Access Denied", Some(403), InvalidPermissions),
+            (
+                Some("AccessDenied"),
+                "User: arn:aws:iam::1:user/x is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:us-east-1:1:key/k",
+                Some(403),
+                MalformedKmsKey,
+            ),
+            (Some("KMS.NotFoundException"), "Invalid keyId k", Some(400), MalformedKmsKey),
+            (Some("KMS.DisabledException"), "arn:aws:kms:... is disabled.", Some(400), MalformedKmsKey),
+            (Some("KMS.KMSInvalidStateException"), "pending deletion", Some(400), MalformedKmsKey),
+            (Some("InvalidArgument"), "Invalid arn for the KMS key", Some(400), MalformedKmsKey),
+            (Some("InvalidArgument"), "Part number must be an integer", Some(400), InternalError),
+            (
+                Some("PermanentRedirect"),
+                "The bucket you are attempting to access must be addressed using the specified endpoint.",
+                Some(301),
+                IncompatibleBucketRegion,
+            ),
+            (
+                Some("AuthorizationHeaderMalformed"),
+                "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'",
+                Some(400),
+                IncompatibleBucketRegion,
+            ),
+            (None, "", Some(301), IncompatibleBucketRegion),
+            (None, "", Some(403), InvalidPermissions),
+            (Some("InvalidAccessKeyId"), "The AWS Access Key Id you provided does not exist", Some(403), InvalidPermissions),
+            (Some("InternalError"), "We encountered an internal error", Some(500), InternalError),
+            (Some("SlowDown"), "Reduce your request rate", Some(503), InternalError),
+            (None, "", None, InternalError),
+        ];
+        for (code, msg, status, want) in cases {
+            assert_eq!(classify(*code, Some(msg), *status), *want, "{code:?} {msg}");
+        }
+    }
+
+    #[test]
+    fn document_shape() {
+        let s = Status {
+            report_id: "r".into(),
+            destination: Destination {
+                bucket: "b".into(),
+                key_prefix: "p/".into(),
+                key: "p/r.csv".into(),
+                kms_key_arn: "arn".into(),
+                gzip: false,
+            },
+            filter_criteria: json!({}),
+            filter_options: Map::new(),
+            report_format: "CSV",
+            state: State::Failed,
+            error: Some((NoFindingsFound, "no finding matched".into())),
+            bytes: 0,
+            parts: 0,
+            findings: 0,
+        };
+        let v = s.to_json();
+        assert_eq!(v["status"], "FAILED");
+        assert_eq!(v["errorCode"], "NO_FINDINGS_FOUND");
+        assert_eq!(v["destination"]["keyPrefix"], "p/");
+        assert_eq!(v["objectKey"], "p/r.csv");
+        assert!(v.get("filterOptions").is_none());
+    }
+}

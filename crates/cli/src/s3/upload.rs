@@ -1,0 +1,491 @@
+//! The report streamed into an S3 multipart upload, as a [`Write`] the pipeline's
+//! writer thread writes to.
+//!
+//! Memory: the part being filled plus at most `concurrency` parts in flight, so
+//! `part size x (concurrency + 1)`. When that many are in flight the writer blocks until
+//! one is acknowledged, which in turn holds back the pipeline through its bounded queues:
+//! a slow network slows the run instead of growing memory.
+//!
+//! Part sizes start at `--part-size` and double every [`PARTS_PER_SIZE_STEP`] parts (up to
+//! [`MAX_PART_SIZE`]), because the size of a streamed report is unknown in advance and an
+//! upload may have at most [`MAX_PARTS`] parts. With the 16 MiB default the first 900
+//! parts cover 14 GiB before parts grow, and even from the 5 MiB minimum 10,000 parts
+//! cover more than S3's 5 TiB object limit; memory grows only for reports that big.
+
+use super::status::ErrorCode;
+use super::Failure;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart, ServerSideEncryption,
+};
+use aws_sdk_s3::Client;
+use bytes::Bytes;
+use std::io::{self, Write};
+use std::sync::Arc;
+use tokio::runtime::Handle;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// S3's smallest part (all but the last).
+pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
+/// S3's largest part.
+pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
+/// S3's most parts in one upload.
+pub const MAX_PARTS: i32 = 10_000;
+/// Parts of one size before the size doubles.
+pub const PARTS_PER_SIZE_STEP: i32 = 900;
+/// Most parts in flight at once that `--upload-concurrency` accepts.
+pub const MAX_CONCURRENCY: usize = 64;
+/// Times an abort is retried until ListParts shows the upload gone.
+const ABORT_ATTEMPTS: u32 = 5;
+
+/// The size of part `n` (from 1) for a base part size.
+pub fn part_size(base: u64, n: i32) -> u64 {
+    let step = ((n.max(1) - 1) / PARTS_PER_SIZE_STEP) as u32;
+    base.saturating_mul(1u64 << step.min(40)).min(MAX_PART_SIZE)
+}
+
+/// Where an upload is, for the code that must abort it from elsewhere (the signal
+/// thread).
+#[derive(Clone)]
+pub struct UploadRef {
+    pub client: Client,
+    pub bucket: String,
+    pub key: String,
+    pub upload_id: String,
+}
+
+/// A multipart upload being written.
+pub struct Upload {
+    rt: Handle,
+    at: UploadRef,
+    kms_key_arn: String,
+    base_part: u64,
+    buf: Vec<u8>,
+    next_part: i32,
+    tasks: JoinSet<Result<CompletedPart, Failure>>,
+    permits: Arc<Semaphore>,
+    parts: Vec<CompletedPart>,
+    failure: Option<Failure>,
+    bytes: u64,
+}
+
+/// What a completed upload wrote.
+#[derive(Debug)]
+pub struct Completed {
+    pub parts: u64,
+    pub bytes: u64,
+}
+
+/// The options of CreateMultipartUpload.
+pub struct Create<'a> {
+    pub bucket: &'a str,
+    pub key: &'a str,
+    pub kms_key_arn: &'a str,
+    pub content_type: &'a str,
+    pub part_size: u64,
+    pub concurrency: usize,
+}
+
+impl Upload {
+    /// Starts the upload with SSE-KMS (the key, bucket key enabled) and checks that S3
+    /// confirms that encryption, so a wrong bucket, region, permission or key fails
+    /// before any input is read.
+    pub fn create(rt: &Handle, client: &Client, c: Create<'_>) -> Result<Upload, Failure> {
+        let out = rt
+            .block_on(
+                client
+                    .create_multipart_upload()
+                    .bucket(c.bucket)
+                    .key(c.key)
+                    .server_side_encryption(ServerSideEncryption::AwsKms)
+                    .ssekms_key_id(c.kms_key_arn)
+                    .bucket_key_enabled(true)
+                    .checksum_algorithm(ChecksumAlgorithm::Crc32)
+                    .content_type(c.content_type)
+                    .send(),
+            )
+            .map_err(|e| Failure::from_sdk("starting the multipart upload", e))?;
+        let upload_id = out.upload_id().unwrap_or_default().to_string();
+        if upload_id.is_empty() {
+            return Err(Failure::new(
+                ErrorCode::InternalError,
+                "S3 started a multipart upload without an upload id",
+            ));
+        }
+        let at = UploadRef {
+            client: client.clone(),
+            bucket: c.bucket.to_string(),
+            key: c.key.to_string(),
+            upload_id,
+        };
+        if let Err(why) = encryption_confirmed(
+            out.server_side_encryption(),
+            out.ssekms_key_id(),
+            c.kms_key_arn,
+        ) {
+            let _ = rt.block_on(abort(&at));
+            return Err(Failure::new(
+                ErrorCode::InternalError,
+                format!("starting the multipart upload: {why}; the upload was aborted"),
+            ));
+        }
+        Ok(Upload {
+            rt: rt.clone(),
+            at,
+            kms_key_arn: c.kms_key_arn.to_string(),
+            base_part: c.part_size,
+            buf: Vec::with_capacity(part_size(c.part_size, 1) as usize),
+            next_part: 1,
+            tasks: JoinSet::new(),
+            permits: Arc::new(Semaphore::new(c.concurrency.max(1))),
+            parts: Vec::new(),
+            failure: None,
+            bytes: 0,
+        })
+    }
+
+    /// The upload, for aborting it from the signal thread.
+    pub fn reference(&self) -> UploadRef {
+        self.at.clone()
+    }
+
+    /// The first part that failed (after the SDK's retries), if any.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
+    }
+
+    fn current_part_size(&self) -> usize {
+        part_size(self.base_part, self.next_part) as usize
+    }
+
+    /// Collects finished parts; with `all`, waits for every part in flight.
+    fn reap(&mut self, all: bool) {
+        loop {
+            let done = if all {
+                match self.rt.block_on(self.tasks.join_next()) {
+                    Some(d) => d,
+                    None => return,
+                }
+            } else {
+                match self.tasks.try_join_next() {
+                    Some(d) => d,
+                    None => return,
+                }
+            };
+            match done {
+                Ok(Ok(part)) => self.parts.push(part),
+                Ok(Err(f)) => {
+                    self.failure.get_or_insert(f);
+                }
+                Err(e) => {
+                    self.failure.get_or_insert(Failure::new(
+                        ErrorCode::InternalError,
+                        format!("uploading a part: the task ended: {e}"),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn failed(&self) -> io::Error {
+        let f = self
+            .failure
+            .as_ref()
+            .map(|f| f.message.as_str())
+            .unwrap_or("");
+        io::Error::other(format!("S3 upload failed: {f}"))
+    }
+
+    /// Sends the filled buffer as the next part, waiting for a free slot first.
+    fn ship(&mut self) -> io::Result<()> {
+        self.reap(false);
+        if self.failure.is_some() {
+            return Err(self.failed());
+        }
+        if self.next_part > MAX_PARTS {
+            self.failure = Some(Failure::new(
+                ErrorCode::InternalError,
+                format!("the report needs more than {MAX_PARTS} parts (S3's limit)"),
+            ));
+            return Err(self.failed());
+        }
+        let permit = self
+            .rt
+            .block_on(Arc::clone(&self.permits).acquire_owned())
+            .map_err(io::Error::other)?;
+        // A part may have failed while this one waited.
+        self.reap(false);
+        if self.failure.is_some() {
+            return Err(self.failed());
+        }
+        let n = self.next_part;
+        self.next_part += 1;
+        let next = Vec::with_capacity(self.current_part_size());
+        let body = Bytes::from(std::mem::replace(&mut self.buf, next));
+        self.bytes += body.len() as u64;
+        let at = self.at.clone();
+        self.tasks.spawn_on(
+            async move {
+                let r = upload_part(&at, n, body).await;
+                drop(permit);
+                r
+            },
+            &self.rt,
+        );
+        Ok(())
+    }
+
+    /// Sends the last part, waits for all, and completes the upload. The response must
+    /// confirm SSE-KMS with the requested key; otherwise the object is deleted.
+    pub fn complete(&mut self) -> Result<Completed, Failure> {
+        if !self.buf.is_empty() || self.next_part == 1 {
+            if let Err(e) = self.ship() {
+                return Err(self
+                    .failure
+                    .clone()
+                    .unwrap_or_else(|| Failure::new(ErrorCode::InternalError, e.to_string())));
+            }
+        }
+        self.reap(true);
+        if let Some(f) = self.failure.clone() {
+            return Err(f);
+        }
+        let mut parts = std::mem::take(&mut self.parts);
+        parts.sort_by_key(|p| p.part_number());
+        let count = parts.len() as u64;
+        let at = &self.at;
+        let done = self.rt.block_on(
+            at.client
+                .complete_multipart_upload()
+                .bucket(&at.bucket)
+                .key(&at.key)
+                .upload_id(&at.upload_id)
+                .multipart_upload(
+                    CompletedMultipartUpload::builder()
+                        .set_parts(Some(parts))
+                        .build(),
+                )
+                .send(),
+        );
+        let out = match done {
+            Ok(o) => o,
+            Err(e) => {
+                let f = Failure::from_sdk("completing the multipart upload", e);
+                return Err(f);
+            }
+        };
+        if let Err(why) = encryption_confirmed(
+            out.server_side_encryption(),
+            out.ssekms_key_id(),
+            &self.kms_key_arn,
+        ) {
+            let deleted = self.rt.block_on(
+                at.client
+                    .delete_object()
+                    .bucket(&at.bucket)
+                    .key(&at.key)
+                    .send(),
+            );
+            let what = match deleted {
+                Ok(_) => "the object was deleted".to_string(),
+                Err(e) => format!(
+                    "deleting the object failed too ({}); delete s3://{}/{} by hand",
+                    Failure::from_sdk("", e).message,
+                    at.bucket,
+                    at.key
+                ),
+            };
+            let f = Failure::new(
+                ErrorCode::InternalError,
+                format!("completing the multipart upload: {why}; {what}"),
+            );
+            // Nothing is left to abort: the upload is complete.
+            self.at.upload_id.clear();
+            return Err(f);
+        }
+        Ok(Completed {
+            parts: count,
+            bytes: self.bytes,
+        })
+    }
+
+    /// Stops every part in flight and aborts the upload until S3 shows no parts left.
+    pub fn abort(mut self) -> Result<(), Failure> {
+        self.tasks.abort_all();
+        while self.rt.block_on(self.tasks.join_next()).is_some() {}
+        if self.at.upload_id.is_empty() {
+            return Ok(());
+        }
+        self.rt.block_on(abort(&self.at))
+    }
+}
+
+impl Write for Upload {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let room = self.current_part_size() - self.buf.len();
+        let n = data.len().min(room);
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() >= self.current_part_size() {
+            self.ship()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // Parts are sent when full; the last one by `complete`.
+        self.reap(false);
+        match self.failure {
+            Some(_) => Err(self.failed()),
+            None => Ok(()),
+        }
+    }
+}
+
+async fn upload_part(at: &UploadRef, n: i32, body: Bytes) -> Result<CompletedPart, Failure> {
+    let len = body.len() as i64;
+    let out = at
+        .client
+        .upload_part()
+        .bucket(&at.bucket)
+        .key(&at.key)
+        .upload_id(&at.upload_id)
+        .part_number(n)
+        .content_length(len)
+        .checksum_algorithm(ChecksumAlgorithm::Crc32)
+        .body(ByteStream::from(body))
+        .send()
+        .await
+        .map_err(|e| Failure::from_sdk(&format!("uploading part {n}"), e))?;
+    Ok(CompletedPart::builder()
+        .part_number(n)
+        .set_e_tag(out.e_tag().map(str::to_string))
+        .set_checksum_crc32(out.checksum_crc32().map(str::to_string))
+        .build())
+}
+
+/// Aborts the upload, and again until ListParts says it is gone: S3 documents that a
+/// part still arriving during an abort can survive it.
+pub async fn abort(at: &UploadRef) -> Result<(), Failure> {
+    let mut last = None;
+    for attempt in 0..ABORT_ATTEMPTS {
+        if attempt > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(200 << attempt)).await;
+        }
+        let aborted = at
+            .client
+            .abort_multipart_upload()
+            .bucket(&at.bucket)
+            .key(&at.key)
+            .upload_id(&at.upload_id)
+            .send()
+            .await;
+        if let Err(e) = aborted {
+            let f = Failure::from_sdk("aborting the multipart upload", e);
+            if f.s3_code.as_deref() != Some("NoSuchUpload") {
+                last = Some(f);
+                continue;
+            }
+        }
+        let listed = at
+            .client
+            .list_parts()
+            .bucket(&at.bucket)
+            .key(&at.key)
+            .upload_id(&at.upload_id)
+            .send()
+            .await;
+        match listed {
+            Err(e) => {
+                let f = Failure::from_sdk("checking the aborted upload", e);
+                if f.s3_code.as_deref() == Some("NoSuchUpload") {
+                    return Ok(());
+                }
+                last = Some(f);
+            }
+            Ok(l) if l.parts().is_empty() => return Ok(()),
+            Ok(l) => {
+                last = Some(Failure::new(
+                    ErrorCode::InternalError,
+                    format!("{} parts remain after aborting", l.parts().len()),
+                ))
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| Failure::new(ErrorCode::InternalError, "abort failed"))).map_err(
+        |f| {
+            Failure::new(
+                f.code,
+                format!(
+                    "{}; upload {} of s3://{}/{} may remain: \
+                 aws s3api abort-multipart-upload --bucket {} --key {} --upload-id {}",
+                    f.message, at.upload_id, at.bucket, at.key, at.bucket, at.key, at.upload_id
+                ),
+            )
+        },
+    )
+}
+
+/// Did S3 confirm SSE-KMS with the key asked for? S3 answers with the key's ARN; a bare
+/// key id that is the ARN's own id is accepted too.
+pub fn encryption_confirmed(
+    sse: Option<&ServerSideEncryption>,
+    key: Option<&str>,
+    wanted: &str,
+) -> Result<(), String> {
+    if sse != Some(&ServerSideEncryption::AwsKms) {
+        return Err(format!(
+            "S3 did not confirm SSE-KMS encryption (it answered {})",
+            sse.map(|s| s.as_str())
+                .unwrap_or("no server-side encryption")
+        ));
+    }
+    let id = |arn: &str| arn.rsplit_once("key/").map(|(_, id)| id.to_string());
+    match key {
+        Some(k) if k == wanted || Some(k.to_string()) == id(wanted) => Ok(()),
+        Some(k) => Err(format!(
+            "S3 encrypted with KMS key {k}, not the requested {wanted}"
+        )),
+        None => Err("S3 did not say which KMS key encrypted the object".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIB: u64 = 1024 * 1024;
+
+    #[test]
+    fn parts_grow_so_ten_thousand_always_suffice() {
+        assert_eq!(part_size(16 * MIB, 1), 16 * MIB);
+        assert_eq!(part_size(16 * MIB, 900), 16 * MIB);
+        assert_eq!(part_size(16 * MIB, 901), 32 * MIB);
+        assert_eq!(part_size(16 * MIB, 8_100), (16 * MIB) << 8);
+        assert_eq!(part_size(16 * MIB, 10_000), MAX_PART_SIZE);
+        let total: u64 = (1..=MAX_PARTS).map(|n| part_size(MIN_PART_SIZE, n)).sum();
+        // Even from the smallest base, 10,000 parts hold more than S3's 5 TiB object limit.
+        assert!(total > 5 * 1024 * 1024 * MIB, "{total}");
+        assert_eq!(part_size(4 * 1024 * MIB, 9000), MAX_PART_SIZE);
+    }
+
+    #[test]
+    fn encryption_must_be_echoed() {
+        let arn = "arn:aws:kms:us-east-1:1:key/k1";
+        let kms = ServerSideEncryption::AwsKms;
+        assert!(encryption_confirmed(Some(&kms), Some(arn), arn).is_ok());
+        assert!(encryption_confirmed(Some(&kms), Some("k1"), arn).is_ok());
+        assert!(
+            encryption_confirmed(Some(&kms), Some("arn:aws:kms:us-east-1:1:key/k2"), arn)
+                .unwrap_err()
+                .contains("not the requested")
+        );
+        assert!(
+            encryption_confirmed(Some(&ServerSideEncryption::Aes256), Some(arn), arn)
+                .unwrap_err()
+                .contains("AES256")
+        );
+        assert!(encryption_confirmed(None, None, arn).is_err());
+        assert!(encryption_confirmed(Some(&kms), None, arn).is_err());
+    }
+}
