@@ -153,21 +153,28 @@ fn word(data: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// Does any byte of `w` equal `b`? The classic SWAR zero-byte test on `w ^ b`: exact as
-/// an "any" answer (a false flag can only sit above a true zero byte).
+/// The bytes of `w` equal to `b`, as the high bit of each such byte: the classic SWAR
+/// zero-byte test on `w ^ b`. A false flag can sit only above a true one (a borrow runs
+/// upwards), so the lowest flag is always exact, and "any" is exact too.
 #[inline(always)]
-fn has_byte(w: u64, b: u8) -> bool {
+fn byte_flags(w: u64, b: u8) -> u64 {
     let x = w ^ (ONES * b as u64);
-    x.wrapping_sub(ONES) & !x & HIGHS != 0
+    x.wrapping_sub(ONES) & !x & HIGHS
 }
 
-/// Does `w` hold a `"`, `{`, `}`, `[` or `]`? Setting bit 5 folds `[` onto `{` and `]`
-/// onto `}` (0x5B|0x20 = 0x7B, 0x5D|0x20 = 0x7D, and no other byte lands there), so three
-/// tests cover five bytes.
+/// Flags each `"`, `{`, `}`, `[` or `]` in `w`, lowest exact (see [`byte_flags`]).
+/// Setting bit 5 folds `[` onto `{` and `]` onto `}` (0x5B|0x20 = 0x7B,
+/// 0x5D|0x20 = 0x7D, and no other byte lands there), so three tests cover five bytes.
 #[inline(always)]
-fn has_structure(w: u64) -> bool {
+fn structure_flags(w: u64) -> u64 {
     let folded = w | (ONES * 0x20);
-    has_byte(w, b'"') | has_byte(folded, b'{') | has_byte(folded, b'}')
+    byte_flags(w, b'"') | byte_flags(folded, b'{') | byte_flags(folded, b'}')
+}
+
+/// The index in `w` of the byte that the lowest flag marks.
+#[inline(always)]
+fn first_flagged(flags: u64) -> usize {
+    (flags.trailing_zeros() / 8) as usize
 }
 
 /// Bracket and string tracking inside an item or a skipped value.
@@ -202,7 +209,20 @@ impl Nest {
                     self.escape = false;
                     i += 1;
                 }
-                match memchr2(b'"', b'\\', &data[i..]) {
+                // Most strings (keys, enums, ids) end within a word or two: look at eight
+                // bytes in registers before paying for a memchr call.
+                let found = if i + 8 <= n {
+                    let w = word(data, i);
+                    let flags = byte_flags(w, b'"') | byte_flags(w, b'\\');
+                    if flags != 0 {
+                        Some(first_flagged(flags))
+                    } else {
+                        memchr2(b'"', b'\\', &data[i + 8..]).map(|k| k + 8)
+                    }
+                } else {
+                    memchr2(b'"', b'\\', &data[i..])
+                };
+                match found {
                     None => return Ok((None, n)),
                     Some(k) => {
                         i += k;
@@ -221,8 +241,13 @@ impl Nest {
             } else {
                 while i < n {
                     // Indentation, numbers and literals between strings are skipped eight
-                    // bytes at a time while none of the eight is a quote or bracket.
-                    while i + 8 <= n && !has_structure(word(data, i)) {
+                    // bytes at a time, straight to the first quote or bracket of a word.
+                    while i + 8 <= n {
+                        let flags = structure_flags(word(data, i));
+                        if flags != 0 {
+                            i += first_flagged(flags);
+                            break;
+                        }
                         i += 8;
                     }
                     if i >= n {
@@ -783,25 +808,56 @@ mod tests {
     }
 
     #[test]
-    fn the_word_test_finds_exactly_quotes_and_brackets() {
+    fn the_word_test_finds_exactly_the_first_quote_or_bracket() {
+        let structural = |b: u8| matches!(b, b'"' | b'{' | b'}' | b'[' | b']');
+        let first = |w: [u8; 8]| {
+            let flags = structure_flags(u64::from_le_bytes(w));
+            (flags != 0).then(|| first_flagged(flags))
+        };
         for b in 0..=255u8 {
-            let want = matches!(b, b'"' | b'{' | b'}' | b'[' | b']');
             for pos in 0..8 {
-                let mut w = [b' '; 8];
-                w[pos] = b;
-                assert_eq!(
-                    has_structure(u64::from_le_bytes(w)),
-                    want,
-                    "byte {b:#x} at {pos}"
-                );
-                let mut z = [0u8; 8];
-                z[pos] = b;
-                assert_eq!(
-                    has_structure(u64::from_le_bytes(z)),
-                    want,
-                    "byte {b:#x} among NULs"
-                );
+                for fill in [b' ', 0u8, 0xFF, b'{' - 1, b'"' + 1] {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    let want = w.iter().position(|&c| structural(c));
+                    assert_eq!(first(w), want, "byte {b:#x} at {pos} among {fill:#x}");
+                }
             }
+        }
+        // Words of random bytes drawn mostly from the interesting ones: borrows from a
+        // flagged byte must never move the lowest flag.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let pool = [
+            b'"',
+            b'{',
+            b'}',
+            b'[',
+            b']',
+            b'\\',
+            0,
+            1,
+            b' ',
+            0x7A,
+            0x7C,
+            0x5C,
+            0xFF,
+            b'a',
+            0x21,
+            0x5B ^ 0x20,
+        ];
+        for _ in 0..200_000 {
+            let mut w = [0u8; 8];
+            for c in &mut w {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *c = pool[(x % pool.len() as u64) as usize];
+            }
+            assert_eq!(first(w), w.iter().position(|&c| structural(c)), "{w:?}");
+            let q =
+                byte_flags(u64::from_le_bytes(w), b'"') | byte_flags(u64::from_le_bytes(w), b'\\');
+            let want = w.iter().position(|&c| c == b'"' || c == b'\\');
+            assert_eq!((q != 0).then(|| first_flagged(q)), want, "{w:?}");
         }
     }
 
