@@ -266,17 +266,8 @@ fn part_size(text: &str) -> Result<u64, UsageError> {
 
 /// The `filterCriteria` the user gave, as JSON, for the S3 status document.
 fn filter_document_json(a: &Args) -> Result<Value, UsageError> {
-    let Some(arg) = &a.filter_criteria else {
+    let Some(text) = filter_document_text(a)? else {
         return Ok(Value::Object(Map::new()));
-    };
-    let text = if arg.trim_start().starts_with('{') {
-        arg.clone()
-    } else {
-        std::fs::read_to_string(arg).map_err(|e| {
-            UsageError(format!(
-                "--filter-criteria {arg}: cannot read the filter document: {e}"
-            ))
-        })?
     };
     let v: Value =
         serde_json::from_str(&text).map_err(|e| UsageError(format!("--filter-criteria: {e}")))?;
@@ -334,20 +325,27 @@ fn columns(list: &str) -> Result<Vec<Column>, UsageError> {
     Ok(cols)
 }
 
+/// The text of `--filter-criteria`: the argument itself when it starts with `{`, else the
+/// file it names.
+fn filter_document_text(a: &Args) -> Result<Option<String>, UsageError> {
+    let Some(arg) = &a.filter_criteria else {
+        return Ok(None);
+    };
+    if arg.trim_start().starts_with('{') {
+        return Ok(Some(arg.clone()));
+    }
+    std::fs::read_to_string(arg).map(Some).map_err(|e| {
+        UsageError(format!(
+            "--filter-criteria {arg}: cannot read the filter document: {e}"
+        ))
+    })
+}
+
 /// The filter document (if any) ANDed with the shortcut options, and the report format a
 /// CreateFindingsReport request asked for.
 fn criteria(a: &Args) -> Result<(Criteria, Option<Format>), UsageError> {
     let mut doc = FilterDocument::default();
-    if let Some(arg) = &a.filter_criteria {
-        let text = if arg.trim_start().starts_with('{') {
-            arg.clone()
-        } else {
-            std::fs::read_to_string(arg).map_err(|e| {
-                UsageError(format!(
-                    "--filter-criteria {arg}: cannot read the filter document: {e}"
-                ))
-            })?
-        };
+    if let Some(text) = filter_document_text(a)? {
         doc = FilterDocument::parse(&text).map_err(|e| UsageError(e.to_string()))?;
     }
     let mut c = doc.criteria;

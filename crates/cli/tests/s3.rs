@@ -397,6 +397,7 @@ fn sigint_while_input_still_arrives_aborts_the_upload() {
     assert_eq!(out.status.code(), Some(130), "{}", common::stderr(&out));
     let st = status(&out);
     assert_eq!(st["status"], "CANCELLED");
+    assert!(st.get("errorCode").is_none(), "{st}");
     assert!(
         st["errorMessage"].as_str().unwrap().contains("aborted"),
         "{st}"

@@ -122,7 +122,10 @@ impl Status {
         });
         let o = v.as_object_mut().expect("an object");
         if let Some((code, message)) = &self.error {
-            o.insert("errorCode".into(), code.as_str().into());
+            // A cancelled report has a reason but no error code, as in Inspector.
+            if self.state != State::Cancelled {
+                o.insert("errorCode".into(), code.as_str().into());
+            }
             o.insert("errorMessage".into(), message.clone().into());
         }
         o.insert(

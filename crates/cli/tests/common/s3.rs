@@ -176,33 +176,30 @@ impl Bucket {
         Bucket { name }
     }
 
-    /// Every object key.
-    pub fn keys(&self) -> Vec<String> {
+    /// The text of each `<tag>` in the answer to `GET /BUCKET{query}`.
+    fn list(&self, query: &str, tag: &str) -> Vec<String> {
         let r = http(
             &endpoint(),
             "GET",
-            &format!("/{}?list-type=2", self.name),
+            &format!("/{}{query}", self.name),
             &[],
             b"",
         );
-        assert_eq!(r.status, 200, "{}", r.text());
-        tags(&r.text(), "Key")
+        assert_eq!(r.status, 200, "GET {query}: {}", r.text());
+        tags(&r.text(), tag)
+    }
+
+    /// Every object key.
+    pub fn keys(&self) -> Vec<String> {
+        self.list("?list-type=2", "Key")
     }
 
     /// Upload ids of multipart uploads in progress.
     pub fn uploads(&self) -> Vec<String> {
-        let r = http(
-            &endpoint(),
-            "GET",
-            &format!("/{}?uploads", self.name),
-            &[],
-            b"",
-        );
-        assert_eq!(r.status, 200, "{}", r.text());
-        tags(&r.text(), "UploadId")
+        self.list("?uploads", "UploadId")
     }
 
-    /// Part numbers uploaded so far to an upload.
+    /// Part numbers uploaded so far to an upload (none once it is aborted).
     pub fn parts(&self, key: &str, upload_id: &str) -> Vec<String> {
         let r = http(
             &endpoint(),
@@ -212,18 +209,6 @@ impl Bucket {
             b"",
         );
         tags(&r.text(), "PartNumber")
-    }
-
-    /// Upload keys in progress.
-    pub fn upload_keys(&self) -> Vec<String> {
-        let r = http(
-            &endpoint(),
-            "GET",
-            &format!("/{}?uploads", self.name),
-            &[],
-            b"",
-        );
-        tags(&r.text(), "Key")
     }
 
     pub fn get(&self, key: &str) -> Response {
