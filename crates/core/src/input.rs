@@ -2,11 +2,13 @@
 //! gzip detected by its magic bytes, not by the file name.
 
 use crate::error::{Error, ErrorKind, Position, Result};
+use crate::limits::{GUNZIP_AHEAD_BLOCKS, GUNZIP_BLOCK_BYTES};
 use crate::stats::Progress;
 use flate2::read::MultiGzDecoder;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 /// The file endings collected from a directory (spec section 1). Files named explicitly
@@ -105,11 +107,125 @@ pub fn decompressed(mut r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Se
     let head = io::Cursor::new(magic[..got].to_vec());
     let whole = head.chain(r);
     if got == 2 && magic == [0x1f, 0x8b] {
-        Ok(Box::new(GzipContext(MultiGzDecoder::new(
-            BufReader::with_capacity(256 * 1024, whole),
-        ))))
+        let gz = GzipContext(MultiGzDecoder::new(BufReader::with_capacity(
+            256 * 1024,
+            whole,
+        )));
+        Ok(ReadAhead::spawn(gz))
     } else {
         Ok(Box::new(whole))
+    }
+}
+
+/// gunzip on its own thread: inflating costs about as much per byte as scanning, so
+/// doing both on the scanner thread would make gzip input the slowest path. The thread
+/// runs at most [`GUNZIP_AHEAD_BLOCKS`] blocks ahead (bounded memory), and ends when the
+/// stream ends, fails, or the reader is dropped.
+struct ReadAhead {
+    blocks: Receiver<io::Result<Vec<u8>>>,
+    /// Emptied blocks go back to the thread for reuse.
+    spent: SyncSender<Vec<u8>>,
+    cur: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl ReadAhead {
+    fn spawn<R: Read + Send + 'static>(mut r: R) -> Box<dyn Read + Send> {
+        let (tx, blocks) = sync_channel::<io::Result<Vec<u8>>>(GUNZIP_AHEAD_BLOCKS);
+        let (spent, recycled) = sync_channel::<Vec<u8>>(GUNZIP_AHEAD_BLOCKS + 2);
+        let fill = move || loop {
+            let mut block = recycled
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(GUNZIP_BLOCK_BYTES));
+            block.clear();
+            block.resize(GUNZIP_BLOCK_BYTES, 0);
+            let mut n = 0;
+            let outcome = loop {
+                if n == block.len() {
+                    break Ok(());
+                }
+                match r.read(&mut block[n..]) {
+                    Ok(0) => break Ok(()),
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => break Err(e),
+                }
+            };
+            block.truncate(n);
+            let last = n == 0;
+            let sent = match outcome {
+                Ok(()) => tx.send(Ok(block)),
+                Err(e) => {
+                    let _ = n > 0 && tx.send(Ok(block)).is_ok();
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            if sent.is_err() || last {
+                return;
+            }
+        };
+        match std::thread::Builder::new()
+            .name("inspector-report-gunzip".into())
+            .spawn(fill)
+        {
+            Ok(_) => Box::new(ReadAhead {
+                blocks,
+                spent,
+                cur: Vec::new(),
+                pos: 0,
+                done: false,
+            }),
+            // No thread to be had (the stream went with the closure): the first read
+            // says so, as an I/O error of this input.
+            Err(e) => Box::new(FailedSpawn(Some(e))),
+        }
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.cur.len() {
+            if self.done {
+                return Ok(0);
+            }
+            match self.blocks.recv() {
+                Ok(Ok(block)) => {
+                    if block.is_empty() {
+                        self.done = true;
+                    }
+                    let old = std::mem::replace(&mut self.cur, block);
+                    let _ = self.spent.try_send(old);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                // The thread ended without saying so: only after an error it already sent.
+                Err(_) => {
+                    self.done = true;
+                    return Ok(0);
+                }
+            }
+        }
+        let n = buf.len().min(self.cur.len() - self.pos);
+        buf[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// The gunzip thread could not be started.
+struct FailedSpawn(Option<io::Error>);
+
+impl Read for FailedSpawn {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Err(self
+            .0
+            .take()
+            .unwrap_or_else(|| io::Error::other("the gunzip thread could not be started")))
     }
 }
 
@@ -269,6 +385,38 @@ mod tests {
             .read_to_string(&mut s)
             .unwrap();
         assert_eq!(s, "{");
+    }
+
+    /// The gunzip thread hands over many blocks in order, reports a corrupt tail after
+    /// the good bytes before it, and stops when its reader goes away mid-stream.
+    #[test]
+    fn gunzip_thread_blocks_errors_and_early_drop() {
+        let data: Vec<u8> = (0..(GUNZIP_BLOCK_BYTES * 3 + 12345) as u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect();
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(&data).unwrap();
+        let gz = e.finish().unwrap();
+        let mut out = Vec::new();
+        decompressed(Box::new(io::Cursor::new(gz.clone())))
+            .unwrap()
+            .read_to_end(&mut out)
+            .unwrap();
+        assert!(out == data);
+
+        let cut = gz[..gz.len() - 100].to_vec();
+        let mut r = decompressed(Box::new(io::Cursor::new(cut))).unwrap();
+        let mut out = Vec::new();
+        let err = r.read_to_end(&mut out).unwrap_err();
+        assert!(err.to_string().contains("gzip stream is corrupt"), "{err}");
+        assert!(out.len() > GUNZIP_BLOCK_BYTES * 2 && data.starts_with(&out));
+
+        for _ in 0..5 {
+            let mut r = decompressed(Box::new(io::Cursor::new(gz.clone()))).unwrap();
+            let mut first = [0u8; 10];
+            r.read_exact(&mut first).unwrap();
+            drop(r);
+        }
     }
 
     #[test]

@@ -29,6 +29,13 @@ pub const BATCH_BYTES: usize = 2 * 1024 * 1024;
 /// starts early, large enough that rayon's per-batch overhead is noise.
 pub const BATCH_FINDINGS: usize = 2048;
 
+/// Blocks of [`GUNZIP_BLOCK_BYTES`] that the gunzip thread may decompress ahead of the
+/// scanner: 4 x 1 MiB, enough to ride out a scanner stall of a few milliseconds.
+pub const GUNZIP_AHEAD_BLOCKS: usize = 4;
+
+/// Size of one block handed from the gunzip thread to the scanner (1 MiB).
+pub const GUNZIP_BLOCK_BYTES: usize = 1024 * 1024;
+
 /// Batches scanned ahead of the renderer. Bounds the memory between the scanner thread
 /// and the workers; 2 keeps both cores busy.
 pub const QUEUE_DEPTH: usize = 2;
