@@ -120,14 +120,7 @@ pub(crate) fn report(run: &RunConfig, s: &Summary, code: u8) -> u8 {
 fn single_run(run: &RunConfig, started: Instant) -> u8 {
     let fail = |msg: String, stats: &Stats, started: Instant| -> u8 {
         eprintln!("{NAME}: {msg}");
-        let s = Summary {
-            stats,
-            outputs: &[],
-            batch: false,
-            duration: started.elapsed(),
-            error: Some(&msg),
-        };
-        report(run, &s, 1)
+        report_failed(run, stats, &msg, started)
     };
     let sources = match input::expand(&run.inputs) {
         Ok(s) => s,
@@ -172,21 +165,46 @@ fn single_run(run: &RunConfig, started: Instant) -> u8 {
         Target::File(p) => p.display().to_string(),
         _ => "-".to_string(),
     };
+    report_written(run, &stats, path, stats.bytes_written, started)
+}
+
+/// Summarises a single run that wrote its report, `bytes` long, to `path`; returns the
+/// exit status.
+pub(crate) fn report_written(
+    run: &RunConfig,
+    stats: &Stats,
+    path: String,
+    bytes: u64,
+    started: Instant,
+) -> u8 {
     let outputs = [OutputInfo {
         input: None,
         path,
-        bytes: stats.bytes_written,
+        bytes,
         findings: stats.findings_written,
         error: None,
     }];
     let s = Summary {
-        stats: &stats,
+        stats,
         outputs: &outputs,
         batch: false,
         duration: started.elapsed(),
         error: None,
     };
     report(run, &s, 0)
+}
+
+/// Summarises a single run that failed with `msg` (already printed); returns the exit
+/// status.
+pub(crate) fn report_failed(run: &RunConfig, stats: &Stats, msg: &str, started: Instant) -> u8 {
+    let s = Summary {
+        stats,
+        outputs: &[],
+        batch: false,
+        duration: started.elapsed(),
+        error: Some(msg),
+    };
+    report(run, &s, 1)
 }
 
 /// Converts `sources`, in order, into one report written to `out`, with progress.

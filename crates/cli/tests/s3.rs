@@ -307,21 +307,8 @@ fn an_input_error_after_several_parts_aborts_the_upload() {
     data.extend_from_slice(b"{\"findings\":[{\"findingArn\":\"x\",");
     let (_d, input) = input_file("bad.json", &data);
     let url = format!("s3://{}/r.csv", b.name);
-    let o = s3::bin_for(&proxy.url)
-        .args([
-            "--as-of",
-            AS_OF,
-            "-q",
-            "--kms-key-arn",
-            kms(),
-            "-o",
-            &url,
-            "--part-size",
-            "16KiB",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let input_arg = input.to_str().unwrap();
+    let o = run_s3(&proxy.url, &["-o", &url, "--part-size", "16KiB", input_arg]);
     assert_eq!(o.status.code(), Some(1));
     let st = status(&o);
     assert_eq!(st["status"], "FAILED");
@@ -427,21 +414,8 @@ fn a_part_that_fails_once_is_retried_and_the_report_completes() {
     });
     let (_d, input) = input_file("in.json", &findings(2));
     let url = format!("s3://{}/r.csv", b.name);
-    let o = s3::bin_for(&proxy.url)
-        .args([
-            "--as-of",
-            AS_OF,
-            "-q",
-            "--kms-key-arn",
-            kms(),
-            "-o",
-            &url,
-            "--part-size",
-            "32KiB",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let input_arg = input.to_str().unwrap();
+    let o = run_s3(&proxy.url, &["-o", &url, "--part-size", "32KiB", input_arg]);
     let st = status(&o);
     assert_eq!(o.status.code(), Some(0), "{st}");
     let seen = proxy.seen();
@@ -477,19 +451,8 @@ fn s3_error_responses_map_to_inspector_error_codes() {
         let fake = Intercept::start(None, move |_| {
             Answer::Reply(status_code, "application/xml", s3::s3_error(code, message))
         });
-        let o = s3::bin_for(&fake.url)
-            .args([
-                "--as-of",
-                AS_OF,
-                "-q",
-                "--kms-key-arn",
-                kms(),
-                "-o",
-                "s3://some-bucket/r/",
-            ])
-            .arg(&input)
-            .output()
-            .unwrap();
+        let input_arg = input.to_str().unwrap();
+        let o = run_s3(&fake.url, &["-o", "s3://some-bucket/r/", input_arg]);
         assert_eq!(o.status.code(), Some(1), "{code}");
         let st = status(&o);
         assert_eq!(st["status"], "FAILED");
@@ -514,11 +477,8 @@ fn an_object_not_encrypted_as_asked_is_deleted() {
         Answer::Forward
     });
     let url = format!("s3://{}/r.csv", b.name);
-    let o = s3::bin_for(&strip.url)
-        .args(["--as-of", AS_OF, "-q", "--kms-key-arn", kms(), "-o", &url])
-        .arg(common::testdata("pass/rules.json"))
-        .output()
-        .unwrap();
+    let input = common::testdata("pass/rules.json");
+    let o = run_s3(&strip.url, &["-o", &url, input.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let st = status(&o);
     assert!(

@@ -35,6 +35,26 @@ fn fixtures() -> Vec<Vec<u8>> {
     v
 }
 
+fn formats() -> [ReportFormat; 2] {
+    [
+        ReportFormat::default(),
+        ReportFormat::Json {
+            timestamps: JsonTimestamps::Iso,
+        },
+    ]
+}
+
+/// One thread, every status, a fixed report time: the reference run of a format.
+fn base(format: ReportFormat) -> Config {
+    Config {
+        format,
+        filter: Filter::all_statuses(),
+        as_of_ms: 1_750_000_000_000,
+        threads: 1,
+        ..Config::default()
+    }
+}
+
 fn report(config: &Config, data: &[u8], chunk: usize) -> Vec<u8> {
     let input = Input::from_reader("det", Box::new(Trickle::new(data.to_vec(), chunk))).unwrap();
     let mut out = Vec::new();
@@ -44,19 +64,8 @@ fn report(config: &Config, data: &[u8], chunk: usize) -> Vec<u8> {
 
 #[test]
 fn byte_identical_for_every_read_size_thread_count_and_batch_size() {
-    for format in [
-        ReportFormat::default(),
-        ReportFormat::Json {
-            timestamps: JsonTimestamps::Iso,
-        },
-    ] {
-        let base = Config {
-            format: format.clone(),
-            filter: Filter::all_statuses(),
-            as_of_ms: 1_750_000_000_000,
-            threads: 1,
-            ..Config::default()
-        };
+    for format in formats() {
+        let base = base(format);
         for data in fixtures() {
             let want = report(&base, &data, usize::MAX);
             for chunk in [1, 7, 4096] {
@@ -87,19 +96,8 @@ fn byte_identical_for_every_read_size_thread_count_and_batch_size() {
 #[test]
 fn gzip_reports_decompress_to_the_plain_report() {
     use std::io::Read;
-    for format in [
-        ReportFormat::default(),
-        ReportFormat::Json {
-            timestamps: JsonTimestamps::Iso,
-        },
-    ] {
-        let base = Config {
-            format: format.clone(),
-            filter: Filter::all_statuses(),
-            as_of_ms: 1_750_000_000_000,
-            threads: 1,
-            ..Config::default()
-        };
+    for format in formats() {
+        let base = base(format);
         for data in fixtures() {
             let want = report(&base, &data, usize::MAX);
             for threads in [1, 3] {

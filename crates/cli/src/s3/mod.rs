@@ -10,7 +10,6 @@ pub mod status;
 pub mod upload;
 
 use crate::config::{RunConfig, S3Run};
-use crate::summary::{OutputInfo, Summary};
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use inspector_report_core::{Source, Stats};
 use status::{ErrorCode, State, Status};
@@ -235,21 +234,8 @@ pub fn run(run: &RunConfig, o: &S3Run, sources: &[Source], started: Instant) -> 
             status.parts = done.parts;
             status.findings = stats.findings_written;
             status.print();
-            let outputs = [OutputInfo {
-                input: None,
-                path: format!("s3://{}/{}", dest.bucket, dest.key),
-                bytes: done.bytes,
-                findings: stats.findings_written,
-                error: None,
-            }];
-            let s = Summary {
-                stats: &stats,
-                outputs: &outputs,
-                batch: false,
-                duration: started.elapsed(),
-                error: None,
-            };
-            crate::report(run, &s, 0)
+            let path = format!("s3://{}/{}", dest.bucket, dest.key);
+            crate::report_written(run, &stats, path, done.bytes, started)
         }
         Err(f) => {
             drop(active);
@@ -293,12 +279,5 @@ fn fail(run: &RunConfig, status: &mut Status, f: Failure, stats: &Stats, started
     status.error = Some((f.code, f.message.clone()));
     status.print();
     let msg = format!("{}: {}", f.code.as_str(), f.message);
-    let s = Summary {
-        stats,
-        outputs: &[],
-        batch: false,
-        duration: started.elapsed(),
-        error: Some(&msg),
-    };
-    crate::report(run, &s, 1)
+    crate::report_failed(run, stats, &msg, started)
 }
