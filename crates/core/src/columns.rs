@@ -148,11 +148,7 @@ fn leaf(out: &mut Vec<u8>, v: Option<&Leaf>, w: &mut Warnings) {
     match v.kind() {
         LeafKind::Composite => w.not_a_value += 1,
         LeafKind::Null => {}
-        _ => {
-            if let Some(t) = v.text() {
-                out.extend_from_slice(t.as_bytes());
-            }
-        }
+        _ => v.write_text(out),
     }
 }
 

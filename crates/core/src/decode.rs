@@ -1,4 +1,8 @@
-//! One item's bytes to a typed [`Finding`]: UTF-8 check, serde decode, EventBridge unwrap.
+//! One item's bytes to a typed [`Finding`]: UTF-8 check, decode, EventBridge unwrap.
+//!
+//! Decoding tries the [`crate::walk`] fast path first. When the walker bails (invalid
+//! JSON, or a shape that needs the lenient path and its warnings) serde_json decodes the
+//! item instead, and has the last word on what is valid and how an error is worded.
 //!
 //! Errors come back with the byte offset *inside the item*; the pipeline adds the item's
 //! own offset, so the user sees the absolute byte of the input.
@@ -8,8 +12,8 @@ use crate::finding::{Finding, StatusOnly};
 use crate::stats::Warnings;
 use crate::value::Leaf;
 use crate::value::{take_decode_warnings, LeafKind};
+use crate::walk::{walk, Object};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 /// The `detail-type` of events that carry a finding.
 pub const FINDING_EVENT: &str = "Inspector2 Finding";
@@ -17,19 +21,19 @@ pub const FINDING_EVENT: &str = "Inspector2 Finding";
 /// A typed view of a finding that the decoder can fill: the full [`Finding`] for the CSV
 /// report and for filters, or [`StatusOnly`] when the JSON report needs nothing but the
 /// default status rule (serde then stores one member and skips the rest).
-pub trait View<'a>: Deserialize<'a> {
+pub trait View<'a>: Deserialize<'a> + Object<'a> {
     /// `detail-type`, present on EventBridge events.
     fn detail_type(&self) -> Option<&Leaf<'a>>;
     /// `detail`, the finding inside an event.
-    fn detail(&self) -> Option<&'a RawValue>;
+    fn detail(&self) -> Option<&'a str>;
 }
 
 impl<'a> View<'a> for Finding<'a> {
     fn detail_type(&self) -> Option<&Leaf<'a>> {
         self.detail_type.as_ref()
     }
-    fn detail(&self) -> Option<&'a RawValue> {
-        self.detail
+    fn detail(&self) -> Option<&'a str> {
+        self.detail.as_ref().map(Leaf::raw_text)
     }
 }
 
@@ -37,8 +41,8 @@ impl<'a> View<'a> for StatusOnly<'a> {
     fn detail_type(&self) -> Option<&Leaf<'a>> {
         self.detail_type.as_ref()
     }
-    fn detail(&self) -> Option<&'a RawValue> {
-        self.detail
+    fn detail(&self) -> Option<&'a str> {
+        self.detail.as_ref().map(Leaf::raw_text)
     }
 }
 
@@ -70,8 +74,7 @@ pub fn decode_as<'a, V: View<'a>>(
     w: &mut Warnings,
 ) -> Result<Decoded<'a, V>, (usize, ErrorKind)> {
     let text = std::str::from_utf8(item).map_err(|e| (e.valid_up_to(), ErrorKind::Utf8))?;
-    take_decode_warnings();
-    let f: V = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+    let f: V = view_of(text)?;
     if f.detail_type().is_none() {
         collect(w);
         return Ok(Decoded::Finding {
@@ -89,10 +92,10 @@ pub fn decode_as<'a, V: View<'a>>(
         take_decode_warnings();
         return Ok(Decoded::OtherEvent);
     }
-    let Some(detail) = f.detail().filter(|d| d.get().starts_with('{')) else {
+    let Some(detail) = f.detail().filter(|d| d.starts_with('{')) else {
         let at = f
             .detail()
-            .map(|d| d.get().as_ptr() as usize - text.as_ptr() as usize)
+            .map(|d| d.as_ptr() as usize - text.as_ptr() as usize)
             .unwrap_or(0);
         return Err((
             at,
@@ -107,19 +110,28 @@ pub fn decode_as<'a, V: View<'a>>(
             ),
         ));
     };
-    let detail_text: &'a str = detail.get();
+    let detail_text: &'a str = detail;
     let offset = detail_text.as_ptr() as usize - text.as_ptr() as usize;
+    // The envelope's own warnings are not the finding's.
     take_decode_warnings();
-    let finding: V = serde_json::from_str(detail_text).map_err(|e| {
-        let (at, k) = json_error(detail_text, &e);
-        (offset + at, k)
-    })?;
+    let finding: V = view_of(detail_text).map_err(|(at, k)| (offset + at, k))?;
     collect(w);
     Ok(Decoded::Finding {
         finding,
         bytes: detail_text.as_bytes(),
         offset,
     })
+}
+
+/// The view of one JSON object: the walker when it can, serde_json when it bails. The
+/// walker raises no warnings; the tally is reset before serde_json runs, since a bailed
+/// walk may be partway into a finding but raised nothing.
+fn view_of<'a, V: View<'a>>(text: &'a str) -> Result<V, (usize, ErrorKind)> {
+    if let Ok(v) = walk::<V>(text) {
+        return Ok(v);
+    }
+    take_decode_warnings();
+    serde_json::from_str(text).map_err(|e| json_error(text, &e))
 }
 
 fn collect(w: &mut Warnings) {

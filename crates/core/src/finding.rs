@@ -11,7 +11,6 @@
 
 use crate::value::{Leaf, Lenient, List, Pairs};
 use crate::{model_element, view};
-use serde_json::value::RawValue;
 
 type L<'a> = Option<Leaf<'a>>;
 type Obj<T> = Option<Lenient<T>>;
@@ -44,7 +43,7 @@ view! {
         /// Present on EventBridge events only.
         detail_type: L<'a> = "detail-type",
         /// The finding inside an EventBridge event.
-        detail: Option<&'a RawValue> = "detail",
+        detail: L<'a> = "detail",
     }
 }
 
@@ -54,7 +53,7 @@ view! {
     pub struct StatusOnly<'a> {
         status: L<'a> = "status",
         detail_type: L<'a> = "detail-type",
-        detail: Option<&'a RawValue> = "detail",
+        detail: L<'a> = "detail",
     }
 }
 

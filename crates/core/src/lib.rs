@@ -45,6 +45,7 @@
 
 #![deny(missing_docs)]
 
+mod classify;
 pub mod columns;
 pub mod decode;
 pub mod error;
@@ -58,8 +59,10 @@ pub mod read;
 pub mod report;
 pub mod scan;
 pub mod stats;
+mod swar;
 pub mod timestamp;
 pub mod value;
+pub mod walk;
 
 pub use columns::{Column, Layout};
 pub use error::{Error, ErrorKind, Position, Result};

@@ -67,3 +67,12 @@ fn timestamp_corpus() {
 fn filter_corpus() {
     replay("filter", &[], fuzz_invariants::check_filter);
 }
+
+#[test]
+fn walk_corpus() {
+    replay(
+        "walk",
+        &["testdata/pass", "testdata/fail", "fuzz/seeds/convert"],
+        fuzz_invariants::check_walk,
+    );
+}

@@ -223,3 +223,48 @@ pub fn check_filter(data: &[u8]) {
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 }
+
+/// `walk`: the fast decoder and serde_json agree on every input. Where the walker accepts a
+/// finding, serde_json accepts it too, with the same view and no warnings; the full view
+/// and the status-only view are both checked, on the input as given and on each object
+/// nested in it (findings inside pages). Also: `unescape` equals serde_json's string
+/// decoding on every string literal.
+pub fn check_walk(data: &[u8]) {
+    use inspector_report_core::finding::StatusOnly;
+    use inspector_report_core::value::{take_decode_warnings, unescape};
+    use inspector_report_core::walk::walk;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('{').map(|(i, _)| i).take(64));
+    for s in starts {
+        let t = &text[s..];
+        if let Ok(v) = walk::<Finding>(t) {
+            take_decode_warnings();
+            let d = serde_json::from_str::<Finding>(t)
+                .unwrap_or_else(|e| panic!("walker accepted what serde_json rejects: {e}"));
+            assert_eq!(
+                take_decode_warnings(),
+                (0, 0),
+                "walker accepted a finding with warnings"
+            );
+            assert_eq!(format!("{v:?}"), format!("{d:?}"));
+        }
+        if let Ok(v) = walk::<StatusOnly>(t) {
+            let d = serde_json::from_str::<StatusOnly>(t)
+                .unwrap_or_else(|e| panic!("walker accepted what serde_json rejects: {e}"));
+            assert_eq!(format!("{v:?}"), format!("{d:?}"));
+        }
+    }
+    for (i, _) in text.match_indices('"').take(64) {
+        // The literal from this quote to the next unescaped quote, when serde_json
+        // accepts it as a string.
+        let rest = &text[i..];
+        let mut values = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+        if let Some(Ok(s)) = values.next() {
+            let end = values.byte_offset();
+            assert_eq!(unescape(&rest[..end]), s.as_str());
+        }
+    }
+}
