@@ -2,9 +2,9 @@
 //!
 //! The converter's resident memory is a constant set by these numbers, never by the size
 //! of the input: roughly
-//! `read_buffer + max(largest finding) + batch_bytes x (queue_depth + 2) x 2`
-//! (input batches in the queue, one being filled, one being rendered, and their rendered
-//! output). With the defaults that is well under 64 MiB for real findings (a few KiB each).
+//! `read_buffer + max(largest finding) + batch_bytes x (queue_depth + batches_rendering + 2) x 2`
+//! (input batches in the queue, one being filled, those being rendered, one rendered batch
+//! waiting for the writer, and their rendered output). With the defaults that is well under 64 MiB for real findings (a few KiB each).
 
 /// Largest single finding accepted, in bytes (64 MiB). A finding is held whole while it
 /// is decoded, so this bounds the one allocation that depends on the data. Real findings
@@ -40,6 +40,11 @@ pub const GUNZIP_BLOCK_BYTES: usize = 1024 * 1024;
 /// and the workers; 2 keeps both cores busy.
 pub const QUEUE_DEPTH: usize = 2;
 
+/// Batches rendered at once. One batch at a time left a worker idle at the tail of each
+/// batch; with two, it starts on the next. Each holds at most [`BATCH_BYTES`] of input
+/// and its rendered output.
+pub const BATCHES_RENDERING: usize = 2;
+
 /// The limits one conversion runs with. `Limits::default()` uses the constants above.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -55,6 +60,8 @@ pub struct Limits {
     pub batch_findings: usize,
     /// Batches queued between scanner and renderer. Default [`QUEUE_DEPTH`].
     pub queue_depth: usize,
+    /// Batches rendered at once. Default [`BATCHES_RENDERING`].
+    pub batches_rendering: usize,
 }
 
 impl Default for Limits {
@@ -66,6 +73,7 @@ impl Default for Limits {
             batch_bytes: BATCH_BYTES,
             batch_findings: BATCH_FINDINGS,
             queue_depth: QUEUE_DEPTH,
+            batches_rendering: BATCHES_RENDERING,
         }
     }
 }

@@ -3,21 +3,23 @@
 //! ```text
 //!  scanner thread          render thread + rayon pool            calling thread
 //!  ──────────────          ──────────────────────────            ──────────────
-//!  open, gunzip by magic   recv batch                            recv rendered batch
+//!  open, gunzip by magic   recv batch, spawn it on the pool:     recv rendered batch
 //!  ItemReader cuts items   par_chunks(..).map_init(render)       write chunks in order
 //!  ──batches──▶            .collect() (indexed: keeps order)     keep the counts
+//!                          results passed on in batch order
 //!                          ──rendered batches──▶
 //! ```
 //!
-//! Three stages joined by bounded channels: the scanner works on batch k+2 while the pool
-//! renders batch k+1 and the caller writes batch k. Memory is set by [`Limits`]: the
-//! scanner's buffer, `queue_depth + 1` scanned batches of at most `batch_bytes` (plus one
-//! finding), one batch being rendered and one rendered batch waiting for the writer.
-//! Nothing depends on the size of an input.
+//! Three stages joined by bounded channels: the scanner works ahead while the pool renders
+//! up to `batches_rendering` batches at once and the caller writes the one before. Memory
+//! is set by [`Limits`]: the scanner's buffer, `queue_depth + 1` scanned batches of at
+//! most `batch_bytes` (plus one finding), the batches being rendered and one rendered batch
+//! waiting for the writer. Nothing depends on the size of an input.
 //!
 //! Order: a batch is rendered by an indexed parallel iterator and collected into a `Vec`
-//! in input order, then written whole; batches travel in input order over one channel per
-//! stage. So the report is byte-identical for any number of threads.
+//! in input order; the render thread passes batches on in the order they were scanned,
+//! waiting for the oldest; each stage has one channel. So the report is byte-identical for
+//! any number of threads.
 
 use crate::columns::{self, CellContext, Column};
 use crate::decode::{decode, decode_as, Decoded};
@@ -208,8 +210,34 @@ enum Staged {
     Failed(Error),
 }
 
-/// The render stage: renders each batch on the pool while the writer writes the previous
-/// one, so writing overlaps rendering.
+/// The names of the inputs a batch's items come from (items are in input order, so a
+/// contiguous run of input numbers), for the positions in its errors.
+struct BatchNames {
+    first: usize,
+    names: Vec<Arc<str>>,
+}
+
+impl BatchNames {
+    fn get(&self, input: usize) -> &str {
+        input
+            .checked_sub(self.first)
+            .and_then(|k| self.names.get(k))
+            .map_or("", |n| n)
+    }
+}
+
+/// A place in the render stage's output, in input order: a message ready to go, or a batch
+/// still being rendered on the pool.
+enum Slot {
+    Ready(Staged),
+    Rendering(Receiver<Vec<Rendered>>),
+}
+
+/// The render stage: hands each batch to the pool as soon as it arrives, with up to
+/// [`Limits::batches_rendering`] batches in flight, and passes results on in input order.
+/// With one batch at a time, workers sat idle at the tail of every batch (one worker
+/// finishing the last chunks while the other waited for the next batch); with two, an
+/// idle worker takes chunks of the next batch.
 fn render_batches(
     config: &Config,
     pool: &rayon::ThreadPool,
@@ -220,65 +248,125 @@ fn render_batches(
     let ctx = CellContext {
         as_of_ms: config.as_of_ms,
     };
-    let mut names: Vec<String> = Vec::new();
-    for msg in rx {
-        let out = match msg {
-            Msg::Start(name) => {
-                names.push(name.clone());
-                Staged::Start(name)
+    let ctx = &ctx;
+    let in_flight = config.limits.batches_rendering.max(1);
+    let mut names: Vec<Arc<str>> = Vec::new();
+    pool.in_place_scope(|scope| {
+        let mut slots: std::collections::VecDeque<Slot> = std::collections::VecDeque::new();
+        let mut rendering = 0usize;
+        // Sends the finished slots at the front, in order, waiting for the front batch
+        // while more than `keep` batches are rendering. False once the writer is gone.
+        let forward = |slots: &mut std::collections::VecDeque<Slot>,
+                       rendering: &mut usize,
+                       keep: usize|
+         -> bool {
+            while let Some(front) = slots.front() {
+                let staged = match front {
+                    Slot::Ready(_) => match slots.pop_front() {
+                        Some(Slot::Ready(m)) => m,
+                        _ => unreachable!("the front was a ready slot"),
+                    },
+                    Slot::Rendering(r) => {
+                        let done = if *rendering > keep {
+                            r.recv().ok()
+                        } else {
+                            match r.try_recv() {
+                                Ok(b) => Some(b),
+                                Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                                Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+                            }
+                        };
+                        slots.pop_front();
+                        *rendering -= 1;
+                        match done {
+                            Some(b) => Staged::Batch(b),
+                            None => Staged::Failed(Error::new(
+                                ErrorKind::Panic("a render job ended without its batch".into()),
+                                Position::default(),
+                            )),
+                        }
+                    }
+                };
+                if tx.send(staged).is_err() {
+                    return false;
+                }
             }
-            Msg::Done(n, bytes) => Staged::Done(n, bytes),
-            Msg::Failed(e) => {
-                let _ = tx.send(Staged::Failed(e));
+            true
+        };
+        for msg in rx {
+            match msg {
+                Msg::Start(name) => {
+                    names.push(Arc::from(name.as_str()));
+                    slots.push_back(Slot::Ready(Staged::Start(name)));
+                }
+                Msg::Done(n, bytes) => slots.push_back(Slot::Ready(Staged::Done(n, bytes))),
+                Msg::Failed(e) => {
+                    slots.push_back(Slot::Ready(Staged::Failed(e)));
+                    forward(&mut slots, &mut rendering, 0);
+                    return;
+                }
+                Msg::Batch(batch) => {
+                    let (Some(first), Some(last)) = (batch.items.first(), batch.items.last())
+                    else {
+                        continue;
+                    };
+                    let batch_names = BatchNames {
+                        first: first.input,
+                        names: names
+                            .get(first.input..=last.input)
+                            .map(<[_]>::to_vec)
+                            .unwrap_or_default(),
+                    };
+                    let (done, result) = sync_channel(1);
+                    scope.spawn(move |_| {
+                        let _ = done.send(render_batch(config, ctx, threads, &batch, &batch_names));
+                    });
+                    slots.push_back(Slot::Rendering(result));
+                    rendering += 1;
+                }
+            }
+            if !forward(&mut slots, &mut rendering, in_flight - 1) {
                 return;
             }
-            Msg::Batch(batch) => {
-                if batch.items.is_empty() {
-                    continue;
-                }
-                let chunk = batch.items.len().div_ceil(threads * 16).max(1);
-                let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                let rendered: Vec<Rendered> = pool.install(|| {
-                    batch
-                        .items
-                        .par_chunks(chunk)
-                        .map_init(
-                            || Vec::with_capacity(4096),
-                            |cell, items| {
-                                // A panic in a worker is a bug; surface it as an error for
-                                // this run instead of tearing the pool down or hanging.
-                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    let mut r = render_chunk(
-                                        config,
-                                        &ctx,
-                                        &batch.data,
-                                        items,
-                                        &names,
-                                        cell,
-                                    );
-                                    if let Some(level) = config.gzip {
-                                        compress(&mut r, config.format.leading_separator(), level);
-                                    }
-                                    r
-                                }))
-                                .unwrap_or_else(|p| Rendered {
-                                    error: Some(Error::new(
-                                        ErrorKind::Panic(panic_message(&*p)),
-                                        Position::default(),
-                                    )),
-                                    ..Rendered::default()
-                                })
-                            },
-                        )
-                        .collect()
-                });
-                Staged::Batch(rendered)
-            }
-        };
-        if tx.send(out).is_err() {
-            return;
         }
-    }
+        forward(&mut slots, &mut rendering, 0);
+    });
+}
+
+/// Renders one batch on the pool, split into chunks that idle workers can take.
+fn render_batch(
+    config: &Config,
+    ctx: &CellContext,
+    threads: usize,
+    batch: &Batch,
+    names: &BatchNames,
+) -> Vec<Rendered> {
+    let chunk = batch.items.len().div_ceil(threads * 16).max(1);
+    batch
+        .items
+        .par_chunks(chunk)
+        .map_init(
+            || Vec::with_capacity(4096),
+            |cell, items| {
+                // A panic in a worker is a bug; surface it as an error for this run instead
+                // of tearing the pool down or hanging.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut r = render_chunk(config, ctx, &batch.data, items, names, cell);
+                    if let Some(level) = config.gzip {
+                        compress(&mut r, config.format.leading_separator(), level);
+                    }
+                    r
+                }))
+                .unwrap_or_else(|p| Rendered {
+                    error: Some(Error::new(
+                        ErrorKind::Panic(panic_message(&*p)),
+                        Position::default(),
+                    )),
+                    ..Rendered::default()
+                })
+            },
+        )
+        .collect()
 }
 
 /// The worker pool for `threads` threads, built once per process and shared by every
@@ -451,7 +539,7 @@ fn render_chunk(
     ctx: &CellContext,
     data: &[u8],
     items: &[Item],
-    names: &[&str],
+    names: &BatchNames,
     cell: &mut Vec<u8>,
 ) -> Rendered {
     let mut r = Rendered {
@@ -494,7 +582,7 @@ fn render_chunk(
                 r.error = Some(Error::new(
                     kind,
                     Position {
-                        input: names.get(item.input).copied().unwrap_or("").to_string(),
+                        input: names.get(item.input).to_string(),
                         byte: Some(item.offset + at as u64),
                         finding: Some(item.index),
                     },
