@@ -51,6 +51,25 @@ pub(crate) fn structure(block: &[u8; 64]) -> Structure {
     s
 }
 
+/// The quotes, backslashes and JSON whitespace (space, tab, line feed, carriage return) of
+/// `block`, for the JSON report's minifier.
+#[inline(always)]
+pub(crate) fn quotes_and_space(block: &[u8; 64]) -> (u64, u64, u64) {
+    let (mut quote, mut backslash, mut space) = (0, 0, 0);
+    for k in 0..4 {
+        let v = lanes(&block[16 * k..]);
+        let at = 16 * k;
+        quote |= mask(v, b'"') << at;
+        backslash |= mask(v, b'\\') << at;
+        let ws = v.simd_eq(u8x16::splat(b' '))
+            | v.simd_eq(u8x16::splat(b'\n'))
+            | v.simd_eq(u8x16::splat(b'\r'))
+            | v.simd_eq(u8x16::splat(b'\t'));
+        space |= (ws.to_bitmask() as u64) << at;
+    }
+    (quote, backslash, space)
+}
+
 /// The bytes escaped by a backslash, given the block's backslashes and whether the first
 /// byte is escaped by a backslash at the end of the previous block. Returns the mask and
 /// whether the first byte of the next block is escaped. The loop runs once per escape, and
@@ -148,6 +167,9 @@ mod tests {
             assert_eq!(s.backslash, bits(b, |c| c == b'\\'));
             assert_eq!(s.open, bits(b, |c| c == b'{' || c == b'['));
             assert_eq!(s.close, bits(b, |c| c == b'}' || c == b']'));
+            let (q, bs, ws) = quotes_and_space(b);
+            assert_eq!((q, bs), (s.quote, s.backslash));
+            assert_eq!(ws, bits(b, |c| matches!(c, b' ' | b'\n' | b'\r' | b'\t')));
             for i in [0, 7, 48] {
                 let want = b[i..i + 16]
                     .iter()

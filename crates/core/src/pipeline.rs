@@ -553,22 +553,24 @@ fn render_chunk(
     for item in items {
         let bytes = &data[item.range.clone()];
         let before = r.counts.warnings;
+        // The JSON report's fast path: one walk finds the status and the timestamps.
+        let mut walked: Option<(&str, Vec<&str>)> = None;
         let decoded = if status_only {
-            decode_as::<StatusOnly>(bytes, &mut r.counts.warnings).map(|d| match d {
-                Decoded::Finding {
-                    finding,
-                    bytes,
-                    offset,
-                } => Decoded::Finding {
-                    finding: Finding {
-                        status: finding.status,
-                        ..Finding::default()
-                    },
-                    bytes,
-                    offset,
-                },
-                Decoded::OtherEvent => Decoded::OtherEvent,
-            })
+            match json::walk_item(bytes) {
+                Ok(json::WalkedItem::Finding(v, text)) => {
+                    walked = Some((text, v.stamps));
+                    Ok(Decoded::Finding {
+                        finding: Finding {
+                            status: v.status,
+                            ..Finding::default()
+                        },
+                        bytes: text.as_bytes(),
+                        offset: 0,
+                    })
+                }
+                Ok(json::WalkedItem::OtherEvent) => Ok(Decoded::OtherEvent),
+                Err(_) => decode_status(bytes, &mut r.counts.warnings),
+            }
         } else {
             decode(bytes, &mut r.counts.warnings)
         };
@@ -619,13 +621,44 @@ fn render_chunk(
                 &mut r.bytes,
                 &mut r.counts.warnings,
             ),
-            ReportFormat::Json { timestamps } => {
-                json::write_finding(fbytes, *timestamps, &mut r.bytes, &mut r.counts.warnings)
-            }
+            ReportFormat::Json { timestamps } => match &walked {
+                Some((text, stamps)) => json::write_walked(
+                    text,
+                    stamps,
+                    *timestamps,
+                    &mut r.bytes,
+                    &mut r.counts.warnings,
+                ),
+                None => {
+                    json::write_finding(fbytes, *timestamps, &mut r.bytes, &mut r.counts.warnings)
+                }
+            },
         }
         note_examples(&mut r, &before, item);
     }
     r
+}
+
+/// The status-only view, as a full [`Finding`] with nothing else set.
+fn decode_status<'a>(
+    bytes: &'a [u8],
+    w: &mut Warnings,
+) -> std::result::Result<Decoded<'a>, (usize, ErrorKind)> {
+    decode_as::<StatusOnly>(bytes, w).map(|d| match d {
+        Decoded::Finding {
+            finding,
+            bytes,
+            offset,
+        } => Decoded::Finding {
+            finding: Finding {
+                status: finding.status,
+                ..Finding::default()
+            },
+            bytes,
+            offset,
+        },
+        Decoded::OtherEvent => Decoded::OtherEvent,
+    })
 }
 
 fn panic_message(p: &(dyn std::any::Any + Send)) -> String {

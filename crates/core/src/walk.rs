@@ -68,6 +68,12 @@ pub trait Element<'a>: Sized {
 
 /// Walks `text` (one JSON object, whitespace around it allowed) into the view `V`.
 pub fn walk<'a, V: Object<'a>>(text: &'a str) -> R<V> {
+    walk_root(text, |w| w.model())
+}
+
+/// Runs `f` with the walker on the `{` of `text`'s one object, then checks that only
+/// whitespace follows it.
+pub fn walk_root<'a, T>(text: &'a str, f: impl FnOnce(&mut Walker<'a>) -> R<T>) -> R<T> {
     let mut w = Walker {
         text,
         b: text.as_bytes(),
@@ -77,8 +83,7 @@ pub fn walk<'a, V: Object<'a>>(text: &'a str) -> R<V> {
     if w.peek()? != b'{' {
         return Err(Bail);
     }
-    let mut v = V::default();
-    w.object(|w, key| v.member(w, key))?;
+    let v = f(&mut w)?;
     match w.peek() {
         Err(Bail) => Ok(v),
         Ok(_) => Err(Bail),
@@ -302,6 +307,13 @@ impl<'a> Walker<'a> {
             _ => return Err(Bail),
         }
         Ok(&self.text[start..self.i])
+    }
+
+    /// The byte the walker stands on (the first of a value, for the callbacks of
+    /// [`Walker::object`] and [`Walker::array`]).
+    #[inline(always)]
+    pub fn byte(&self) -> u8 {
+        self.b[self.i]
     }
 
     /// Consumes `null` if it comes next; `Ok(false)` (nothing consumed) for anything else.

@@ -256,6 +256,7 @@ pub fn check_walk(data: &[u8]) {
                 .unwrap_or_else(|e| panic!("walker accepted what serde_json rejects: {e}"));
             assert_eq!(format!("{v:?}"), format!("{d:?}"));
         }
+        check_json_fast_path(t.as_bytes());
     }
     for (i, _) in text.match_indices('"').take(64) {
         // The literal from this quote to the next unescaped quote, when serde_json
@@ -266,5 +267,36 @@ pub fn check_walk(data: &[u8]) {
             let end = values.byte_offset();
             assert_eq!(unescape(&rest[..end]), s.as_str());
         }
+    }
+}
+
+/// The JSON report's fast path agrees with the decoder and the reference minifier on
+/// every item it accepts: same status, same finding bytes, same report bytes and warnings.
+fn check_json_fast_path(item: &[u8]) {
+    use inspector_report_core::decode::{decode_as, Decoded};
+    use inspector_report_core::finding::StatusOnly;
+    use inspector_report_core::report::json::{walk_item, write_finding, write_walked, WalkedItem};
+    use inspector_report_core::stats::Warnings;
+    let Ok(fast) = walk_item(item) else {
+        return;
+    };
+    let mut w = Warnings::default();
+    let reference = decode_as::<StatusOnly>(item, &mut w)
+        .unwrap_or_else(|e| panic!("the JSON fast path accepted what the decoder rejects: {e:?}"));
+    match (fast, reference) {
+        (WalkedItem::OtherEvent, Decoded::OtherEvent) => {}
+        (WalkedItem::Finding(v, text), Decoded::Finding { finding, bytes, .. }) => {
+            assert_eq!(text.as_bytes(), bytes);
+            assert_eq!(format!("{:?}", v.status), format!("{:?}", finding.status));
+            for ts in [JsonTimestamps::Iso, JsonTimestamps::Verbatim] {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                let (mut wa, mut wb) = (Warnings::default(), Warnings::default());
+                write_walked(text, &v.stamps, ts, &mut a, &mut wa);
+                write_finding(bytes, ts, &mut b, &mut wb);
+                assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+                assert_eq!(wa, wb);
+            }
+        }
+        (a, b) => panic!("the JSON fast path and the decoder disagree: {a:?} / {b:?}"),
     }
 }
