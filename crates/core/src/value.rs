@@ -182,6 +182,8 @@ pub fn unescape_into(lit: &str, out: &mut Vec<u8>) {
 trait Text {
     fn text(&mut self, s: &str);
     fn char(&mut self, c: char);
+    /// An ASCII character.
+    fn ascii(&mut self, b: u8);
 }
 
 impl Text for String {
@@ -193,6 +195,10 @@ impl Text for String {
     fn char(&mut self, c: char) {
         self.push(c)
     }
+    #[inline]
+    fn ascii(&mut self, b: u8) {
+        self.push(b as char)
+    }
 }
 
 impl Text for Vec<u8> {
@@ -203,6 +209,10 @@ impl Text for Vec<u8> {
     #[inline]
     fn char(&mut self, c: char) {
         self.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes())
+    }
+    #[inline]
+    fn ascii(&mut self, b: u8) {
+        self.push(b)
     }
 }
 
@@ -218,15 +228,15 @@ fn unescape_to(inner: &str, first: usize, out: &mut impl Text) -> bool {
             return false;
         };
         i += 2;
-        let ch = match c {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
+        match c {
+            b'"' => out.ascii(b'"'),
+            b'\\' => out.ascii(b'\\'),
+            b'/' => out.ascii(b'/'),
+            b'b' => out.ascii(8),
+            b'f' => out.ascii(12),
+            b'n' => out.ascii(b'\n'),
+            b'r' => out.ascii(b'\r'),
+            b't' => out.ascii(b'\t'),
             b'u' => {
                 let Some(hi) = hex4(b, i) else {
                     return false;
@@ -249,13 +259,12 @@ fn unescape_to(inner: &str, first: usize, out: &mut impl Text) -> bool {
                     _ => hi,
                 };
                 match char::from_u32(code) {
-                    Some(c) => c,
+                    Some(ch) => out.char(ch),
                     None => return false,
                 }
             }
             _ => return false,
-        };
-        out.char(ch);
+        }
         match find_byte(b, i, b'\\') {
             Some(k) => {
                 out.text(&inner[i..k]);
