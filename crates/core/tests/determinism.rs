@@ -69,20 +69,21 @@ fn byte_identical_for_every_read_size_thread_count_and_batch_size() {
         for data in fixtures() {
             let want = report(&base, &data, usize::MAX);
             for chunk in [1, 7, 4096] {
-                for threads in [1, 2, 5] {
+                for (threads, batches_rendering) in [(1, 1), (2, 2), (5, 3)] {
                     let small_batches = Config {
                         threads,
                         limits: Limits {
                             read_buffer_bytes: 64,
                             batch_findings: 3,
                             batch_bytes: 1000,
+                            batches_rendering,
                             ..Limits::default()
                         },
                         ..base.clone()
                     };
                     assert!(
                         report(&small_batches, &data, chunk) == want,
-                        "chunk {chunk} threads {threads}"
+                        "chunk {chunk} threads {threads} rendering {batches_rendering}"
                     );
                 }
             }
