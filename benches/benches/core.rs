@@ -1,5 +1,6 @@
-//! Criterion benches: the scanner, decode + render of one batch, timestamp parsing, and
-//! the whole conversion, each reporting throughput in input bytes. Inputs come from the
+//! Criterion benches: the scanner, the decoder (the walker against serde_json on the same
+//! findings), decode + render of one batch, timestamp parsing, and the whole conversion,
+//! each reporting throughput in input bytes. Inputs come from the
 //! deterministic generator, never from committed files; results are asserted.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -111,6 +112,34 @@ fn one_batch(c: &mut Criterion) {
     g.finish();
 }
 
+fn decoders(c: &mut Criterion) {
+    // The same findings through the walker and through serde_json's visitors: the fast
+    // path's gain, and a check that the generator keeps it on the fast path.
+    use inspector_report_core::finding::Finding;
+    use inspector_report_core::walk::walk;
+    let findings: Vec<String> = (0..2000)
+        .map(|i| serde_json::to_string_pretty(&inspector_report_bench::finding(7, i)).unwrap())
+        .collect();
+    let bytes: u64 = findings.iter().map(|f| f.len() as u64).sum();
+    let mut g = c.benchmark_group("decode");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("walker", |b| {
+        b.iter(|| {
+            for f in &findings {
+                black_box(walk::<Finding>(black_box(f)).expect("generated findings walk"));
+            }
+        })
+    });
+    g.bench_function("serde_json", |b| {
+        b.iter(|| {
+            for f in &findings {
+                black_box(serde_json::from_str::<Finding>(black_box(f)).unwrap());
+            }
+        })
+    });
+    g.finish();
+}
+
 fn timestamps(c: &mut Criterion) {
     let forms = [
         "1748539687.919",
@@ -137,5 +166,5 @@ fn timestamps(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, scanner, one_batch, timestamps, end_to_end);
+criterion_group!(benches, scanner, decoders, one_batch, timestamps, end_to_end);
 criterion_main!(benches);
