@@ -12,7 +12,8 @@
 //!   [`scan::Scanner`], a no-allocation state machine that cuts each finding's bytes out
 //!   of the stream without building a DOM.
 //! * [`decode`] turns one finding's bytes into a borrowed, typed [`finding::Finding`]
-//!   (lenient where real data breaks the model, see [`value`]).
+//!   (lenient where real data breaks the model, see [`value`]). Its fast path is the
+//!   validating [`walk`]er; serde_json takes every finding the walker gives back.
 //! * [`filter::Filter`] keeps or drops the finding (default: only ACTIVE findings).
 //! * [`columns`] computes each CSV cell; [`report`] frames rows into the CSV or JSON
 //!   report ([`report::json`] copies the finding's own bytes, minified, with timestamps

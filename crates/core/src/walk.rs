@@ -35,7 +35,7 @@ pub struct Bail;
 
 type R<T> = Result<T, Bail>;
 
-/// Nesting below which the walker leaves a finding to serde_json. serde_json's own
+/// Nesting beyond which the walker leaves a finding to serde_json. serde_json's own
 /// recursion limit is 128, so the walker must give up before it could disagree.
 pub const MAX_WALK_DEPTH: u32 = 100;
 
