@@ -23,9 +23,11 @@
 //! item anyway), which is why this loop can be so small. The decoder also tells findings
 //! from events (`detail-type`), so the scanner does not look at keys inside items.
 //!
-//! The hot loop is [`Nest::run`]: inside strings it jumps with `memchr2` to the next quote
-//! or backslash (most bytes of a finding are string content), outside strings it looks at
-//! one byte at a time through a match that compiles to a jump table.
+//! The hot loop is `Nest::blocks`: it classifies 64 bytes at a time into bit masks
+//! (`classify`) and follows escapes, strings and brackets with bit arithmetic. Where that
+//! is not exact (the block where the item may close, the depth limit, a backslash outside a
+//! string) `Nest::run` goes on byte by byte: inside strings it jumps with `memchr2` to the
+//! next quote or backslash, outside them it jumps to the next quote or bracket of a word.
 //!
 //! # Termination
 //!

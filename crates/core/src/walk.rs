@@ -9,7 +9,7 @@
 //! the same work in one pass with no dispatch: it matches a key's bytes against the
 //! view's members, records a leaf as the slice of its text, and skips everything else
 //! while checking it, sixteen bytes at a time inside strings and whitespace
-//! ([`crate::classify`]).
+//! (`classify`).
 //!
 //! # The contract with serde_json
 //!

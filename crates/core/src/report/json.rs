@@ -3,16 +3,16 @@
 //! The finding is never re-serialised: strings (escapes included) and number text are
 //! copied byte for byte, only insignificant whitespace is dropped, and the value of each
 //! timestamp member of spec section 3 is replaced by its UTC string. A small path
-//! automaton ([`Path`]) knows which members those are.
+//! automaton (`Path`) knows which members those are.
 //!
 //! Two ways produce the same bytes:
 //!
 //! * the fast path: [`walk_item`] checks the item and finds its status and the timestamp
 //!   values in one walk ([`crate::walk`]), then [`write_walked`] copies the finding 64 bytes
-//!   at a time, dropping whitespace outside strings by bit mask ([`crate::classify`]), and
+//!   at a time, dropping whitespace outside strings by bit mask (`classify`), and
 //!   patches the timestamps it was given. About a third of the instructions of decoding the
 //!   status and then minifying token by token.
-//! * the reference: [`write_finding`]'s token-by-token [`Minifier`], for items the walker
+//! * the reference: [`write_finding`]'s token-by-token `Minifier`, for items the walker
 //!   leaves to serde_json (escaped keys, deep nesting, invalid JSON) and for filters that
 //!   need the full view. Tests and the `walk` fuzz target check that both agree.
 //!
