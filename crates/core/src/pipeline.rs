@@ -128,6 +128,28 @@ struct Batch {
     items: Vec<Item>,
 }
 
+impl Batch {
+    /// An empty batch with room for a full one, so filling it never reallocates.
+    fn new(limits: &Limits) -> Batch {
+        Batch {
+            data: Vec::with_capacity(limits.batch_bytes),
+            items: Vec::with_capacity(limits.batch_findings.min(4096)),
+        }
+    }
+
+    /// The same buffers, emptied for the next batch. Reusing them spares the scanner a
+    /// fresh 2 MiB allocation per batch, which the kernel hands out as zeroed pages, one
+    /// page fault at a time. A buffer that grew for one oversized finding is let go.
+    fn recycled(mut self, limits: &Limits) -> Option<Batch> {
+        if self.data.capacity() > 2 * limits.batch_bytes.max(1) {
+            return None;
+        }
+        self.data.clear();
+        self.items.clear();
+        Some(self)
+    }
+}
+
 enum Msg {
     /// The next input (numbered in order from 0) has this name; sent before its items.
     Start(String),
@@ -170,20 +192,30 @@ where
     } else {
         config.threads
     };
+    if threads == 1 {
+        return convert_inline(config, inputs.into_iter(), out);
+    }
     let pool = worker_pool(threads)?;
     let pool: &rayon::ThreadPool = &pool;
-    let (tx, rx) = sync_channel::<Msg>(config.limits.queue_depth.max(1));
+    let limits = &config.limits;
+    let (tx, rx) = sync_channel::<Msg>(limits.queue_depth.max(1));
     let (rtx, rrx) = sync_channel::<Staged>(1);
+    // Emptied batches go back to the scanner; never more than are in flight.
+    let (back, spares) = sync_channel::<Batch>(limits.queue_depth + limits.batches_rendering + 2);
     let inputs = inputs.into_iter();
     std::thread::scope(|s| {
-        let limits = &config.limits;
         let scanner = std::thread::Builder::new()
             .name("inspector-report-scanner".into())
-            .spawn_scoped(s, move || scan_inputs(inputs, limits, tx))
+            .spawn_scoped(s, move || {
+                let spare = || spares.try_recv().unwrap_or_else(|_| Batch::new(limits));
+                scan_inputs(inputs, limits, |m| tx.send(m).is_ok(), spare)
+            })
             .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
         let renderer = std::thread::Builder::new()
             .name("inspector-report-renderer".into())
-            .spawn_scoped(s, move || render_batches(config, pool, threads, rx, rtx))
+            .spawn_scoped(s, move || {
+                render_batches(config, pool, threads, rx, rtx, back)
+            })
             .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
         let result = write_report(config, rrx, out);
         // Dropping the receiver (inside write_report) unblocks the other stages on error.
@@ -197,6 +229,78 @@ where
         }
         result
     })
+}
+
+/// With one thread, every stage runs on the calling thread, one batch at a time: scan,
+/// render, write. `--threads 1` then means one core, which is what a user who asks for
+/// it wants (a shared CI runner, or batch mode, which runs one file per thread). The
+/// report is the same as the parallel pipeline's: batches and their chunks are cut the
+/// same way, and rendered in order.
+fn convert_inline(
+    config: &Config,
+    inputs: impl Iterator<Item = Result<Input>>,
+    out: &mut dyn Write,
+) -> Result<Stats> {
+    let ctx = CellContext {
+        as_of_ms: config.as_of_ms,
+    };
+    let limits = &config.limits;
+    let mut writer = ReportWriter::start(config, out)?;
+    let mut failed: Option<Error> = None;
+    let mut names: Vec<Arc<str>> = Vec::new();
+    let spare = std::cell::RefCell::new(None::<Batch>);
+    scan_inputs(
+        inputs,
+        limits,
+        |msg| {
+            let staged = match msg {
+                Msg::Start(name) => {
+                    names.push(Arc::from(name.as_str()));
+                    Staged::Start(name)
+                }
+                Msg::Done(n, bytes) => Staged::Done(n, bytes),
+                Msg::Failed(e) => Staged::Failed(e),
+                Msg::Batch(batch) => {
+                    let (Some(first), Some(last)) = (batch.items.first(), batch.items.last())
+                    else {
+                        return true;
+                    };
+                    let batch_names = BatchNames {
+                        first: first.input,
+                        names: names
+                            .get(first.input..=last.input)
+                            .map(<[_]>::to_vec)
+                            .unwrap_or_default(),
+                    };
+                    let mut cell = Vec::with_capacity(4096);
+                    let rendered = chunks_of(&batch, 1)
+                        .map(|items| {
+                            render_guarded(config, &ctx, &batch, items, &batch_names, &mut cell)
+                        })
+                        .collect();
+                    *spare.borrow_mut() = batch.recycled(limits);
+                    Staged::Batch(rendered)
+                }
+            };
+            match writer.stage(staged) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            }
+        },
+        || {
+            spare
+                .borrow_mut()
+                .take()
+                .unwrap_or_else(|| Batch::new(limits))
+        },
+    );
+    match failed {
+        Some(e) => Err(e),
+        None => writer.finish(),
+    }
 }
 
 /// What the render stage hands the writer, in input order.
@@ -244,6 +348,7 @@ fn render_batches(
     threads: usize,
     rx: Receiver<Msg>,
     tx: SyncSender<Staged>,
+    back: SyncSender<Batch>,
 ) {
     let ctx = CellContext {
         as_of_ms: config.as_of_ms,
@@ -318,8 +423,13 @@ fn render_batches(
                             .unwrap_or_default(),
                     };
                     let (done, result) = sync_channel(1);
+                    let back = back.clone();
                     scope.spawn(move |_| {
-                        let _ = done.send(render_batch(config, ctx, threads, &batch, &batch_names));
+                        let rendered = render_batch(config, ctx, threads, &batch, &batch_names);
+                        let _ = done.send(rendered);
+                        if let Some(b) = batch.recycled(&config.limits) {
+                            let _ = back.try_send(b);
+                        }
                     });
                     slots.push_back(Slot::Rendering(result));
                     rendering += 1;
@@ -341,32 +451,52 @@ fn render_batch(
     batch: &Batch,
     names: &BatchNames,
 ) -> Vec<Rendered> {
-    let chunk = batch.items.len().div_ceil(threads * 16).max(1);
     batch
         .items
-        .par_chunks(chunk)
+        .par_chunks(chunk_len(batch, threads))
         .map_init(
             || Vec::with_capacity(4096),
-            |cell, items| {
-                // A panic in a worker is a bug; surface it as an error for this run instead
-                // of tearing the pool down or hanging.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let mut r = render_chunk(config, ctx, &batch.data, items, names, cell);
-                    if let Some(level) = config.gzip {
-                        compress(&mut r, config.format.leading_separator(), level);
-                    }
-                    r
-                }))
-                .unwrap_or_else(|p| Rendered {
-                    error: Some(Error::new(
-                        ErrorKind::Panic(panic_message(&*p)),
-                        Position::default(),
-                    )),
-                    ..Rendered::default()
-                })
-            },
+            |cell, items| render_guarded(config, ctx, batch, items, names, cell),
         )
         .collect()
+}
+
+/// Findings per chunk: about 16 chunks per thread, so that a worker that finishes early
+/// finds work. (A gzip report compresses each chunk as one member, so chunking is part
+/// of the compressed bytes; it depends on the batch and the thread count only.)
+fn chunk_len(batch: &Batch, threads: usize) -> usize {
+    batch.items.len().div_ceil(threads * 16).max(1)
+}
+
+/// The chunks of a batch, in order, as the pool with `threads` workers would cut them.
+fn chunks_of(batch: &Batch, threads: usize) -> std::slice::Chunks<'_, Item> {
+    batch.items.chunks(chunk_len(batch, threads))
+}
+
+/// Renders (and compresses) one chunk. A panic while rendering is a bug; it becomes an
+/// error for this run instead of tearing the pool down or hanging.
+fn render_guarded(
+    config: &Config,
+    ctx: &CellContext,
+    batch: &Batch,
+    items: &[Item],
+    names: &BatchNames,
+    cell: &mut Vec<u8>,
+) -> Rendered {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut r = render_chunk(config, ctx, &batch.data, items, names, cell);
+        if let Some(level) = config.gzip {
+            compress(&mut r, config.format.leading_separator(), level);
+        }
+        r
+    }))
+    .unwrap_or_else(|p| Rendered {
+        error: Some(Error::new(
+            ErrorKind::Panic(panic_message(&*p)),
+            Position::default(),
+        )),
+        ..Rendered::default()
+    })
 }
 
 /// The worker pool for `threads` threads, built once per process and shared by every
@@ -396,25 +526,46 @@ fn worker_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
     Ok(pool)
 }
 
-/// The scanner thread: cuts items from each input and ships them in bounded batches.
-fn scan_inputs(inputs: impl Iterator<Item = Result<Input>>, limits: &Limits, tx: SyncSender<Msg>) {
-    let mut batch = Batch::default();
-    let send = |m: Msg| tx.send(m).is_ok();
+/// The scanner stage: cuts items from each input and hands them on in bounded batches.
+///
+/// `emit` passes a message on and says whether to go on (false once the next stage is gone
+/// or failed); `spare` gives an empty batch to fill, recycled when one is to be had. The
+/// stage runs on its own thread in the parallel pipeline and on the calling thread with
+/// one thread.
+fn scan_inputs(
+    inputs: impl Iterator<Item = Result<Input>>,
+    limits: &Limits,
+    mut emit: impl FnMut(Msg) -> bool,
+    mut spare: impl FnMut() -> Batch,
+) {
+    let mut batch = spare();
     for (n, input) in inputs.enumerate() {
         let input = match input {
             Ok(i) => i,
             Err(e) => {
-                let _ = send(Msg::Batch(std::mem::take(&mut batch))) && send(Msg::Failed(e));
+                let _ = emit(Msg::Batch(batch)) && emit(Msg::Failed(e));
                 return;
             }
         };
-        if !send(Msg::Start(input.name.clone())) {
+        if !emit(Msg::Start(input.name.clone())) {
             return;
         }
         let mut rdr = ItemReader::new(input.reader, &input.name, limits);
         loop {
             match rdr.next_item() {
                 Ok(Some(item)) => {
+                    // Close the batch before this item would take it past its size: a
+                    // buffer that grows is a realloc that copies the whole batch again.
+                    // (The bound is the limit, not the buffer's capacity, so that batch
+                    // boundaries depend on the input alone, recycled buffers or not.)
+                    if !batch.items.is_empty()
+                        && batch.data.len() + item.bytes.len() > limits.batch_bytes
+                    {
+                        let full = std::mem::replace(&mut batch, spare());
+                        if !emit(Msg::Batch(full)) {
+                            return;
+                        }
+                    }
                     let start = batch.data.len();
                     batch.data.extend_from_slice(item.bytes);
                     batch.items.push(Item {
@@ -426,25 +577,24 @@ fn scan_inputs(inputs: impl Iterator<Item = Result<Input>>, limits: &Limits, tx:
                     if batch.data.len() >= limits.batch_bytes
                         || batch.items.len() >= limits.batch_findings
                     {
-                        let full = std::mem::take(&mut batch);
-                        batch.data.reserve(limits.batch_bytes);
-                        if !send(Msg::Batch(full)) {
+                        let full = std::mem::replace(&mut batch, spare());
+                        if !emit(Msg::Batch(full)) {
                             return;
                         }
                     }
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    let _ = send(Msg::Batch(std::mem::take(&mut batch))) && send(Msg::Failed(e));
+                    let _ = emit(Msg::Batch(batch)) && emit(Msg::Failed(e));
                     return;
                 }
             }
         }
-        if !send(Msg::Done(n, rdr.bytes_read())) {
+        if !emit(Msg::Done(n, rdr.bytes_read())) {
             return;
         }
     }
-    let _ = send(Msg::Batch(batch));
+    let _ = emit(Msg::Batch(batch));
 }
 
 /// Replaces a chunk's rendering with one gzip member of it, minus the leading separator
@@ -461,30 +611,67 @@ fn compress(r: &mut Rendered, separator: usize, level: u32) {
 
 /// The calling thread: writes each rendered batch, in order, and keeps the counts.
 fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> Result<Stats> {
-    let mut stats = Stats::default();
-    let gz = |b: &[u8]| match config.gzip {
-        Some(level) => gzip::member(b, level),
-        None => b.to_vec(),
-    };
-    let prologue = gz(&config.format.prologue());
-    out.write_all(&prologue).map_err(Error::write)?;
-    stats.bytes_written += prologue.len() as u64;
-    let mut skip = config.format.leading_separator();
-    // In a gzip report: the member holding the separator between findings of two chunks.
-    let separator = gz(&b","[..skip]);
-    let mut first_member = true;
+    let mut writer = ReportWriter::start(config, out)?;
     for msg in rx {
+        writer.stage(msg)?;
+    }
+    writer.finish()
+}
+
+/// The writer stage: the report's prologue, each rendered chunk in order, the epilogue,
+/// and the counts.
+struct ReportWriter<'c, 'o> {
+    config: &'c Config,
+    out: &'o mut dyn Write,
+    stats: Stats,
+    /// Bytes still to drop before the first finding (its leading separator).
+    skip: usize,
+    /// In a gzip report: the member holding the separator between findings of two chunks.
+    separator: Vec<u8>,
+    first_member: bool,
+}
+
+impl<'c, 'o> ReportWriter<'c, 'o> {
+    fn start(config: &'c Config, out: &'o mut dyn Write) -> Result<ReportWriter<'c, 'o>> {
+        let mut w = ReportWriter {
+            config,
+            out,
+            stats: Stats::default(),
+            skip: config.format.leading_separator(),
+            separator: Vec::new(),
+            first_member: true,
+        };
+        w.separator = w.gz(&b","[..w.skip]);
+        let prologue = w.gz(&config.format.prologue());
+        w.put(&prologue)?;
+        Ok(w)
+    }
+
+    fn gz(&self, b: &[u8]) -> Vec<u8> {
+        match self.config.gzip {
+            Some(level) => gzip::member(b, level),
+            None => b.to_vec(),
+        }
+    }
+
+    fn put(&mut self, b: &[u8]) -> Result<()> {
+        self.out.write_all(b).map_err(Error::write)?;
+        self.stats.bytes_written += b.len() as u64;
+        Ok(())
+    }
+
+    fn stage(&mut self, msg: Staged) -> Result<()> {
         let rendered = match msg {
             Staged::Start(name) => {
-                stats.inputs.push(InputStats {
+                self.stats.inputs.push(InputStats {
                     name,
                     ..InputStats::default()
                 });
-                continue;
+                return Ok(());
             }
             Staged::Done(n, bytes) => {
-                stats.inputs[n].bytes = bytes;
-                continue;
+                self.stats.inputs[n].bytes = bytes;
+                return Ok(());
             }
             Staged::Failed(e) => return Err(e),
             Staged::Batch(b) => b,
@@ -495,17 +682,19 @@ fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> R
             }
             let mut bytes = &r.bytes[..];
             if r.gzipped && !bytes.is_empty() {
-                if !first_member && !separator.is_empty() {
-                    out.write_all(&separator).map_err(Error::write)?;
-                    stats.bytes_written += separator.len() as u64;
+                if !self.first_member && !self.separator.is_empty() {
+                    let sep = std::mem::take(&mut self.separator);
+                    let put = self.put(&sep);
+                    self.separator = sep;
+                    put?;
                 }
-                first_member = false;
-            } else if skip > 0 && !bytes.is_empty() {
-                bytes = &bytes[skip..];
-                skip = 0;
+                self.first_member = false;
+            } else if self.skip > 0 && !bytes.is_empty() {
+                bytes = &bytes[self.skip..];
+                self.skip = 0;
             }
-            out.write_all(bytes).map_err(Error::write)?;
-            stats.bytes_written += bytes.len() as u64;
+            self.put(bytes)?;
+            let stats = &mut self.stats;
             for (n, k) in r.per_input {
                 stats.inputs[n].findings += k;
             }
@@ -517,7 +706,7 @@ fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> R
                     finding,
                 });
             }
-            if let Some(p) = &config.progress {
+            if let Some(p) = &self.config.progress {
                 p.findings_read
                     .fetch_add(r.counts.findings_read, Ordering::Relaxed);
                 p.findings_written
@@ -525,12 +714,15 @@ fn write_report(config: &Config, rx: Receiver<Staged>, out: &mut dyn Write) -> R
             }
             stats.merge(r.counts);
         }
+        Ok(())
     }
-    let epilogue = gz(config.format.epilogue());
-    out.write_all(&epilogue).map_err(Error::write)?;
-    out.flush().map_err(Error::write)?;
-    stats.bytes_written += epilogue.len() as u64;
-    Ok(stats)
+
+    fn finish(mut self) -> Result<Stats> {
+        let epilogue = self.gz(self.config.format.epilogue());
+        self.put(&epilogue)?;
+        self.out.flush().map_err(Error::write)?;
+        Ok(self.stats)
+    }
 }
 
 /// Decodes, filters and renders a run of items into one buffer.
