@@ -112,7 +112,7 @@ pub enum WalkedItem<'a> {
 /// Walks one item for the JSON report, unwrapping an EventBridge event as
 /// [`crate::decode`] does. `Bail` when the item must take the reference path.
 pub fn walk_item(item: &[u8]) -> Result<WalkedItem<'_>, Bail> {
-    let text = std::str::from_utf8(item).map_err(|_| Bail)?;
+    let text = crate::decode::utf8(item).map_err(|_| Bail)?;
     let outer = walk_object_text(text)?;
     let Some(detail_type) = &outer.detail_type else {
         return Ok(WalkedItem::Finding(outer, text));
