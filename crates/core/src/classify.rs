@@ -125,6 +125,28 @@ pub(crate) fn non_space(b: &[u8], i: usize) -> Option<usize> {
     (m != 0).then(|| m.trailing_zeros() as usize)
 }
 
+/// The index of the first `byte` in `b[from..]`, sixteen bytes per compare; the last
+/// few bytes are compared as one zero-padded block (so `byte` must not be 0). For CSV
+/// cells, mostly a few to a few hundred bytes, where `memchr`'s setup and scalar tail
+/// cost more than the search.
+#[inline]
+pub(crate) fn find(b: &[u8], mut from: usize, byte: u8) -> Option<usize> {
+    debug_assert!(byte != 0);
+    let needle = u8x16::splat(byte);
+    while from + 16 <= b.len() {
+        let m = lanes(&b[from..]).simd_eq(needle).to_bitmask();
+        if m != 0 {
+            return Some(from + m.trailing_zeros() as usize);
+        }
+        from += 16;
+    }
+    let rest = b.get(from..).filter(|r| !r.is_empty())?;
+    let mut a = [0u8; 16];
+    a[..rest.len()].copy_from_slice(rest);
+    let m = u8x16::new(a).simd_eq(needle).to_bitmask();
+    (m != 0).then(|| from + m.trailing_zeros() as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +169,28 @@ mod tests {
                 b
             })
             .collect()
+    }
+
+    #[test]
+    fn find_agrees_with_position() {
+        let mut seed = 7u64;
+        for len in 0..70 {
+            for _ in 0..40 {
+                let b: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        b"ab\"\x00\xff"[(seed >> 59) as usize % 5]
+                    })
+                    .collect();
+                for from in 0..=len {
+                    let want = b[from..].iter().position(|&c| c == b'"').map(|k| from + k);
+                    assert_eq!(find(&b, from, b'"'), want, "{b:?} from {from}");
+                }
+            }
+        }
+        assert_eq!(find(b"abc", 5, b'"'), None);
     }
 
     #[test]

@@ -875,7 +875,9 @@ fn note_examples(r: &mut Rendered, before: &Warnings, item: &Item) {
     }
 }
 
-/// One CSV row: each cell is assembled in `cell`, then quoted into `out`.
+/// One CSV row. Quoting every field (the default), each cell is written straight into
+/// `out` between its quotes; otherwise it is assembled in `cell`, then quoted if it needs
+/// to be.
 fn write_row(
     f: &Finding,
     columns: &[Column],
@@ -888,6 +890,12 @@ fn write_row(
     for (i, &col) in columns.iter().enumerate() {
         if i > 0 {
             out.push(b',');
+        }
+        if quote == QuoteStyle::Always {
+            let start = csv::open_quoted(out);
+            columns::write_cell(col, f, ctx, out, w);
+            csv::close_quoted(out, start, cell);
+            continue;
         }
         cell.clear();
         columns::write_cell(col, f, ctx, cell, w);
