@@ -128,3 +128,76 @@ fn gzip_reports_decompress_to_the_plain_report() {
         }
     }
 }
+
+/// One thread runs every stage on the calling thread; more run the threaded pipeline.
+/// Both must stop at the same bad byte with the same error, whichever stage finds it, and
+/// both must pass a failing writer's error on.
+#[test]
+fn the_same_error_for_every_thread_count() {
+    let many = fixtures().pop().unwrap();
+    // Inside a finding, half way through.
+    let cut = many.len() / 2
+        + many[many.len() / 2..]
+            .windows(12)
+            .position(|w| w == b"\"findingArn\"")
+            .unwrap()
+        + 5;
+    let bad_inputs: Vec<Vec<u8>> = vec![
+        // The scanner's error: a syntax error between findings, far into the input.
+        [&many[..], b"\n{\"a\":1]\n"].concat(),
+        // A decode error inside one finding, found by a worker.
+        [&many[..], b"\n{\"findingArn\":\"\xff\"}\n", &many[..]].concat(),
+        // A truncated input.
+        many[..cut].to_vec(),
+    ];
+    for format in formats() {
+        for data in &bad_inputs {
+            let errors: Vec<String> = [1, 2, 3]
+                .into_iter()
+                .map(|threads| {
+                    let config = Config {
+                        threads,
+                        limits: Limits {
+                            batch_findings: 7,
+                            ..Limits::default()
+                        },
+                        ..base(format.clone())
+                    };
+                    let input =
+                        Input::from_reader("bad", Box::new(Trickle::new(data.clone(), 4096)))
+                            .unwrap();
+                    convert(&config, [Ok(input)], &mut Vec::new())
+                        .expect_err("a bad input fails")
+                        .to_string()
+                })
+                .collect();
+            assert!(errors.iter().all(|e| e == &errors[0]), "{errors:#?}");
+        }
+    }
+    // A writer that fails after some bytes: the run fails with its error.
+    struct Full(usize);
+    impl std::io::Write for Full {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if self.0 < b.len() {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.0 -= b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    for threads in [1, 2] {
+        let config = Config {
+            threads,
+            ..base(ReportFormat::default())
+        };
+        let input = Input::from_reader("ok", Box::new(Trickle::new(many.clone(), 4096))).unwrap();
+        let e = convert(&config, [Ok(input)], &mut Full(10_000)).unwrap_err();
+        assert!(
+            e.to_string().contains("disk full"),
+            "threads {threads}: {e}"
+        );
+    }
+}
