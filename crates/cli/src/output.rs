@@ -1,8 +1,9 @@
 //! The report's destination: standard output, or a file written atomically.
 //!
 //! A file report is written to `.NAME.PID.tmp` beside the target and renamed over it only
-//! after the last byte is flushed and synced, so a reader never sees a partial report
-//! under the target's name, and a failed run removes its temporary file.
+//! after the last byte is flushed and synced (writeback starts early, see [`SyncingFile`]),
+//! so a reader never sees a partial report under the target's name, and a failed run
+//! removes its temporary file.
 //!
 //! Only regular files are replaced that way. A target that exists and is something else
 //! (`/dev/null`, a FIFO, a terminal) is written in place: renaming over it would replace
@@ -45,6 +46,9 @@ pub fn remove_temporaries() {
 /// its capacity, and at 256 KiB that copy of every report byte was 2% of the CSV profile.
 /// What stays buffered is framing and the chunks of small batches.
 const WRITE_BUFFER_BYTES: usize = 32 * 1024;
+
+/// Report bytes written between two background syncs of a file report (32 MiB).
+const SYNC_EVERY_BYTES: u64 = 32 * 1024 * 1024;
 
 /// An output being written.
 pub enum Output {
@@ -111,7 +115,7 @@ impl Output {
 /// A file written under a temporary name and renamed into place on [`AtomicFile::commit`].
 /// Dropped without commit, it removes the temporary file.
 pub struct AtomicFile {
-    w: BufWriter<File>,
+    w: BufWriter<SyncingFile>,
     tmp: PathBuf,
     target: PathBuf,
     done: bool,
@@ -131,7 +135,7 @@ impl AtomicFile {
         let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         register(&tmp);
         Ok(AtomicFile {
-            w: BufWriter::with_capacity(WRITE_BUFFER_BYTES, file),
+            w: BufWriter::with_capacity(WRITE_BUFFER_BYTES, SyncingFile::new(file)),
             tmp,
             target: target.to_path_buf(),
             done: false,
@@ -140,7 +144,7 @@ impl AtomicFile {
 
     fn commit(mut self) -> io::Result<()> {
         self.w.flush()?;
-        self.w.get_ref().sync_all()?;
+        self.w.get_mut().finish()?;
         fs::rename(&self.tmp, &self.target)?;
         self.done = true;
         unregister(&self.tmp);
@@ -154,5 +158,106 @@ impl Drop for AtomicFile {
             let _ = fs::remove_file(&self.tmp);
             unregister(&self.tmp);
         }
+    }
+}
+
+/// A report file whose writeback starts while the report is still being written.
+///
+/// The commit syncs the file before the rename, so that a crash cannot leave an empty or
+/// partial report under the target's name (ext4 happens to order that case itself; other
+/// file systems do not). Synced only at the end, that sync waited for the whole report to
+/// reach the disk: 60 to 70 ms of a 550 ms run writing a 130 MB report. A helper thread
+/// syncs what has been written so far every [`SYNC_EVERY_BYTES`], so the disk works while
+/// the converter does, and the final sync waits for the tail only.
+struct SyncingFile {
+    file: File,
+    since_sync: u64,
+    helper: Option<SyncHelper>,
+}
+
+struct SyncHelper {
+    /// One pending request at most: a kick while a sync runs is dropped.
+    kick: std::sync::mpsc::SyncSender<()>,
+    done: std::thread::JoinHandle<io::Result<()>>,
+}
+
+impl SyncingFile {
+    fn new(file: File) -> SyncingFile {
+        // Without a second handle or a thread, the file is synced once, at the end.
+        let helper = file.try_clone().ok().and_then(|f| {
+            let (kick, kicks) = std::sync::mpsc::sync_channel::<()>(1);
+            std::thread::Builder::new()
+                .name("inspector-report-sync".into())
+                .spawn(move || {
+                    for () in kicks {
+                        // A write-back error must reach the commit: the handles share
+                        // one open file, so the final sync might not see it again.
+                        f.sync_data()?;
+                    }
+                    Ok(())
+                })
+                .ok()
+                .map(|done| SyncHelper { kick, done })
+        });
+        SyncingFile {
+            file,
+            since_sync: 0,
+            helper,
+        }
+    }
+
+    /// Waits for the helper, then syncs the rest.
+    fn finish(&mut self) -> io::Result<()> {
+        if let Some(SyncHelper { kick, done }) = self.helper.take() {
+            drop(kick);
+            done.join()
+                .map_err(|_| io::Error::other("the sync thread panicked"))??;
+        }
+        self.file.sync_all()
+    }
+}
+
+impl Write for SyncingFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.since_sync += n as u64;
+        if self.since_sync >= SYNC_EVERY_BYTES {
+            self.since_sync = 0;
+            if let Some(h) = &self.helper {
+                let _ = h.kick.try_send(());
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Past the sync interval, so the helper thread syncs while writing goes on; the
+    /// committed file holds every byte, and no temporary file is left.
+    #[test]
+    fn a_report_past_the_sync_interval_is_whole() {
+        let dir = std::env::temp_dir().join(format!("ir-sync-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("report.csv");
+        let mut out = Output::File(AtomicFile::create(&target).unwrap());
+        let chunk: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
+        let chunks = SYNC_EVERY_BYTES as usize / chunk.len() * 2 + 3;
+        for _ in 0..chunks {
+            out.writer().write_all(&chunk).unwrap();
+        }
+        out.commit().unwrap();
+        let got = fs::read(&target).unwrap();
+        assert_eq!(got.len(), chunks * chunk.len());
+        assert!(got.chunks(chunk.len()).all(|c| c == &chunk[..]));
+        let left: Vec<_> = fs::read_dir(&dir).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1, "only the report is left");
+        fs::remove_dir_all(&dir).unwrap();
     }
 }
