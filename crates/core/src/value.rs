@@ -49,13 +49,28 @@ pub fn take_decode_warnings() -> (u32, u32) {
 }
 
 /// A value where the model has a scalar: exactly as written in the input.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum Leaf<'a> {
     /// The value's own text (string with its quotes and escapes, number text, literal,
     /// or a whole object/list where none belongs).
     Raw(&'a str),
+    /// A string literal (quotes included) that the walker found has no escapes: a `Raw`
+    /// whose contents are its text. Most strings of a finding are; knowing it spares
+    /// searching each one for a backslash again when it is read.
+    Plain(&'a str),
     /// Text recovered from a single value that stood where a list belongs.
     Text(Cow<'a, str>),
+}
+
+/// `Plain` prints as the `Raw` it stands for: the walker's views and serde_json's
+/// (which only makes `Raw`) hold the same values and compare equal as text.
+impl std::fmt::Debug for Leaf<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Leaf::Raw(r) | Leaf::Plain(r) => f.debug_tuple("Raw").field(r).finish(),
+            Leaf::Text(t) => f.debug_tuple("Text").field(t).finish(),
+        }
+    }
 }
 
 /// What a [`Leaf`] holds, without its text.
@@ -77,7 +92,7 @@ impl<'a> Leaf<'a> {
     /// The raw JSON text (for `Text`, the text itself).
     pub fn raw(&self) -> &str {
         match self {
-            Leaf::Raw(r) => r,
+            Leaf::Raw(r) | Leaf::Plain(r) => r,
             Leaf::Text(t) => t,
         }
     }
@@ -86,7 +101,7 @@ impl<'a> Leaf<'a> {
     /// stands in lists, the empty string).
     pub fn raw_text(&self) -> &'a str {
         match self {
-            Leaf::Raw(r) => r,
+            Leaf::Raw(r) | Leaf::Plain(r) => r,
             Leaf::Text(_) => "",
         }
     }
@@ -94,7 +109,7 @@ impl<'a> Leaf<'a> {
     /// What kind of JSON value this is.
     pub fn kind(&self) -> LeafKind {
         match self {
-            Leaf::Text(_) => LeafKind::Str,
+            Leaf::Text(_) | Leaf::Plain(_) => LeafKind::Str,
             Leaf::Raw(r) => match r.as_bytes().first() {
                 Some(b'"') => LeafKind::Str,
                 Some(b'{' | b'[') => LeafKind::Composite,
@@ -110,6 +125,7 @@ impl<'a> Leaf<'a> {
     pub fn text(&self) -> Option<Cow<'a, str>> {
         match self {
             Leaf::Text(t) => Some(t.clone()),
+            Leaf::Plain(r) => Some(Cow::Borrowed(plain_contents(r))),
             Leaf::Raw(r) => {
                 let s: &'a str = r;
                 match s.as_bytes().first()? {
@@ -127,6 +143,7 @@ impl<'a> Leaf<'a> {
     pub fn write_text(&self, out: &mut Vec<u8>) {
         match self {
             Leaf::Text(t) => out.extend_from_slice(t.as_bytes()),
+            Leaf::Plain(r) => out.extend_from_slice(plain_contents(r).as_bytes()),
             Leaf::Raw(r) => match r.as_bytes().first() {
                 Some(b'"') => unescape_into(r, out),
                 Some(b'{' | b'[' | b'n') | None => {}
@@ -142,6 +159,12 @@ impl<'a> Leaf<'a> {
             _ => None,
         }
     }
+}
+
+/// The contents of a string literal without escapes: the text between its quotes.
+#[inline]
+fn plain_contents(lit: &str) -> &str {
+    lit.get(1..lit.len().saturating_sub(1)).unwrap_or("")
 }
 
 /// The contents of a JSON string literal (with quotes), unescaped only when it has escapes.

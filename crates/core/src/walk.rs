@@ -309,6 +309,23 @@ impl<'a> Walker<'a> {
         Ok(&self.text[start..self.i])
     }
 
+    /// Consumes the value the walker stands on as a leaf: a string without escapes is
+    /// marked [`Leaf::Plain`], so that reading it later needs no search for escapes.
+    #[inline]
+    pub fn leaf(&mut self) -> R<Leaf<'a>> {
+        if self.b[self.i] != b'"' {
+            return self.value().map(Leaf::Raw);
+        }
+        let start = self.i;
+        let escaped = self.string()?;
+        let t = &self.text[start..self.i];
+        Ok(if escaped {
+            Leaf::Raw(t)
+        } else {
+            Leaf::Plain(t)
+        })
+    }
+
     /// The byte the walker stands on (the first of a value, for the callbacks of
     /// [`Walker::object`] and [`Walker::array`]).
     #[inline(always)]
@@ -346,7 +363,7 @@ impl<'a> Member<'a> for Option<Leaf<'a>> {
         if w.null()? {
             return Ok(None);
         }
-        w.value().map(|t| Some(Leaf::Raw(t)))
+        w.leaf().map(Some)
     }
 }
 
@@ -384,7 +401,7 @@ impl<'a, T: Element<'a>> Member<'a> for Option<List<T>> {
 impl<'a> Element<'a> for Leaf<'a> {
     #[inline]
     fn walk_element(w: &mut Walker<'a>) -> R<Option<Self>> {
-        w.value().map(|t| Some(Leaf::Raw(t)))
+        w.leaf().map(Some)
     }
 }
 
@@ -392,8 +409,8 @@ impl<'a> Element<'a> for Leaf<'a> {
 impl<'a> Object<'a> for Pairs<'a> {
     #[inline]
     fn member(&mut self, w: &mut Walker<'a>, key: &'a str) -> R<()> {
-        let v = w.value()?;
-        self.0.push((Key(Cow::Borrowed(key)), Leaf::Raw(v)));
+        let v = w.leaf()?;
+        self.0.push((Key(Cow::Borrowed(key)), v));
         Ok(())
     }
 }
