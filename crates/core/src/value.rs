@@ -438,6 +438,14 @@ macro_rules! model_element {
             ) -> Result<Option<Self>, $crate::walk::Bail> {
                 $crate::walk::model_element(w)
             }
+
+            #[inline]
+            fn walk_onto(
+                w: &mut $crate::walk::Walker<'a>,
+                list: &mut Vec<Self>,
+            ) -> Result<(), $crate::walk::Bail> {
+                $crate::walk::model_element_onto(w, list)
+            }
         }
     )*};
 }
