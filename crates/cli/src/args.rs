@@ -180,7 +180,8 @@ pub struct Args {
     #[arg(long, value_name = "TS", help_heading = "Filters")]
     pub last_observed_before: Option<String>,
 
-    /// Worker threads (default: one per core). The report is the same for any number.
+    /// Worker threads (default: one per core). With 1, reading, converting and writing
+    /// all run on one thread. The report is the same for any number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
