@@ -165,6 +165,23 @@ pub fn check_convert(data: &[u8]) {
             ..base.clone()
         };
         let r = run(&config, data);
+        if quote == QuoteStyle::Always {
+            // One thread runs every stage inline; two run the threaded pipeline. Same
+            // report, or the same error.
+            let threaded = Config {
+                threads: 2,
+                limits: Limits {
+                    batch_findings: 3,
+                    ..config.limits.clone()
+                },
+                ..config.clone()
+            };
+            assert_eq!(
+                run(&threaded, data),
+                r,
+                "inline and threaded pipelines differ"
+            );
+        }
         if let Ok((out, n)) = &r {
             let mut rdr = csv::ReaderBuilder::new()
                 .has_headers(true)
