@@ -26,7 +26,10 @@ pub fn parse(text: &str) -> Option<EpochMillis> {
     let ms = if first.is_ascii_digit() && b.len() >= 10 && b[4] == b'-' {
         parse_iso(b)?
     } else if first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.' {
-        parse_epoch_seconds(text)?
+        match epoch_seconds_plain(b) {
+            Some(ms) => ms,
+            None => parse_epoch_seconds(text)?,
+        }
     } else if first.is_ascii_uppercase() {
         parse_eventbridge(b)?
     } else {
@@ -286,6 +289,37 @@ fn parse_eventbridge(b: &[u8]) -> Option<i64> {
 
 /// A decimal number of epoch seconds: `[-+]digits[.digits][(e|E)[-+]digits]`, taken
 /// exactly and floored to the millisecond.
+/// The common epoch form, `1728645380.219`: ten digits of seconds (no leading zero) and up
+/// to nine of fraction, as Inspector's API and the AWS CLI write it. The same milliseconds
+/// as [`parse_epoch_seconds`] (a test compares them), at a tenth of its cost: it was half
+/// of the timestamp columns' time. `None` for anything else, which takes the general path.
+#[inline]
+fn epoch_seconds_plain(b: &[u8]) -> Option<i64> {
+    let digit = |c: u8| {
+        let d = c.wrapping_sub(b'0');
+        (d <= 9).then_some(d as i64)
+    };
+    let (secs, rest) = b.split_at_checked(10)?;
+    if secs[0] == b'0' {
+        return None;
+    }
+    let mut ms = 0i64;
+    for &c in secs {
+        ms = ms * 10 + digit(c)?;
+    }
+    let frac = match rest {
+        [] => &[][..],
+        [b'.', frac @ ..] if !frac.is_empty() && frac.len() <= 9 => frac,
+        _ => return None,
+    };
+    for k in 0..3 {
+        ms = ms * 10 + frac.get(k).map_or(Some(0), |&c| digit(c))?;
+    }
+    // The digits past milliseconds are floored away, but must be digits.
+    frac.iter().skip(3).try_for_each(|&c| digit(c).map(drop))?;
+    Some(ms)
+}
+
 fn parse_epoch_seconds(text: &str) -> Option<i64> {
     let n = crate::number::lex(text)?;
     let (int, exp, neg, total) = (n.int, n.exp, n.neg, n.len());
@@ -322,6 +356,51 @@ mod tests {
 
     fn ts(s: &str) -> Option<String> {
         parse(s).map(to_string)
+    }
+
+    #[test]
+    fn the_plain_epoch_form_agrees_with_the_general_path() {
+        let mut seed = 11u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut tried = 0;
+        for _ in 0..50_000 {
+            let len = 8 + next(14) as usize;
+            let s: String = (0..len)
+                .map(|_| b"0123456789012345678901234567890.e-x"[next(35) as usize] as char)
+                .collect();
+            if let Some(fast) = epoch_seconds_plain(s.as_bytes()) {
+                tried += 1;
+                assert_eq!(Some(fast), parse_epoch_seconds(&s), "{s}");
+            }
+        }
+        for s in [
+            "1728645380",
+            "1728645380.2",
+            "1728645380.219",
+            "1728645380.219999999",
+        ] {
+            assert_eq!(
+                epoch_seconds_plain(s.as_bytes()),
+                parse_epoch_seconds(s),
+                "{s}"
+            );
+            assert!(epoch_seconds_plain(s.as_bytes()).is_some(), "{s}");
+        }
+        for s in [
+            "0728645380.2",
+            "1728645380.",
+            "1728645380.1234567890",
+            "172864538",
+            "1728645380e3",
+        ] {
+            assert_eq!(epoch_seconds_plain(s.as_bytes()), None, "{s}");
+        }
+        assert!(tried > 100, "only {tried} plain forms generated");
     }
 
     #[test]
