@@ -47,14 +47,34 @@ pub fn render(ms: EpochMillis, out: &mut Vec<u8>) {
     let (mi, rest) = (rest / 60_000, rest % 60_000);
     let (s, milli) = (rest / 1000, rest % 1000);
     let mut buf = *b"0000-00-00T00:00:00.000Z";
-    put(&mut buf[0..4], y as u32);
-    put(&mut buf[5..7], m);
-    put(&mut buf[8..10], d);
-    put(&mut buf[11..13], h as u32);
-    put(&mut buf[14..16], mi as u32);
-    put(&mut buf[17..19], s as u32);
-    put(&mut buf[20..23], milli as u32);
+    // Two digits per table lookup: `put`'s digit-by-digit loop was most of this function.
+    let y = y as u32;
+    pair(&mut buf[0..2], y / 100);
+    pair(&mut buf[2..4], y);
+    pair(&mut buf[5..7], m);
+    pair(&mut buf[8..10], d);
+    pair(&mut buf[11..13], h as u32);
+    pair(&mut buf[14..16], mi as u32);
+    pair(&mut buf[17..19], s as u32);
+    let milli = milli as u32;
+    buf[20] = b'0' + (milli / 100) as u8;
+    pair(&mut buf[21..23], milli);
     out.extend_from_slice(&buf);
+}
+
+/// `"00"` to `"99"`.
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// The last two decimal digits of `v`.
+#[inline(always)]
+fn pair(dst: &mut [u8], v: u32) {
+    let k = (v % 100) as usize * 2;
+    dst.copy_from_slice(&PAIRS[k..k + 2]);
 }
 
 /// Renders into a new `String` (for tests and messages).
@@ -62,14 +82,6 @@ pub fn to_string(ms: EpochMillis) -> String {
     let mut v = Vec::with_capacity(24);
     render(ms, &mut v);
     String::from_utf8(v).unwrap_or_default()
-}
-
-#[inline]
-fn put(dst: &mut [u8], mut v: u32) {
-    for slot in dst.iter_mut().rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -356,6 +368,35 @@ mod tests {
 
     fn ts(s: &str) -> Option<String> {
         parse(s).map(to_string)
+    }
+
+    #[test]
+    fn render_matches_a_formatted_reference() {
+        let reference = |ms: i64| {
+            let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+            let t = ms.rem_euclid(86_400_000);
+            format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+                t / 3_600_000,
+                t / 60_000 % 60,
+                t / 1000 % 60,
+                t % 1000
+            )
+        };
+        let mut seed = 5u64;
+        let span = (MAX_MS - MIN_MS) as u64;
+        let mut values = vec![MIN_MS, MAX_MS, 0, -1, 5, 86_399_999];
+        for _ in 0..20_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            values.push(MIN_MS + ((seed >> 1) % span) as i64);
+        }
+        for ms in values {
+            assert_eq!(to_string(ms), reference(ms), "{ms}");
+        }
+        assert_eq!(to_string(MIN_MS), "0001-01-01T00:00:00.000Z");
+        assert_eq!(to_string(MAX_MS), "9999-12-31T23:59:59.999Z");
     }
 
     #[test]
