@@ -201,3 +201,38 @@ fn the_same_error_for_every_thread_count() {
         );
     }
 }
+
+/// Several inputs: one thread and many give the same report and the same counts per input,
+/// and stop at the same input when one of them fails to open.
+#[test]
+fn several_inputs_give_the_same_report_and_counts_for_every_thread_count() {
+    let all = fixtures();
+    let run = |threads: usize, fail_third: bool| {
+        let config = Config {
+            threads,
+            limits: Limits {
+                batch_findings: 5,
+                ..Limits::default()
+            },
+            ..base(ReportFormat::default())
+        };
+        let inputs = all.iter().enumerate().map(|(k, data)| {
+            if fail_third && k == 2 {
+                let missing = std::path::PathBuf::from("/nonexistent/in2");
+                return Input::open(&inspector_report_core::Source::File(missing));
+            }
+            Input::from_reader(
+                &format!("in{k}"),
+                Box::new(Trickle::new(data.clone(), 4096)),
+            )
+        });
+        let mut out = Vec::new();
+        convert(&config, inputs, &mut out).map(|stats| (out, format!("{stats:?}")))
+    };
+    let one = run(1, false).unwrap();
+    assert_eq!(run(2, false).unwrap(), one);
+    assert_eq!(run(3, false).unwrap(), one);
+    let e1 = run(1, true).unwrap_err().to_string();
+    assert_eq!(run(2, true).unwrap_err().to_string(), e1);
+    assert!(e1.contains("/nonexistent/in2"), "{e1}");
+}
