@@ -115,6 +115,10 @@ impl<'a> Walker<'a> {
                 b' ' | b'\n' | b'\r' | b'\t' => self.i += 1,
                 _ => return Ok(c),
             }
+            // One space, as after every `:` of a pretty-printed finding.
+            if b.get(self.i).is_some_and(|&c| c > b' ') {
+                continue;
+            }
             // Pretty-printed findings indent every line: jump over runs of spaces.
             while self.i + 16 <= b.len() {
                 if let Some(k) = classify::non_space(b, self.i) {
