@@ -318,16 +318,8 @@ fn convert_inline(
                 Msg::Done(n, bytes) => Staged::Done(n, bytes),
                 Msg::Failed(e) => Staged::Failed(e),
                 Msg::Batch(batch) => {
-                    let (Some(first), Some(last)) = (batch.items.first(), batch.items.last())
-                    else {
+                    let Some(batch_names) = BatchNames::of(&batch, &names) else {
                         return true;
-                    };
-                    let batch_names = BatchNames {
-                        first: first.input,
-                        names: names
-                            .get(first.input..=last.input)
-                            .map(<[_]>::to_vec)
-                            .unwrap_or_default(),
                     };
                     let mut cell = Vec::with_capacity(4096);
                     let rendered = chunks_of(&batch, 1)
@@ -387,6 +379,19 @@ struct BatchNames {
 }
 
 impl BatchNames {
+    /// The names of `batch`'s inputs, out of the names of every input so far; `None` for
+    /// an empty batch.
+    fn of(batch: &Batch, names: &[Arc<str>]) -> Option<BatchNames> {
+        let (first, last) = (batch.items.first()?, batch.items.last()?);
+        Some(BatchNames {
+            first: first.input,
+            names: names
+                .get(first.input..=last.input)
+                .map(<[_]>::to_vec)
+                .unwrap_or_default(),
+        })
+    }
+
     fn get(&self, input: usize) -> &str {
         input
             .checked_sub(self.first)
@@ -477,16 +482,8 @@ fn render_batches(
                     return;
                 }
                 Msg::Batch(batch) => {
-                    let (Some(first), Some(last)) = (batch.items.first(), batch.items.last())
-                    else {
+                    let Some(batch_names) = BatchNames::of(&batch, &names) else {
                         continue;
-                    };
-                    let batch_names = BatchNames {
-                        first: first.input,
-                        names: names
-                            .get(first.input..=last.input)
-                            .map(<[_]>::to_vec)
-                            .unwrap_or_default(),
                     };
                     let (done, result) = sync_channel(1);
                     let back = back.clone();

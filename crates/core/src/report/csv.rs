@@ -34,14 +34,20 @@ pub fn write_field(out: &mut Vec<u8>, field: &[u8], style: QuoteStyle) {
     }
     out.reserve(field.len() + 2);
     out.push(b'"');
-    let mut rest = field;
+    push_doubling_quotes(out, field);
+    out.push(b'"');
+}
+
+/// Appends `text` with each `"` doubled.
+#[inline]
+fn push_doubling_quotes(out: &mut Vec<u8>, text: &[u8]) {
+    let mut rest = text;
     while let Some(i) = memchr(b'"', rest) {
         out.extend_from_slice(&rest[..=i]);
         out.push(b'"');
         rest = &rest[i + 1..];
     }
     out.extend_from_slice(rest);
-    out.push(b'"');
 }
 
 /// Starts a quoted field whose text is then written straight into `out` (saving the copy
@@ -61,13 +67,7 @@ pub fn close_quoted(out: &mut Vec<u8>, start: usize, scratch: &mut Vec<u8>) {
         scratch.clear();
         scratch.extend_from_slice(&out[q..]);
         out.truncate(q);
-        let mut rest = &scratch[..];
-        while let Some(i) = memchr(b'"', rest) {
-            out.extend_from_slice(&rest[..=i]);
-            out.push(b'"');
-            rest = &rest[i + 1..];
-        }
-        out.extend_from_slice(rest);
+        push_doubling_quotes(out, scratch);
     }
     out.push(b'"');
 }
