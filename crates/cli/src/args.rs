@@ -181,7 +181,8 @@ pub struct Args {
     pub last_observed_before: Option<String>,
 
     /// Worker threads (default: one per core). With 1, reading, converting and writing
-    /// all run on one thread. The report is the same for any number.
+    /// all run on one thread (a gzip input is still inflated on a thread of its own). The
+    /// report is the same for any number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
