@@ -20,6 +20,11 @@
 //! in input order; the render thread passes batches on in the order they were scanned,
 //! waiting for the oldest; each stage has one channel. So the report is byte-identical for
 //! any number of threads.
+//!
+//! With one thread there are no threads at all: the same stages run in turn on the
+//! calling thread, one batch at a time (`convert_inline`). Buffers are recycled in both
+//! forms: emptied batches go back to the scanner, and written chunks' buffers to the
+//! workers (`Spares`).
 
 use crate::columns::{self, CellContext, Column};
 use crate::decode::{decode, decode_as, Decoded};
@@ -180,7 +185,7 @@ struct Rendered {
 ///
 /// Without it every chunk was a fresh allocation of tens of KiB, freed by another stage;
 /// glibc gave the pages back to the kernel and faulted them in again for the next chunk:
-/// 19,000 page faults and a fifth of the system time for 200 MB of input. The spares add
+/// 19,000 page faults and a third of the system time for 200 MB of input. The spares add
 /// up to at most `max_bytes` (a few batches' worth of output, see [`Spares::for_limits`]).
 struct Spares {
     free: std::sync::Mutex<(Vec<Vec<u8>>, usize)>,
