@@ -123,9 +123,6 @@ pub fn decode_as<'a, V: View<'a>>(
     })
 }
 
-/// The view of one JSON object: the walker when it can, serde_json when it bails. The
-/// walker raises no warnings; the tally is reset before serde_json runs, since a bailed
-/// walk may be partway into a finding but raised nothing.
 /// `std::str::from_utf8`, with the same errors, checked with SIMD. std validates about
 /// a byte per cycle; simdutf8 (AVX2 or SSE4.2, chosen at run time) is several times
 /// faster, and the position of a bad byte is found by std, on the rare invalid input.
@@ -136,6 +133,9 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
     }
 }
 
+/// The view of one JSON object: the walker when it can, serde_json when it bails. The
+/// walker raises no warnings; the tally is reset before serde_json runs, since a bailed
+/// walk may be partway into a finding but raised nothing.
 fn view_of<'a, V: View<'a>>(text: &'a str) -> Result<V, (usize, ErrorKind)> {
     if let Ok(v) = walk::<V>(text) {
         return Ok(v);

@@ -47,7 +47,7 @@ pub fn render(ms: EpochMillis, out: &mut Vec<u8>) {
     let (mi, rest) = (rest / 60_000, rest % 60_000);
     let (s, milli) = (rest / 1000, rest % 1000);
     let mut buf = *b"0000-00-00T00:00:00.000Z";
-    // Two digits per table lookup: `put`'s digit-by-digit loop was most of this function.
+    // Two digits per table lookup: a digit-by-digit loop was most of this function.
     let y = y as u32;
     pair(&mut buf[0..2], y / 100);
     pair(&mut buf[2..4], y);

@@ -59,7 +59,7 @@ pub fn open_quoted(out: &mut Vec<u8>) -> usize {
 }
 
 /// Ends the quoted field opened at `start` by [`open_quoted`]: doubles each `"` written
-/// since (rare: a title or description that quotes something) and adds the closing quote.
+/// since (a title or description that quotes something) and adds the closing quote.
 /// The same bytes as [`write_field`] with [`QuoteStyle::Always`].
 #[inline]
 pub fn close_quoted(out: &mut Vec<u8>, start: usize, scratch: &mut Vec<u8>) {
