@@ -184,26 +184,36 @@ struct SyncHelper {
 
 impl SyncingFile {
     fn new(file: File) -> SyncingFile {
-        // Without a second handle or a thread, the file is synced once, at the end.
-        let helper = file.try_clone().ok().and_then(|f| {
-            let (kick, kicks) = std::sync::mpsc::sync_channel::<()>(1);
-            std::thread::Builder::new()
-                .name("inspector-report-sync".into())
-                .spawn(move || {
-                    for () in kicks {
-                        // A write-back error must reach the commit: the handles share
-                        // one open file, so the final sync might not see it again.
-                        f.sync_data()?;
-                    }
-                    Ok(())
-                })
-                .ok()
-                .map(|done| SyncHelper { kick, done })
-        });
         SyncingFile {
             file,
             since_sync: 0,
-            helper,
+            helper: None,
+        }
+    }
+
+    /// Asks the helper to sync what is written so far, starting it on the first call (so
+    /// that the many small reports of batch mode start no thread). Without a second handle
+    /// or a thread, the file is synced once, at the end.
+    fn kick(&mut self) {
+        if self.helper.is_none() {
+            self.helper = self.file.try_clone().ok().and_then(|f| {
+                let (kick, kicks) = std::sync::mpsc::sync_channel::<()>(1);
+                std::thread::Builder::new()
+                    .name("inspector-report-sync".into())
+                    .spawn(move || {
+                        for () in kicks {
+                            // A write-back error must reach the commit: the handles share
+                            // one open file, so the final sync might not see it again.
+                            f.sync_data()?;
+                        }
+                        Ok(())
+                    })
+                    .ok()
+                    .map(|done| SyncHelper { kick, done })
+            });
+        }
+        if let Some(h) = &self.helper {
+            let _ = h.kick.try_send(());
         }
     }
 
@@ -224,9 +234,7 @@ impl Write for SyncingFile {
         self.since_sync += n as u64;
         if self.since_sync >= SYNC_EVERY_BYTES {
             self.since_sync = 0;
-            if let Some(h) = &self.helper {
-                let _ = h.kick.try_send(());
-            }
+            self.kick();
         }
         Ok(n)
     }
