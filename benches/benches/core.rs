@@ -154,7 +154,9 @@ fn decoders(c: &mut Criterion) {
         b.iter(|| {
             for f in &findings {
                 let mut buf = f.as_bytes().to_vec();
-                black_box(simd_json::to_tape(black_box(&mut buf)).expect("generated findings parse"));
+                black_box(
+                    simd_json::to_tape(black_box(&mut buf)).expect("generated findings parse"),
+                );
             }
         })
     });

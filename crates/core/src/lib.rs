@@ -18,8 +18,8 @@
 //! * [`columns`] computes each CSV cell; [`report`] frames rows into the CSV or JSON
 //!   report ([`report::json`] copies the finding's own bytes, minified, with timestamps
 //!   patched).
-//! * [`pipeline::convert`] runs it all: a scanner thread, ordered rayon batches, one
-//!   writer, memory bounded by [`Limits`].
+//! * [`pipeline::convert`] runs it all: the scanner and ordered rayon batches on one
+//!   pool, one writer, memory bounded by [`Limits`].
 //!
 //! # Example
 //!

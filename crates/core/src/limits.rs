@@ -36,7 +36,7 @@ pub const GUNZIP_AHEAD_BLOCKS: usize = 4;
 /// Size of one block handed from the gunzip thread to the scanner (1 MiB).
 pub const GUNZIP_BLOCK_BYTES: usize = 1024 * 1024;
 
-/// Batches scanned ahead of the renderer. Bounds the memory between the scanner thread
+/// Batches scanned ahead of the renderer. Bounds the memory between the scanner
 /// and the workers; 2 keeps both cores busy.
 pub const QUEUE_DEPTH: usize = 2;
 

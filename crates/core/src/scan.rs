@@ -269,7 +269,7 @@ impl Nest {
     /// or at the last partial block.
     ///
     /// A block costs about 80 instructions ([`crate::classify`]) against about 4 per byte
-    /// for the loop, and the scanner thread feeds every worker.
+    /// for the loop, and the scanner feeds every worker.
     #[inline]
     fn blocks(&mut self, data: &[u8], mut i: usize, base: usize, max_depth: usize) -> usize {
         while self.depth > 0 && i + 64 <= data.len() {

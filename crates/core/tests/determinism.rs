@@ -236,3 +236,55 @@ fn several_inputs_give_the_same_report_and_counts_for_every_thread_count() {
     assert_eq!(run(2, true).unwrap_err().to_string(), e1);
     assert!(e1.contains("/nonexistent/in2"), "{e1}");
 }
+
+/// Conversions running at once share the worker pool of their thread count, and each
+/// one's scanner runs as a job on it, rendering while its queue is full. Many at once,
+/// with tiny batches and queues (so every scanner meets a full queue again and again) and
+/// writers that stall, must all finish, each with the report it gives alone.
+#[test]
+fn conversions_sharing_the_pool_all_finish_with_their_own_report() {
+    struct Slow(Vec<u8>);
+    impl std::io::Write for Slow {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+            self.0.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let data = fixtures().pop().expect("the many-findings fixture");
+    let config = Config {
+        threads: 2,
+        limits: Limits {
+            read_buffer_bytes: 256,
+            batch_findings: 2,
+            batch_bytes: 2000,
+            queue_depth: 1,
+            batches_rendering: 1,
+            ..Limits::default()
+        },
+        ..base(ReportFormat::default())
+    };
+    let want = report(&base(ReportFormat::default()), &data, usize::MAX);
+    let (done, results) = std::sync::mpsc::channel();
+    for k in 0..6 {
+        let (done, data, config) = (done.clone(), data.clone(), config.clone());
+        std::thread::spawn(move || {
+            let input =
+                Input::from_reader(&format!("c{k}"), Box::new(Trickle::new(data, 97))).unwrap();
+            let mut out = Slow(Vec::new());
+            let r = convert(&config, [Ok(input)], &mut out).map(|_| out.0);
+            let _ = done.send(r);
+        });
+    }
+    drop(done);
+    for _ in 0..6 {
+        // A stuck pool would hang here; fail instead.
+        let r = results
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("every conversion finishes");
+        assert!(r.unwrap() == want, "a concurrent report differs");
+    }
+}
