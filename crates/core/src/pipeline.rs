@@ -278,7 +278,7 @@ where
         let renderer = std::thread::Builder::new()
             .name("inspector-report-renderer".into())
             .spawn_scoped(s, move || {
-                render_batches(config, pool, threads, scan, rx, rtx, back, spares)
+                render_batches(config, pool, scan, rx, rtx, back, spares)
             })
             .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
         let result = write_report(config, rrx, out, spares);
@@ -329,7 +329,7 @@ fn convert_inline(
                         return true;
                     };
                     let mut cell = Vec::with_capacity(4096);
-                    let rendered = chunks_of(&batch, 1)
+                    let rendered = chunks_of(&batch)
                         .map(|items| {
                             render_guarded(
                                 config,
@@ -419,11 +419,9 @@ enum Slot {
 /// With one batch at a time, workers sat idle at the tail of every batch (one worker
 /// finishing the last chunks while the other waited for the next batch); with two, an
 /// idle worker takes chunks of the next batch.
-#[allow(clippy::too_many_arguments)]
 fn render_batches(
     config: &Config,
     pool: &rayon::ThreadPool,
-    threads: usize,
     scan: impl FnOnce() + Send,
     rx: Receiver<Msg>,
     tx: SyncSender<Staged>,
@@ -498,8 +496,7 @@ fn render_batches(
                     let (done, result) = sync_channel(1);
                     let back = back.clone();
                     scope.spawn(move |_| {
-                        let rendered =
-                            render_batch(config, ctx, threads, &batch, &batch_names, spares);
+                        let rendered = render_batch(config, ctx, &batch, &batch_names, spares);
                         let _ = done.send(rendered);
                         if let Some(b) = batch.recycled(&config.limits) {
                             let _ = back.try_send(b);
@@ -521,14 +518,13 @@ fn render_batches(
 fn render_batch(
     config: &Config,
     ctx: &CellContext,
-    threads: usize,
     batch: &Batch,
     names: &BatchNames,
     spares: &Spares,
 ) -> Vec<Rendered> {
     batch
         .items
-        .par_chunks(chunk_len(batch, threads))
+        .par_chunks(chunk_len(batch))
         .map_init(
             || Vec::with_capacity(4096),
             |cell, items| render_guarded(config, ctx, batch, items, names, cell, spares),
@@ -536,16 +532,21 @@ fn render_batch(
         .collect()
 }
 
-/// Findings per chunk: about 16 chunks per thread, so that a worker that finishes early
-/// finds work. (A gzip report compresses each chunk as one member, so chunking is part
-/// of the compressed bytes; it depends on the batch and the thread count only.)
-fn chunk_len(batch: &Batch, threads: usize) -> usize {
-    batch.items.len().div_ceil(threads * 16).max(1)
+/// Chunks a batch is cut into: enough that a worker that finishes early finds work (with
+/// two batches rendering, 64 chunks for the pool), few enough that a chunk's fixed costs
+/// stay small.
+const CHUNKS_PER_BATCH: usize = 32;
+
+/// Findings per chunk. It depends on the batch alone, never on the thread count: a gzip
+/// report compresses each chunk as one member, so the chunks are part of the compressed
+/// bytes, and those must be the same for any `--threads`.
+fn chunk_len(batch: &Batch) -> usize {
+    batch.items.len().div_ceil(CHUNKS_PER_BATCH).max(1)
 }
 
-/// The chunks of a batch, in order, as the pool with `threads` workers would cut them.
-fn chunks_of(batch: &Batch, threads: usize) -> std::slice::Chunks<'_, Item> {
-    batch.items.chunks(chunk_len(batch, threads))
+/// The chunks of a batch, in order, as the pool cuts them.
+fn chunks_of(batch: &Batch) -> std::slice::Chunks<'_, Item> {
+    batch.items.chunks(chunk_len(batch))
 }
 
 /// Renders (and compresses) one chunk. A panic while rendering is a bug; it becomes an
