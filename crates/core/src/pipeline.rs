@@ -564,10 +564,10 @@ fn render_guarded(
     spares: &Spares,
 ) -> Rendered {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // A report is smaller than its input (CSV from pretty input about 0.65 times, a
-        // minified JSON report about 0.75), so the input's size is room enough: growing the
-        // buffer part way through would copy what is already written.
-        let want = items.iter().map(|i| i.range.len()).sum::<usize>();
+        // Half the input: a first guess for a fresh buffer (a CSV report is about 0.65 of
+        // pretty input). Spares come back grown to what chunks need. Asking for the whole
+        // input size saved no measurable time and raised peak RSS on 2 GB by 10%.
+        let want = items.iter().map(|i| i.range.len()).sum::<usize>() / 2;
         let out = spares.take(want);
         let mut r = render_chunk(config, ctx, &batch.data, items, names, cell, out);
         if let Some(level) = config.gzip {
