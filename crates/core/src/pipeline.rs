@@ -645,8 +645,8 @@ impl Drop for PoolLease {
 /// The scanner's hand-off in the parallel pipeline, where the scanner is a job on the
 /// pool: while the queue is full it renders pending chunks instead of waiting, so that
 /// `threads` threads keep `threads` cores busy. (A scanner thread of its own made three
-/// busy threads on two cores for the OS to time-slice; this way two threads were 3% to 11%
-/// faster in A/B runs.) With nothing to render, it waits for room: the
+/// busy threads on two cores for the OS to time-slice; this way two threads were up to
+/// 11% faster in A/B runs, none slower.) With nothing to render, it waits for room: the
 /// render stage takes the next batch before it spawns more work, so a waiting scanner
 /// never holds up work that is pending. (That holds because the pool is this
 /// conversion's alone; see [`PoolLease`].)
