@@ -1,7 +1,7 @@
 //! Criterion benches: the scanner, the decoder (the walker against serde_json and
-//! simd-json's tape on the same findings), decode + render of one batch, timestamp parsing, and the whole conversion,
-//! each reporting throughput in input bytes. Inputs come from the
-//! deterministic generator, never from committed files; results are asserted.
+//! simd-json's tape on the same findings), decode + render of one batch, timestamp
+//! parsing, and the whole conversion, each reporting throughput in input bytes. Inputs
+//! come from the deterministic generator, never from committed files; results are asserted.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use inspector_report_bench::{generate, Layout};
