@@ -153,6 +153,9 @@ pub struct FilterDocument {
     pub criteria: Criteria,
     /// `reportFormat`, when the document was a CreateFindingsReport request.
     pub report_format: Option<RequestFormat>,
+    /// The FilterCriteria object as written (a request's `filterCriteria` member), for
+    /// echoing back as Inspector's report status does.
+    pub filter_criteria: Value,
 }
 
 impl Criteria {
@@ -215,6 +218,7 @@ impl FilterDocument {
             return Ok(FilterDocument {
                 criteria: Criteria::from_object(&doc)?,
                 report_format: None,
+                filter_criteria: Value::Object(doc),
             });
         }
         // A CreateFindingsReport request.
@@ -226,6 +230,7 @@ impl FilterDocument {
                         return Err(err("filterCriteria", "expected an object of filter members"));
                     };
                     out.criteria = Criteria::from_object(fc)?;
+                    out.filter_criteria = v.clone();
                 }
                 "reportFormat" => {
                     out.report_format = Some(match v.as_str() {
@@ -631,6 +636,16 @@ mod tests {
         assert_eq!(d.report_format, Some(RequestFormat::Json));
         assert_eq!(d.criteria.conditions.len(), 1);
         assert!(!d.criteria.status_given);
+        let severity = r#"{"severity":[{"comparison":"EQUALS","value":"HIGH"}]}"#;
+        let echo: Value = serde_json::from_str(severity).unwrap();
+        assert_eq!(
+            d.filter_criteria, echo,
+            "a request echoes its filterCriteria"
+        );
+        assert_eq!(
+            FilterDocument::parse(severity).unwrap().filter_criteria,
+            echo
+        );
         assert!(FilterDocument::parse(r#"{"filterCriteria":{},"reportFormat":"XML"}"#).is_err());
         let s = Criteria::parse(r#"{"findingStatus":[{"comparison":"EQUALS","value":"CLOSED"}]}"#)
             .unwrap();

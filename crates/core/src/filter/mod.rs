@@ -9,12 +9,18 @@
 //! and NOT_EQUALS filters AND; date, number, port-range, map and package filters of one
 //! member OR. An attribute with several values matches EQUALS/PREFIX when any value does,
 //! and NOT_EQUALS when no value equals. A missing attribute matches only NOT_EQUALS.
+//!
+//! [`criteria`] reads a FilterCriteria document, [`shortcuts`] the plain-value shortcuts a
+//! command line offers for the common members, and [`members`] maps each member onto the
+//! finding attributes it tests.
 
 pub mod criteria;
 pub mod members;
+pub mod shortcuts;
 
 pub use criteria::{Condition, Criteria, FilterDocument, FilterError, RequestFormat, StringTest};
 pub use members::{Kind, Member};
+pub use shortcuts::{Shortcut, ShortcutError, ShortcutKind, SHORTCUTS};
 
 use crate::finding::{Finding, OptExt, Package};
 use crate::number::Decimal;
