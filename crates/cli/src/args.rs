@@ -3,6 +3,9 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The program's name, as messages begin with it.
+pub const NAME: &str = "inspector-report";
+
 /// Turn Amazon Inspector findings you already hold into Inspector's findings report.
 ///
 /// Reads ListFindings JSON as people keep it: `aws inspector2 list-findings` output,
@@ -11,7 +14,7 @@ use std::path::PathBuf;
 /// JSON report). Only ACTIVE findings are reported, as Inspector does.
 #[derive(Debug, Parser)]
 #[command(
-    name = "inspector-report",
+    name = NAME,
     version,
     args_conflicts_with_subcommands = true,
     after_long_help = "EXAMPLES:
@@ -104,82 +107,6 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = JsonTsArg::Iso)]
     pub json_timestamps: JsonTsArg,
 
-    /// Keep only findings that match a FilterCriteria document: a file, or the JSON
-    /// itself when the argument starts with `{`.
-    ///
-    /// The document is the one `aws inspector2 create-findings-report --filter-criteria`
-    /// takes, with the same semantics; a whole CreateFindingsReport request
-    /// (`{"filterCriteria": {...}, "reportFormat": "CSV", ...}`) works too. Without a
-    /// `findingStatus` member only ACTIVE findings are kept, as Inspector does.
-    #[arg(long, value_name = "FILE|JSON", help_heading = "Filters")]
-    pub filter_criteria: Option<String>,
-
-    /// Only these severities (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNTRIAGED).
-    #[arg(
-        long,
-        value_name = "LIST",
-        value_delimiter = ',',
-        help_heading = "Filters"
-    )]
-    pub severity: Vec<String>,
-
-    /// Only these statuses (ACTIVE, SUPPRESSED, CLOSED); replaces the default ACTIVE-only rule.
-    #[arg(
-        long,
-        value_name = "LIST",
-        value_delimiter = ',',
-        help_heading = "Filters",
-        conflicts_with = "all_statuses"
-    )]
-    pub status: Vec<String>,
-
-    /// Keep findings of every status (turns the default ACTIVE-only rule off).
-    #[arg(long, help_heading = "Filters")]
-    pub all_statuses: bool,
-
-    /// Only these AWS account ids.
-    #[arg(
-        long,
-        value_name = "ID",
-        value_delimiter = ',',
-        help_heading = "Filters"
-    )]
-    pub account: Vec<String>,
-
-    /// Only findings on these resource types (AWS_EC2_INSTANCE, AWS_ECR_CONTAINER_IMAGE, ...).
-    #[arg(
-        long,
-        value_name = "TYPE",
-        value_delimiter = ',',
-        help_heading = "Filters"
-    )]
-    pub resource_type: Vec<String>,
-
-    /// Only these vulnerability ids (CVE-2024-3094, ...).
-    #[arg(
-        long,
-        value_name = "ID",
-        value_delimiter = ',',
-        help_heading = "Filters"
-    )]
-    pub vulnerability_id: Vec<String>,
-
-    /// Only findings first observed at or after this time (any timestamp form).
-    #[arg(long, value_name = "TS", help_heading = "Filters")]
-    pub first_observed_after: Option<String>,
-
-    /// Only findings first observed at or before this time.
-    #[arg(long, value_name = "TS", help_heading = "Filters")]
-    pub first_observed_before: Option<String>,
-
-    /// Only findings last observed at or after this time.
-    #[arg(long, value_name = "TS", help_heading = "Filters")]
-    pub last_observed_after: Option<String>,
-
-    /// Only findings last observed at or before this time.
-    #[arg(long, value_name = "TS", help_heading = "Filters")]
-    pub last_observed_before: Option<String>,
-
     /// Worker threads (default: one per core). With 1, reading, converting and writing
     /// all run on one thread (a gzip input is still inflated on a thread of its own). The
     /// report is the same for any number.
@@ -211,43 +138,136 @@ pub struct Args {
     #[arg(long)]
     pub list_columns: bool,
 
+    // The headed groups come last: a group's heading holds for the options after it.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub s3: S3Args,
+}
+
+/// The filter options: a FilterCriteria document and the shortcuts for common members.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Filters")]
+pub struct FilterArgs {
+    /// Keep only findings that match a FilterCriteria document: a file, or the JSON
+    /// itself when the argument starts with `{`.
+    ///
+    /// The document is the one `aws inspector2 create-findings-report --filter-criteria`
+    /// takes, with the same semantics; a whole CreateFindingsReport request
+    /// (`{"filterCriteria": {...}, "reportFormat": "CSV", ...}`) works too. Without a
+    /// `findingStatus` member only ACTIVE findings are kept, as Inspector does.
+    #[arg(long, value_name = "FILE|JSON")]
+    pub filter_criteria: Option<String>,
+
+    /// Only these severities (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNTRIAGED).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub severity: Vec<String>,
+
+    /// Only these statuses (ACTIVE, SUPPRESSED, CLOSED); replaces the default ACTIVE-only rule.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        conflicts_with = "all_statuses"
+    )]
+    pub status: Vec<String>,
+
+    /// Keep findings of every status (turns the default ACTIVE-only rule off).
+    #[arg(long)]
+    pub all_statuses: bool,
+
+    /// Only these AWS account ids.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub account: Vec<String>,
+
+    /// Only findings on these resource types (AWS_EC2_INSTANCE, AWS_ECR_CONTAINER_IMAGE, ...).
+    #[arg(long, value_name = "TYPE", value_delimiter = ',')]
+    pub resource_type: Vec<String>,
+
+    /// Only these vulnerability ids (CVE-2024-3094, ...).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub vulnerability_id: Vec<String>,
+
+    /// Only findings first observed at or after this time (any timestamp form).
+    #[arg(long, value_name = "TS")]
+    pub first_observed_after: Option<String>,
+
+    /// Only findings first observed at or before this time.
+    #[arg(long, value_name = "TS")]
+    pub first_observed_before: Option<String>,
+
+    /// Only findings last observed at or after this time.
+    #[arg(long, value_name = "TS")]
+    pub last_observed_after: Option<String>,
+
+    /// Only findings last observed at or before this time.
+    #[arg(long, value_name = "TS")]
+    pub last_observed_before: Option<String>,
+}
+
+impl FilterArgs {
+    /// The values given for the shortcut named `name` (see the core's
+    /// [`SHORTCUTS`](inspector_report_core::filter::SHORTCUTS)): a list as given, a
+    /// timestamp as one value, the flag as none; `None` when it was not given.
+    pub fn shortcut(&self, name: &str) -> Option<&[String]> {
+        fn given(values: &[String]) -> Option<&[String]> {
+            (!values.is_empty()).then_some(values)
+        }
+        match name {
+            "severity" => given(&self.severity),
+            "status" => given(&self.status),
+            "account" => given(&self.account),
+            "resource-type" => given(&self.resource_type),
+            "vulnerability-id" => given(&self.vulnerability_id),
+            "first-observed-after" => given(self.first_observed_after.as_slice()),
+            "first-observed-before" => given(self.first_observed_before.as_slice()),
+            "last-observed-after" => given(self.last_observed_after.as_slice()),
+            "last-observed-before" => given(self.last_observed_before.as_slice()),
+            "all-statuses" => self.all_statuses.then_some(&[]),
+            _ => None,
+        }
+    }
+}
+
+/// The S3 destination's options.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "S3 destination")]
+pub struct S3Args {
     /// The customer-managed KMS key that encrypts an S3 report (required for S3, as in
     /// Inspector's destination): arn:aws:kms:REGION:ACCOUNT:key/KEY-ID.
-    #[arg(long, value_name = "ARN", help_heading = "S3 destination")]
+    #[arg(long, value_name = "ARN")]
     pub kms_key_arn: Option<String>,
 
-    /// AWS region of the bucket (default: AWS_REGION, then the profile's region).
-    #[arg(long, value_name = "REGION", help_heading = "S3 destination")]
-    pub region: Option<String>,
-
-    /// Named profile from the AWS config and credentials files (default: AWS_PROFILE).
-    #[arg(long, value_name = "NAME", help_heading = "S3 destination")]
-    pub profile: Option<String>,
-
-    /// Send S3 requests to this URL instead of AWS (default: AWS_ENDPOINT_URL_S3 or
-    /// AWS_ENDPOINT_URL), for S3-compatible stores and test servers.
-    #[arg(long, value_name = "URL", help_heading = "S3 destination")]
-    pub endpoint_url: Option<String>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
 
     /// Size of each uploaded part, at least 5MiB: bytes, or with KiB/MiB/GiB. Parts grow
     /// after every 900 so an upload never needs more than S3's 10,000 parts.
-    #[arg(
-        long,
-        value_name = "SIZE",
-        default_value = "16MiB",
-        help_heading = "S3 destination"
-    )]
+    #[arg(long, value_name = "SIZE", default_value = "16MiB")]
     pub part_size: String,
 
     /// Most parts uploading at once. Memory for the upload is at most
     /// part size x (this + 1).
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 4,
-        help_heading = "S3 destination"
-    )]
+    #[arg(long, value_name = "N", default_value_t = 4)]
     pub upload_concurrency: usize,
+}
+
+/// How to reach AWS: the options every AWS service call shares.
+#[derive(Clone, Debug, clap::Args)]
+pub struct AwsArgs {
+    /// AWS region of the bucket (default: AWS_REGION, then the profile's region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Named profile from the AWS config and credentials files (default: AWS_PROFILE).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Send S3 requests to this URL instead of AWS (default: AWS_ENDPOINT_URL_S3 or
+    /// AWS_ENDPOINT_URL), for S3-compatible stores and test servers.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 }
 
 /// Subcommands.
@@ -312,6 +332,7 @@ pub enum JsonTsArg {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use inspector_report_core::filter::{ShortcutKind, SHORTCUTS};
 
     #[test]
     fn verify_cli() {
@@ -326,6 +347,42 @@ mod tests {
         assert_eq!(a.format, None);
         assert_eq!(a.quote, QuoteArg::Always);
         assert_eq!(a.json_timestamps, JsonTsArg::Iso);
+    }
+
+    /// The core's shortcut table and the options under "Filters" name the same shortcuts,
+    /// and each shortcut is read from its own option.
+    #[test]
+    fn every_filter_shortcut_is_an_option_of_its_own() {
+        let command = Args::command();
+        let mut options: Vec<&str> = command
+            .get_arguments()
+            .filter(|a| a.get_help_heading() == Some("Filters"))
+            .filter_map(|a| a.get_long())
+            .filter(|long| *long != "filter-criteria")
+            .collect();
+        let mut names: Vec<&str> = SHORTCUTS.iter().map(|s| s.name).collect();
+        options.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(options, names);
+
+        let mut argv = vec!["x".to_string()];
+        for s in SHORTCUTS
+            .iter()
+            .filter(|s| s.kind != ShortcutKind::AllStatuses)
+        {
+            argv.extend([format!("--{}", s.name), s.name.to_string()]);
+        }
+        let a = Args::parse_from(&argv);
+        for s in SHORTCUTS
+            .iter()
+            .filter(|s| s.kind != ShortcutKind::AllStatuses)
+        {
+            assert_eq!(a.filters.shortcut(s.name), Some(&[s.name.to_string()][..]));
+        }
+        assert_eq!(a.filters.shortcut("all-statuses"), None);
+        let a = Args::parse_from(["x", "--all-statuses"]);
+        assert_eq!(a.filters.shortcut("all-statuses"), Some(&[][..]));
+        assert_eq!(a.filters.shortcut("severity"), None);
     }
 
     #[test]

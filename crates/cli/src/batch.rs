@@ -1,142 +1,161 @@
 //! Batch mode (`--output-dir`): one report per input file, several files at once, each
 //! written atomically; a file that fails is reported and the others still complete.
 
+use crate::args::NAME;
 use crate::config::RunConfig;
-use crate::output::Output;
-use crate::summary::OutputInfo;
-use inspector_report_core::input::{expand_relative, report_name, Expanded};
-use inspector_report_core::{convert, Config, Input, Progress, Stats};
+use crate::error::{CliError, Exit};
+use crate::run::{self, Outcome};
+use crate::sink::{file::FileSink, Sink};
+use crate::source::{self, Source};
+use crate::summary::{OutputInfo, Summary};
+use inspector_report_core::input::report_name;
+use inspector_report_core::{Config, InputStats, Progress, Stats};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Instant;
 
-/// The plan: each input and the report it becomes.
-pub struct Plan {
-    pub jobs: Vec<(Expanded, PathBuf)>,
+/// Converts every input into its own report under `dir` and summarises them; returns the
+/// exit status (a failure if any file failed).
+pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
+    let plan = match plan(run, dir) {
+        Ok(p) => p,
+        Err(error) => {
+            eprintln!("{NAME}: {error}");
+            let s = Summary {
+                stats: &Stats::default(),
+                outputs: &[],
+                batch: true,
+                duration: started.elapsed(),
+                error: Some(&error.message),
+            };
+            return s.emit(run, Exit::Failure);
+        }
+    };
+    let total = plan.iter().map(|(s, _)| s.size()).sum();
+    let (progress, display) = run::start_progress(run, total);
+    let (stats, outputs) = convert_all(run, &plan, progress.as_ref());
+    if let Some(d) = display {
+        d.finish();
+    }
+    let failed: Vec<&OutputInfo> = outputs.iter().filter(|o| o.error.is_some()).collect();
+    // The summary lists the failures; with --quiet they are still said.
+    if run.quiet {
+        for o in &failed {
+            eprintln!(
+                "{NAME}: FAILED {}: {}",
+                o.input.as_deref().unwrap_or("?"),
+                o.error.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let exit = if failed.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Failure
+    };
+    let s = Summary {
+        stats: &stats,
+        outputs: &outputs,
+        batch: true,
+        duration: started.elapsed(),
+        error: None,
+    };
+    s.emit(run, exit)
 }
 
-impl Plan {
-    /// Expands the inputs and names their reports; two inputs that would write the same
-    /// report (`a.json` and `a.json.gz`) are an error, since one would overwrite the other.
-    pub fn new(run: &RunConfig, dir: &Path) -> Result<Plan, String> {
-        let expanded = expand_relative(&run.inputs).map_err(|e| e.to_string())?;
-        let mut seen: HashMap<PathBuf, String> = HashMap::new();
-        let mut jobs = Vec::with_capacity(expanded.len());
-        for e in expanded {
-            let dest = dir.join(report_name(&e.relative, run.extension));
-            let name = e.source.name();
-            if let Some(other) = seen.insert(dest.clone(), name.clone()) {
-                return Err(format!(
-                    "{other} and {name} would both write {}; convert them in separate runs",
-                    dest.display()
-                ));
-            }
-            jobs.push((e, dest));
+/// Each input and the report it becomes. Two inputs that would write the same report
+/// (`a.json` and `a.json.gz`) are an error, since one would overwrite the other.
+fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError> {
+    let expanded = source::expand_relative(&run.inputs)?;
+    let mut seen: HashMap<PathBuf, String> = HashMap::new();
+    let mut jobs = Vec::with_capacity(expanded.len());
+    for (source, relative) in expanded {
+        let dest = dir.join(report_name(&relative, run.extension));
+        let name = source.name();
+        if let Some(other) = seen.insert(dest.clone(), name.clone()) {
+            return Err(CliError::failure(format!(
+                "{other} and {name} would both write {}; convert them in separate runs",
+                dest.display()
+            )));
         }
-        Ok(Plan { jobs })
+        jobs.push((source, dest));
     }
-
-    /// Bytes on disk of every input (for the progress bar).
-    pub fn total_bytes(&self) -> Option<u64> {
-        self.jobs.iter().map(|(e, _)| e.source.size()).sum()
-    }
-
-    /// Converts every job, `workers` at a time; returns the totals and one entry per job,
-    /// in input order.
-    pub fn run(
-        &self,
-        run: &RunConfig,
-        progress: Option<&Arc<Progress>>,
-    ) -> (Stats, Vec<OutputInfo>) {
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
-        let workers = if run.config.threads > 0 {
-            run.config.threads
-        } else {
-            cores
-        }
-        .min(self.jobs.len())
-        .max(1);
-        // Each file runs its own pipeline on one worker thread: the files are the
-        // parallelism, and the machine is not oversubscribed.
-        let config = Config {
-            threads: 1,
-            ..run.config.clone()
-        };
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<Option<(Stats, OutputInfo)>>> =
-            Mutex::new((0..self.jobs.len()).map(|_| None).collect());
-        std::thread::scope(|s| {
-            for _ in 0..workers {
-                s.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((e, dest)) = self.jobs.get(i) else {
-                        break;
-                    };
-                    let r = one(&config, e, dest, progress);
-                    if let Ok(mut v) = results.lock() {
-                        v[i] = Some(r);
-                    }
-                });
-            }
-        });
-        let mut total = Stats::default();
-        let mut outputs = Vec::with_capacity(self.jobs.len());
-        for (stats, info) in results
-            .into_inner()
-            .unwrap_or_default()
-            .into_iter()
-            .flatten()
-        {
-            total.merge(stats);
-            outputs.push(info);
-        }
-        (total, outputs)
-    }
+    Ok(jobs)
 }
 
-fn one(
+/// Converts every job on a pool of `--threads` workers (default: one per core); returns
+/// the totals and one entry per job, in input order.
+fn convert_all(
+    run: &RunConfig,
+    plan: &[(Source, PathBuf)],
+    progress: Option<&Arc<Progress>>,
+) -> (Stats, Vec<OutputInfo>) {
+    let workers = match run.config.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(plan.len())
+    .max(1);
+    // Each file runs its own pipeline on one worker thread: the files are the
+    // parallelism, and the machine is not oversubscribed.
+    let config = Config {
+        threads: 1,
+        ..run.config.clone()
+    };
+    let one = |(source, dest): &(Source, PathBuf)| convert_one(&config, source, dest, progress);
+    let results: Vec<(Stats, OutputInfo)> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .thread_name(|i| format!("inspector-report-batch-{i}"))
+        .build()
+    {
+        // One file per task, so a worker that finishes takes the next file rather than
+        // working through a fixed share.
+        Ok(pool) => pool.install(|| plan.par_iter().with_max_len(1).map(one).collect()),
+        // No threads to be had: one file after another still does the job.
+        Err(_) => plan.iter().map(one).collect(),
+    };
+    let mut total = Stats::default();
+    let mut outputs = Vec::with_capacity(results.len());
+    for (stats, info) in results {
+        total.merge(stats);
+        outputs.push(info);
+    }
+    (total, outputs)
+}
+
+/// Converts one file into its report at `dest`: the stats and the summary's entry.
+fn convert_one(
     config: &Config,
-    e: &Expanded,
+    source: &Source,
     dest: &Path,
     progress: Option<&Arc<Progress>>,
 ) -> (Stats, OutputInfo) {
-    let name = e.source.name();
-    let mut info = OutputInfo {
-        input: Some(name.clone()),
-        path: dest.display().to_string(),
-        bytes: 0,
-        findings: 0,
-        error: None,
-    };
-    let result = (|| -> Result<Stats, String> {
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+    let name = source.name();
+    let outcome = into_file(config, source, dest, progress).unwrap_or_else(Outcome::failed);
+    match outcome.delivered {
+        Ok(d) => {
+            let info = OutputInfo {
+                input: Some(name),
+                path: d.path,
+                bytes: d.bytes,
+                findings: outcome.stats.findings_written,
+                error: None,
+            };
+            (outcome.stats, info)
         }
-        let mut out = Output::file(dest)
-            .map_err(|err| format!("cannot write the report to {}: {err}", dest.display()))?;
-        let input = e.source.open_counting(progress).map(|reader| Input {
-            name: name.clone(),
-            reader,
-        });
-        let stats = convert(config, [input], out.writer()).map_err(|err| err.to_string())?;
-        out.commit()
-            .map_err(|err| format!("write error: finishing {}: {err}", dest.display()))?;
-        Ok(stats)
-    })();
-    match result {
-        Ok(stats) => {
-            info.bytes = stats.bytes_written;
-            info.findings = stats.findings_written;
-            (stats, info)
-        }
-        Err(msg) => {
-            info.error = Some(msg);
+        Err(error) => {
+            let info = OutputInfo {
+                input: Some(name.clone()),
+                path: dest.display().to_string(),
+                bytes: 0,
+                findings: 0,
+                error: Some(error.message),
+            };
+            // The input is counted, with nothing read from it.
             let stats = Stats {
-                inputs: vec![inspector_report_core::InputStats {
+                inputs: vec![InputStats {
                     name,
                     ..Default::default()
                 }],
@@ -145,4 +164,26 @@ fn one(
             (stats, info)
         }
     }
+}
+
+/// The conversion of one file, into a report file that names itself in its errors.
+fn into_file(
+    config: &Config,
+    source: &Source,
+    dest: &Path,
+    progress: Option<&Arc<Progress>>,
+) -> Result<Outcome, CliError> {
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent).map_err(|err| {
+            CliError::failure(format!("cannot create {}: {err}", parent.display()))
+        })?;
+    }
+    let mut sink = Box::new(FileSink::begin(dest, dest.display().to_string())?);
+    let converted = run::convert(
+        config,
+        std::slice::from_ref(source),
+        progress,
+        sink.writer(),
+    );
+    Ok(run::finish(sink, converted))
 }

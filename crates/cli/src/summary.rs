@@ -1,5 +1,8 @@
 //! The run summary: a few lines on stderr for people, and `--summary-json` for machines.
 
+use crate::args::NAME;
+use crate::config::RunConfig;
+use crate::error::Exit;
 use inspector_report_core::{Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -67,6 +70,24 @@ impl Summary<'_> {
             self.mb_per_s()
         ));
         v
+    }
+
+    /// Prints the human lines (unless `--quiet`; a single run that failed has said why
+    /// already) and writes `--summary-json`; returns `exit`, or a failure if the JSON
+    /// summary cannot be written.
+    pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
+        if !run.quiet && (exit == Exit::Success || self.batch) {
+            for line in self.lines() {
+                eprintln!("{NAME}: {line}");
+            }
+        }
+        if let Some(p) = &run.summary_json {
+            if let Err(e) = self.write_json(p) {
+                eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
+                return Exit::Failure;
+            }
+        }
+        exit
     }
 
     /// The machine-readable summary.

@@ -6,6 +6,9 @@
 //! slash; no prefix gives `<reportId>.<ext>`), as Inspector names the reports it
 //! delivers.
 
+use crate::error::CliError;
+use crate::target::S3Url;
+
 /// Where an S3 report goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Destination {
@@ -22,51 +25,19 @@ pub struct Destination {
     pub gzip: bool,
 }
 
-/// Splits `s3://BUCKET/PATH` into bucket and path (which may be empty).
-pub fn split_url(url: &str) -> Result<(String, String), String> {
-    let rest = url
-        .strip_prefix("s3://")
-        .ok_or_else(|| format!("{url}: an S3 destination is written s3://BUCKET/PREFIX"))?;
-    let (bucket, path) = rest.split_once('/').unwrap_or((rest, ""));
-    check_bucket(bucket).map_err(|why| format!("{url}: bucket name {bucket:?} {why}"))?;
-    Ok((bucket.to_string(), path.to_string()))
-}
-
-/// S3's bucket naming rules (the ones a typo breaks), so a bad name is a usage error
-/// rather than a confusing answer from the service.
-fn check_bucket(b: &str) -> Result<(), &'static str> {
-    if b.is_empty() {
-        return Err("is empty; write s3://BUCKET/PREFIX");
-    }
-    if !(3..=63).contains(&b.len()) {
-        return Err("must be 3 to 63 characters long");
-    }
-    if !b
-        .bytes()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
-    {
-        return Err("may hold only lowercase letters, digits, dots and hyphens");
-    }
-    let ends = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
-    if !ends(b.as_bytes()[0]) || !ends(b.as_bytes()[b.len() - 1]) {
-        return Err("must begin and end with a letter or digit");
-    }
-    Ok(())
-}
-
 /// Decides the object key for a report of format `ext` (`csv` or `json`).
 ///
 /// `gzip` is whether `--gzip` was given; an exact key ending in `.gz` turns gzip on, and
 /// an exact key whose extension disagrees with the format or with `--gzip` is refused,
 /// since the object would be named for something it is not.
 pub fn resolve(
-    url: &str,
+    url: &S3Url,
     ext: &str,
     gzip: bool,
     kms_key_arn: &str,
     report_id: &str,
-) -> Result<Destination, String> {
-    let (bucket, path) = split_url(url)?;
+) -> Result<Destination, CliError> {
+    let path = &url.path;
     let name = path.rsplit('/').next().unwrap_or("");
     let exact = [".csv", ".json", ".csv.gz", ".json.gz"]
         .iter()
@@ -76,16 +47,16 @@ pub fn resolve(
             let key_gz = e.ends_with(".gz");
             let key_ext = e.trim_start_matches('.').trim_end_matches(".gz");
             if key_ext != ext {
-                return Err(format!(
+                return Err(CliError::usage(format!(
                     "{url}: the key ends in {e} but the report is {}; use -f {key_ext} or name the key .{ext}{}",
                     ext.to_uppercase(),
                     if key_gz { ".gz" } else { "" }
-                ));
+                )));
             }
             if gzip && !key_gz {
-                return Err(format!(
+                return Err(CliError::usage(format!(
                     "{url}: --gzip compresses the report, so name the key {path}.gz"
-                ));
+                )));
             }
             let prefix = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
             (path.clone(), prefix.to_string(), key_gz)
@@ -102,10 +73,12 @@ pub fn resolve(
         }
     };
     if key.len() > 1024 {
-        return Err(format!("{url}: an S3 object key is at most 1024 bytes"));
+        return Err(CliError::usage(format!(
+            "{url}: an S3 object key is at most 1024 bytes"
+        )));
     }
     Ok(Destination {
-        bucket,
+        bucket: url.bucket.clone(),
         key_prefix,
         key,
         kms_key_arn: kms_key_arn.to_string(),
@@ -115,7 +88,7 @@ pub fn resolve(
 
 /// Checks that `arn` names a KMS key (`arn:PARTITION:kms:REGION:ACCOUNT:key/ID`), as
 /// Inspector's `Destination.kmsKeyArn` must.
-pub fn check_kms_key_arn(arn: &str) -> Result<(), String> {
+pub fn check_kms_key_arn(arn: &str) -> Result<(), CliError> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let ok = parts.len() == 6
         && parts[0] == "arn"
@@ -128,10 +101,10 @@ pub fn check_kms_key_arn(arn: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
+        Err(CliError::usage(format!(
             "--kms-key-arn {arn:?} is not a KMS key ARN \
              (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), as Inspector's destination requires"
-        ))
+        )))
     }
 }
 
@@ -142,34 +115,38 @@ mod tests {
     const ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
     fn key(url: &str, ext: &str, gzip: bool) -> Result<(String, String, bool), String> {
-        resolve(url, ext, gzip, ARN, "RID").map(|d| (d.key, d.key_prefix, d.gzip))
+        let url: S3Url = url.parse().unwrap();
+        resolve(&url, ext, gzip, ARN, "RID")
+            .map(|d| (d.key, d.key_prefix, d.gzip))
+            .map_err(|e| e.message)
     }
 
     #[test]
     fn prefixes_get_the_report_id() {
-        assert_eq!(key("s3://bkt", "csv", false).unwrap().0, "RID.csv");
-        assert_eq!(key("s3://bkt/", "csv", false).unwrap().0, "RID.csv");
-        assert_eq!(
-            key("s3://bkt/reports", "csv", false).unwrap().0,
-            "reports/RID.csv"
-        );
-        assert_eq!(
-            key("s3://bkt/reports/", "json", false).unwrap().0,
-            "reports/RID.json"
-        );
-        assert_eq!(
-            key("s3://bkt/a/b//", "csv", true).unwrap().0,
-            "a/b/RID.csv.gz"
-        );
-        assert_eq!(
-            key("s3://bkt/reports/", "csv", false).unwrap().1,
-            "reports/"
-        );
-        // A folder called csv is a prefix, not a key.
-        assert_eq!(
-            key("s3://bkt/x/.csv", "csv", false).unwrap().0,
-            "x/.csv/RID.csv"
-        );
+        for (url, ext, gzip, want_key, want_prefix) in [
+            ("s3://bkt", "csv", false, "RID.csv", ""),
+            ("s3://bkt/", "csv", false, "RID.csv", ""),
+            (
+                "s3://bkt/reports",
+                "csv",
+                false,
+                "reports/RID.csv",
+                "reports",
+            ),
+            (
+                "s3://bkt/reports/",
+                "json",
+                false,
+                "reports/RID.json",
+                "reports/",
+            ),
+            ("s3://bkt/a/b//", "csv", true, "a/b/RID.csv.gz", "a/b//"),
+            // A folder called csv is a prefix, not a key.
+            ("s3://bkt/x/.csv", "csv", false, "x/.csv/RID.csv", "x/.csv"),
+        ] {
+            let got = key(url, ext, gzip).unwrap();
+            assert_eq!(got, (want_key.into(), want_prefix.into(), gzip), "{url}");
+        }
     }
 
     #[test]
@@ -188,18 +165,6 @@ mod tests {
         assert!(key("s3://bkt/r.csv", "csv", true)
             .unwrap_err()
             .contains("r.csv.gz"));
-    }
-
-    #[test]
-    fn bucket_names() {
-        assert!(split_url("s3://").is_err());
-        assert!(split_url("s3:///x").is_err());
-        assert!(split_url("s3://My_Bucket/x").is_err());
-        assert!(split_url("s3://ab").is_err());
-        assert_eq!(
-            split_url("s3://my.bucket-1/x/y").unwrap(),
-            ("my.bucket-1".into(), "x/y".into())
-        );
     }
 
     #[test]

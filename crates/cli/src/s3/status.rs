@@ -3,7 +3,9 @@
 //! report error codes.
 
 use super::destination::Destination;
-use serde_json::{json, Map, Value};
+use crate::filter::FilterEcho;
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use serde_json::{json, Value};
 
 /// `ReportingErrorCode`, as Inspector reports why a findings report failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +75,65 @@ pub fn classify(code: Option<&str>, message: Option<&str>, status: Option<u16>) 
     }
 }
 
+/// A classified S3 failure.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// Inspector's error code.
+    pub code: ErrorCode,
+    /// What happened, for the person reading the status.
+    pub message: String,
+    /// S3's own error code, when it sent one.
+    pub s3_code: Option<String>,
+}
+
+impl Failure {
+    /// A failure that S3 did not report itself.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+            s3_code: None,
+        }
+    }
+
+    /// Classifies an SDK error from the request described by `what`.
+    pub fn from_sdk<E>(
+        what: &str,
+        e: SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+    ) -> Failure
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let status = e.raw_response().map(|r| r.status().as_u16());
+        let code = e.code().map(str::to_string);
+        let message = e.message().map(str::to_string);
+        let text = match (&code, &message) {
+            (Some(c), Some(m)) => format!("{c}: {m}"),
+            (Some(c), None) => c.clone(),
+            _ => match status {
+                Some(s) => format!("HTTP {s}: {}", DisplayErrorContext(&e)),
+                None => DisplayErrorContext(&e).to_string(),
+            },
+        };
+        Failure {
+            code: classify(code.as_deref(), message.as_deref(), status),
+            message: if what.is_empty() {
+                text
+            } else {
+                format!("{what}: {text}")
+            },
+            s3_code: code,
+        }
+    }
+}
+
+/// The run's error, as the summary and stderr tell it: the code, then the message.
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
 /// `SUCCEEDED`, `FAILED` or `CANCELLED`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
@@ -91,10 +152,8 @@ pub struct Status {
     pub report_id: String,
     /// Where the report goes.
     pub destination: Destination,
-    /// The filter document given (`{}` when none).
-    pub filter_criteria: Value,
-    /// The filter shortcut options given (`--severity`, ...), ANDed with the document.
-    pub filter_options: Map<String, Value>,
+    /// The filter document and shortcut options given.
+    pub filter: FilterEcho,
     /// `CSV` or `JSON`.
     pub report_format: &'static str,
     /// How it ended.
@@ -136,11 +195,11 @@ impl Status {
                 "kmsKeyArn": self.destination.kms_key_arn,
             }),
         );
-        o.insert("filterCriteria".into(), self.filter_criteria.clone());
-        if !self.filter_options.is_empty() {
+        o.insert("filterCriteria".into(), self.filter.document.clone());
+        if !self.filter.options.is_empty() {
             o.insert(
                 "filterOptions".into(),
-                Value::Object(self.filter_options.clone()),
+                Value::Object(self.filter.options.clone()),
             );
         }
         o.insert("reportFormat".into(), self.report_format.into());
@@ -177,32 +236,18 @@ mod tests {
     /// list and real answers.
     #[test]
     fn s3_answers_map_to_inspector_codes() {
+        #[rustfmt::skip]
         let cases: &[(Option<&str>, &str, Option<u16>, ErrorCode)] = &[
             (Some("NoSuchBucket"), "The specified bucket does not exist", Some(404), BucketNotFound),
             (Some("AccessDenied"), "Access Denied", Some(403), InvalidPermissions),
-            (
-                Some("AccessDenied"),
-                "User: arn:aws:iam::1:user/x is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:us-east-1:1:key/k",
-                Some(403),
-                MalformedKmsKey,
-            ),
+            (Some("AccessDenied"), "User: arn:aws:iam::1:user/x is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:us-east-1:1:key/k", Some(403), MalformedKmsKey),
             (Some("KMS.NotFoundException"), "Invalid keyId k", Some(400), MalformedKmsKey),
             (Some("KMS.DisabledException"), "arn:aws:kms:... is disabled.", Some(400), MalformedKmsKey),
             (Some("KMS.KMSInvalidStateException"), "pending deletion", Some(400), MalformedKmsKey),
             (Some("InvalidArgument"), "Invalid arn for the KMS key", Some(400), MalformedKmsKey),
             (Some("InvalidArgument"), "Part number must be an integer", Some(400), InternalError),
-            (
-                Some("PermanentRedirect"),
-                "The bucket you are attempting to access must be addressed using the specified endpoint.",
-                Some(301),
-                IncompatibleBucketRegion,
-            ),
-            (
-                Some("AuthorizationHeaderMalformed"),
-                "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'",
-                Some(400),
-                IncompatibleBucketRegion,
-            ),
+            (Some("PermanentRedirect"), "The bucket you are attempting to access must be addressed using the specified endpoint.", Some(301), IncompatibleBucketRegion),
+            (Some("AuthorizationHeaderMalformed"), "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'", Some(400), IncompatibleBucketRegion),
             (None, "", Some(301), IncompatibleBucketRegion),
             (None, "", Some(403), InvalidPermissions),
             (Some("InvalidAccessKeyId"), "The AWS Access Key Id you provided does not exist", Some(403), InvalidPermissions),
@@ -226,8 +271,7 @@ mod tests {
                 kms_key_arn: "arn".into(),
                 gzip: false,
             },
-            filter_criteria: json!({}),
-            filter_options: Map::new(),
+            filter: FilterEcho::default(),
             report_format: "CSV",
             state: State::Failed,
             error: Some((NoFindingsFound, "no finding matched".into())),

@@ -11,14 +11,11 @@
 //! its mmap threshold after the first such free, so later parts come from the heap and are
 //! not returned to the OS: measured on a 500 MB upload, peak RSS went from 97 MB to 142 MB.
 //!
-//! Part sizes start at `--part-size` and double every [`PARTS_PER_SIZE_STEP`] parts (up to
-//! [`MAX_PART_SIZE`]), because the size of a streamed report is unknown in advance and an
-//! upload may have at most [`MAX_PARTS`] parts. With the 16 MiB default the first 900
-//! parts cover 14 GiB before parts grow, and even from the 5 MiB minimum 10,000 parts
-//! cover more than S3's 5 TiB object limit; memory grows only for reports that big.
+//! Parts grow as the upload goes on ([`super::part_size`]), so that any report fits in
+//! S3's 10,000 parts.
 
-use super::status::ErrorCode;
-use super::Failure;
+use super::part_size::{part_size, MAX_PARTS};
+use super::status::{ErrorCode, Failure};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart, ServerSideEncryption,
@@ -31,23 +28,20 @@ use tokio::runtime::Handle;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-/// S3's smallest part (all but the last).
-pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
-/// S3's largest part.
-pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
-/// S3's most parts in one upload.
-pub const MAX_PARTS: i32 = 10_000;
-/// Parts of one size before the size doubles.
-pub const PARTS_PER_SIZE_STEP: i32 = 900;
 /// Most parts in flight at once that `--upload-concurrency` accepts.
 pub const MAX_CONCURRENCY: usize = 64;
 /// Times an abort is retried until ListParts shows the upload gone.
 const ABORT_ATTEMPTS: u32 = 5;
 
-/// The size of part `n` (from 1) for a base part size.
-pub fn part_size(base: u64, n: i32) -> u64 {
-    let step = ((n.max(1) - 1) / PARTS_PER_SIZE_STEP) as u32;
-    base.saturating_mul(1u64 << step.min(40)).min(MAX_PART_SIZE)
+/// Addresses an SDK request to the upload `at` (its bucket, key and upload id). The
+/// requests are builders of different types with no trait in common, hence a macro.
+macro_rules! on_upload {
+    ($request:expr, $at:expr) => {
+        $request
+            .bucket(&$at.bucket)
+            .key(&$at.key)
+            .upload_id(&$at.upload_id)
+    };
 }
 
 /// Where an upload is, for the code that must abort it from elsewhere (the signal
@@ -280,11 +274,7 @@ impl Upload {
         let count = parts.len() as u64;
         let at = &self.at;
         let done = self.rt.block_on(
-            at.client
-                .complete_multipart_upload()
-                .bucket(&at.bucket)
-                .key(&at.key)
-                .upload_id(&at.upload_id)
+            on_upload!(at.client.complete_multipart_upload(), at)
                 .multipart_upload(
                     CompletedMultipartUpload::builder()
                         .set_parts(Some(parts))
@@ -368,12 +358,7 @@ impl Write for Upload {
 
 async fn upload_part(at: &UploadRef, n: i32, body: Bytes) -> Result<CompletedPart, Failure> {
     let len = body.len() as i64;
-    let out = at
-        .client
-        .upload_part()
-        .bucket(&at.bucket)
-        .key(&at.key)
-        .upload_id(&at.upload_id)
+    let out = on_upload!(at.client.upload_part(), at)
         .part_number(n)
         .content_length(len)
         .checksum_algorithm(ChecksumAlgorithm::Crc32)
@@ -396,12 +381,7 @@ pub async fn abort(at: &UploadRef) -> Result<(), Failure> {
         if attempt > 0 {
             tokio::time::sleep(std::time::Duration::from_millis(200 << attempt)).await;
         }
-        let aborted = at
-            .client
-            .abort_multipart_upload()
-            .bucket(&at.bucket)
-            .key(&at.key)
-            .upload_id(&at.upload_id)
+        let aborted = on_upload!(at.client.abort_multipart_upload(), at)
             .send()
             .await;
         if let Err(e) = aborted {
@@ -411,14 +391,7 @@ pub async fn abort(at: &UploadRef) -> Result<(), Failure> {
                 continue;
             }
         }
-        let listed = at
-            .client
-            .list_parts()
-            .bucket(&at.bucket)
-            .key(&at.key)
-            .upload_id(&at.upload_id)
-            .send()
-            .await;
+        let listed = on_upload!(at.client.list_parts(), at).send().await;
         match listed {
             Err(e) => {
                 let f = Failure::from_sdk("checking the aborted upload", e);
@@ -477,21 +450,6 @@ pub fn encryption_confirmed(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const MIB: u64 = 1024 * 1024;
-
-    #[test]
-    fn parts_grow_so_ten_thousand_always_suffice() {
-        assert_eq!(part_size(16 * MIB, 1), 16 * MIB);
-        assert_eq!(part_size(16 * MIB, 900), 16 * MIB);
-        assert_eq!(part_size(16 * MIB, 901), 32 * MIB);
-        assert_eq!(part_size(16 * MIB, 8_100), (16 * MIB) << 8);
-        assert_eq!(part_size(16 * MIB, 10_000), MAX_PART_SIZE);
-        let total: u64 = (1..=MAX_PARTS).map(|n| part_size(MIN_PART_SIZE, n)).sum();
-        // Even from the smallest base, 10,000 parts hold more than S3's 5 TiB object limit.
-        assert!(total > 5 * 1024 * 1024 * MIB, "{total}");
-        assert_eq!(part_size(4 * 1024 * MIB, 9000), MAX_PART_SIZE);
-    }
 
     #[test]
     fn encryption_must_be_echoed() {

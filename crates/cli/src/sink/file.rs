@@ -1,4 +1,4 @@
-//! The report's destination: standard output, or a file written atomically.
+//! The report file of `-o PATH` and of batch mode, written atomically.
 //!
 //! A file report is written to `.NAME.PID.tmp` beside the target and renamed over it only
 //! after the last byte is flushed and synced (writeback starts early, see [`SyncingFile`]),
@@ -10,6 +10,9 @@
 //! the device itself with a regular file, which as root breaks the whole machine. A
 //! symbolic link is followed, so the link stays and the file it names is replaced.
 
+use super::{Delivered, Sink, WRITE_BUFFER_BYTES};
+use crate::error::{write_error, CliError};
+use inspector_report_core::Stats;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -41,82 +44,100 @@ pub fn remove_temporaries() {
     }
 }
 
-/// Bytes buffered before a write reaches the OS. Rendered chunks (a 32nd of a 2 MiB batch,
-/// 20 to 60 KiB) are larger and go straight to the OS; `BufWriter` copies a write smaller
-/// than its capacity, and at 256 KiB that copy of every report byte was 2% of the CSV
-/// profile (at 32 KiB, 1.7%, as many chunks are smaller). What stays buffered is framing
-/// and the chunks of small batches.
-const WRITE_BUFFER_BYTES: usize = 8 * 1024;
-
 /// Report bytes written between two background syncs of a file report (8 MiB). The final
 /// sync then waits for at most this much; 32 MiB left 20 to 30 ms of it on this machine.
 const SYNC_EVERY_BYTES: u64 = 8 * 1024 * 1024;
 
-/// An output being written.
-pub enum Output {
-    Stdout(BufWriter<io::StdoutLock<'static>>),
-    File(AtomicFile),
-    /// A device or FIFO named with `-o`: written in place.
-    Special(BufWriter<File>),
+/// A report file being written.
+pub struct FileSink {
+    out: FileOut,
+    /// The path, as the summary shows it.
+    path: String,
+    /// What a failed commit's message calls the report.
+    what: String,
 }
 
-impl Output {
-    pub fn stdout() -> Output {
-        Output::Stdout(BufWriter::with_capacity(
-            WRITE_BUFFER_BYTES,
-            io::stdout().lock(),
-        ))
-    }
+enum FileOut {
+    /// A regular file (or a new one): written beside it, renamed over it on commit.
+    Atomic(AtomicFile),
+    /// A device or FIFO: written in place.
+    InPlace(BufWriter<File>),
+}
 
-    /// Opens `-o PATH`: atomically for a regular file (or a new one), in place otherwise.
-    pub fn file(target: &Path) -> io::Result<Output> {
-        match fs::metadata(target) {
-            Ok(m) if m.is_dir() => Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "is a directory; name a file for the report",
-            )),
-            Ok(m) if !m.is_file() => {
-                let f = OpenOptions::new().write(true).open(target)?;
-                Ok(Output::Special(BufWriter::with_capacity(
-                    WRITE_BUFFER_BYTES,
-                    f,
-                )))
-            }
-            Ok(m) => {
-                let real = fs::canonicalize(target)?;
-                let f = AtomicFile::create(&real)?;
-                // Replacing a report keeps its permissions.
-                fs::set_permissions(&f.tmp, m.permissions())?;
-                Ok(Output::File(f))
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                Ok(Output::File(AtomicFile::create(target)?))
-            }
-            Err(e) => Err(e),
+impl FileSink {
+    /// Opens `target`: atomically for a regular file (or a new one), in place otherwise.
+    /// `what` names the report in the message of a failed commit.
+    pub fn begin(target: &Path, what: impl Into<String>) -> Result<FileSink, CliError> {
+        let out = open(target).map_err(|e| {
+            CliError::failure(format!(
+                "cannot write the report to {}: {e}",
+                target.display()
+            ))
+        })?;
+        Ok(FileSink {
+            out,
+            path: target.display().to_string(),
+            what: what.into(),
+        })
+    }
+}
+
+fn open(target: &Path) -> io::Result<FileOut> {
+    match fs::metadata(target) {
+        Ok(m) if m.is_dir() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is a directory; name a file for the report",
+        )),
+        Ok(m) if !m.is_file() => {
+            let f = OpenOptions::new().write(true).open(target)?;
+            Ok(FileOut::InPlace(BufWriter::with_capacity(
+                WRITE_BUFFER_BYTES,
+                f,
+            )))
+        }
+        Ok(m) => {
+            let real = fs::canonicalize(target)?;
+            let f = AtomicFile::create(&real)?;
+            // Replacing a report keeps its permissions.
+            fs::set_permissions(&f.tmp, m.permissions())?;
+            Ok(FileOut::Atomic(f))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Ok(FileOut::Atomic(AtomicFile::create(target)?))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl Sink for FileSink {
+    fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.out {
+            FileOut::Atomic(f) => &mut f.w,
+            FileOut::InPlace(w) => w,
         }
     }
 
-    pub fn writer(&mut self) -> &mut dyn Write {
-        match self {
-            Output::Stdout(w) => w,
-            Output::File(f) => &mut f.w,
-            Output::Special(w) => w,
-        }
+    fn commit(self: Box<Self>, stats: &Stats) -> Result<Delivered, CliError> {
+        let done = match self.out {
+            FileOut::Atomic(f) => f.commit(),
+            FileOut::InPlace(mut w) => w.flush(),
+        };
+        done.map_err(|e| write_error(&format!("finishing {}", self.what), &e))?;
+        Ok(Delivered {
+            path: self.path,
+            bytes: stats.bytes_written,
+        })
     }
 
-    /// Makes the report visible under its name.
-    pub fn commit(self) -> io::Result<()> {
-        match self {
-            Output::Stdout(mut w) => w.flush(),
-            Output::Special(mut w) => w.flush(),
-            Output::File(f) => f.commit(),
-        }
+    /// Dropping the file removes its temporary file.
+    fn abort(self: Box<Self>, error: CliError) -> CliError {
+        error
     }
 }
 
 /// A file written under a temporary name and renamed into place on [`AtomicFile::commit`].
 /// Dropped without commit, it removes the temporary file.
-pub struct AtomicFile {
+struct AtomicFile {
     w: BufWriter<SyncingFile>,
     tmp: PathBuf,
     target: PathBuf,
@@ -124,7 +145,7 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+    fn create(target: &Path) -> io::Result<AtomicFile> {
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -256,13 +277,21 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ir-sync-test-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let target = dir.join("report.csv");
-        let mut out = Output::File(AtomicFile::create(&target).unwrap());
+        let mut out = Box::new(FileSink::begin(&target, "the report").unwrap());
         let chunk: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
         let chunks = SYNC_EVERY_BYTES as usize / chunk.len() * 2 + 3;
         for _ in 0..chunks {
             out.writer().write_all(&chunk).unwrap();
         }
-        out.commit().unwrap();
+        let stats = Stats {
+            bytes_written: 42,
+            ..Stats::default()
+        };
+        let done = out.commit(&stats).unwrap();
+        assert_eq!(
+            (done.path.as_str(), done.bytes),
+            (target.to_str().unwrap(), 42)
+        );
         let got = fs::read(&target).unwrap();
         assert_eq!(got.len(), chunks * chunk.len());
         assert!(got.chunks(chunk.len()).all(|c| c == &chunk[..]));

@@ -1,0 +1,41 @@
+//! The one place the AWS SDK's configuration is made: from `--region`, `--profile` and
+//! `--endpoint-url`, then the environment and the AWS config files, as the AWS CLI does.
+//! Every AWS client (today the S3 upload) starts from it.
+
+use crate::args::AwsArgs;
+use crate::error::CliError;
+use aws_config::SdkConfig;
+use tokio::runtime::Runtime;
+
+/// The runtime the SDK's requests run on: two threads, since the requests mostly wait on
+/// the network and the converter needs the cores.
+pub fn runtime() -> std::io::Result<Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("inspector-report-aws")
+        .enable_all()
+        .build()
+}
+
+/// Loads the configuration for reaching `what` (for messages: "the S3 destination").
+/// No region anywhere is a usage error: every AWS request needs one.
+pub fn config(rt: &Runtime, a: &AwsArgs, what: &str) -> Result<SdkConfig, CliError> {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(r) = &a.region {
+        loader = loader.region(aws_config::Region::new(r.clone()));
+    }
+    if let Some(p) = &a.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(e) = &a.endpoint_url {
+        loader = loader.endpoint_url(e);
+    }
+    let shared = rt.block_on(loader.load());
+    if shared.region().is_none() {
+        return Err(CliError::usage(format!(
+            "no AWS region for {what}: give --region, set AWS_REGION, or set one in the \
+             profile"
+        )));
+    }
+    Ok(shared)
+}

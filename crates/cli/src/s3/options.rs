@@ -1,0 +1,96 @@
+//! The S3 destination's options, checked before anything is read: the KMS key, the object
+//! key, the part size and the upload concurrency.
+
+use super::destination::{self, Destination};
+use super::part_size;
+use super::upload::MAX_CONCURRENCY;
+use crate::args::{AwsArgs, S3Args};
+use crate::error::CliError;
+use crate::filter::FilterEcho;
+use crate::target::S3Url;
+
+/// A checked S3 destination and how to reach it.
+#[derive(Debug)]
+pub struct S3Options {
+    /// The run's report id (a UUID, as Inspector's).
+    pub report_id: String,
+    /// Bucket, key and KMS key.
+    pub destination: Destination,
+    /// How to reach AWS.
+    pub aws: AwsArgs,
+    /// The first part's size.
+    pub part_size: u64,
+    /// Most parts in flight.
+    pub concurrency: usize,
+    /// `csv` or `json`.
+    pub extension: &'static str,
+    /// The filters given, for the status document.
+    pub filter: FilterEcho,
+}
+
+impl S3Options {
+    /// Checks the options for `-o URL`, a report of format `extension` (`csv` or
+    /// `json`). `gzip` is whether `--gzip` was given.
+    pub fn new(
+        url: &str,
+        a: &S3Args,
+        extension: &'static str,
+        gzip: bool,
+        filter: FilterEcho,
+    ) -> Result<S3Options, CliError> {
+        let Some(arn) = &a.kms_key_arn else {
+            return Err(CliError::usage(format!(
+                "{url}: an S3 destination needs --kms-key-arn (the customer-managed \
+                 KMS key that encrypts the report, as in Inspector's destination)"
+            )));
+        };
+        destination::check_kms_key_arn(arn)?;
+        let report_id = uuid::Uuid::new_v4().to_string();
+        let parsed: S3Url = url.parse()?;
+        let destination = destination::resolve(&parsed, extension, gzip, arn, &report_id)?;
+        let part_size = part_size::parse(&a.part_size)?;
+        let concurrency = match a.upload_concurrency {
+            n @ 1..=MAX_CONCURRENCY => n,
+            n => {
+                return Err(CliError::usage(format!(
+                    "--upload-concurrency {n}: give 1 to {MAX_CONCURRENCY}"
+                )))
+            }
+        };
+        Ok(S3Options {
+            report_id,
+            destination,
+            aws: a.aws.clone(),
+            part_size,
+            concurrency,
+            extension,
+            filter,
+        })
+    }
+
+    /// `CSV` or `JSON`, as the status document names the format.
+    pub fn report_format(&self) -> &'static str {
+        if self.extension == "json" {
+            "JSON"
+        } else {
+            "CSV"
+        }
+    }
+}
+
+/// The S3 options mean nothing without an S3 destination: giving one is a mistake.
+pub fn refuse_without_s3(a: &S3Args) -> Result<(), CliError> {
+    for (given, flag) in [
+        (a.kms_key_arn.is_some(), "--kms-key-arn"),
+        (a.aws.region.is_some(), "--region"),
+        (a.aws.profile.is_some(), "--profile"),
+        (a.aws.endpoint_url.is_some(), "--endpoint-url"),
+    ] {
+        if given {
+            return Err(CliError::usage(format!(
+                "{flag} is for an S3 destination (-o s3://BUCKET/PREFIX)"
+            )));
+        }
+    }
+    Ok(())
+}

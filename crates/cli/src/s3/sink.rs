@@ -1,0 +1,201 @@
+//! The S3 upload as a [`Sink`]: begun with CreateMultipartUpload before any input is read,
+//! committed with CompleteMultipartUpload, and aborted on any failure, an empty report,
+//! SIGINT or SIGTERM, with the status document on stdout in every case.
+
+use super::options::S3Options;
+use super::status::{ErrorCode, Failure, State, Status};
+use super::upload::{self, Create, Upload, UploadRef};
+use crate::error::CliError;
+use crate::sink::{Delivered, Sink};
+use inspector_report_core::Stats;
+use std::io::Write;
+use std::sync::{Mutex, MutexGuard};
+use tokio::runtime::Runtime;
+
+/// The run in progress, for the signal thread: what to abort and what to report.
+struct Active {
+    rt: tokio::runtime::Handle,
+    upload: Option<UploadRef>,
+    status: Status,
+}
+
+/// Held by the main thread while it creates or completes the upload, and by the signal
+/// thread while it aborts: so a signal never races an upload id into existence unseen,
+/// nor aborts an upload that is being completed.
+static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
+
+fn lock() -> MutexGuard<'static, Option<Active>> {
+    ACTIVE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// SIGINT/SIGTERM: aborts the upload in progress, if any, and prints the CANCELLED
+/// status. Returns with the lock held, so the main thread cannot go on to complete an
+/// upload; the caller exits the process.
+pub fn cancel(signal: &str) {
+    let guard = lock();
+    if let Some(a) = guard.as_ref() {
+        let mut s = a.status.clone();
+        s.state = State::Cancelled;
+        let mut msg = format!("interrupted by {signal}");
+        if let Some(u) = &a.upload {
+            match a.rt.block_on(upload::abort(u)) {
+                Ok(()) => msg.push_str("; the multipart upload was aborted"),
+                Err(f) => msg.push_str(&format!("; {}", f.message)),
+            }
+        }
+        s.error = Some((ErrorCode::InternalError, msg));
+        s.print();
+    }
+    std::mem::forget(guard);
+}
+
+/// A report streaming into a multipart upload.
+pub struct S3Sink {
+    upload: Upload,
+    status: Status,
+    /// Kept alive, and dropped last: the upload's tasks run on it.
+    _runtime: Runtime,
+}
+
+impl S3Sink {
+    /// Starts the upload, so that a wrong bucket, region, permission or KMS key fails
+    /// before any input is read.
+    pub fn begin(o: &S3Options) -> Result<S3Sink, CliError> {
+        let mut status = Status {
+            report_id: o.report_id.clone(),
+            destination: o.destination.clone(),
+            filter: o.filter.clone(),
+            report_format: o.report_format(),
+            state: State::Failed,
+            error: None,
+            bytes: 0,
+            parts: 0,
+            findings: 0,
+        };
+        let rt = crate::aws::runtime().map_err(|e| {
+            fail(
+                &mut status,
+                Failure::new(ErrorCode::InternalError, e.to_string()),
+            )
+        })?;
+        let shared = crate::aws::config(&rt, &o.aws, "the S3 destination")?;
+        let client =
+            aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).build());
+        let dest = &o.destination;
+        let mut active = lock();
+        *active = Some(Active {
+            rt: rt.handle().clone(),
+            upload: None,
+            status: status.clone(),
+        });
+        let created = Upload::create(
+            rt.handle(),
+            &client,
+            Create {
+                bucket: &dest.bucket,
+                key: &dest.key,
+                kms_key_arn: &dest.kms_key_arn,
+                content_type: content_type(o.extension, dest.gzip),
+                part_size: o.part_size,
+                concurrency: o.concurrency,
+            },
+        );
+        let upload = match created {
+            Ok(u) => u,
+            Err(f) => {
+                clear(active);
+                return Err(fail(&mut status, f));
+            }
+        };
+        if let Some(a) = active.as_mut() {
+            a.upload = Some(upload.reference());
+        }
+        Ok(S3Sink {
+            upload,
+            status,
+            _runtime: rt,
+        })
+    }
+
+    /// Aborts the upload and reports `f` (with the abort's own failure, if any).
+    fn abort_with(mut self, mut f: Failure) -> CliError {
+        let active = lock();
+        if let Err(a) = self.upload.abort() {
+            f.message = format!("{}; and then {}", f.message, a.message);
+        }
+        clear(active);
+        fail(&mut self.status, f)
+    }
+}
+
+impl Sink for S3Sink {
+    fn writer(&mut self) -> &mut dyn Write {
+        &mut self.upload
+    }
+
+    /// An empty report is refused, as Inspector refuses one: nothing is uploaded.
+    fn commit(mut self: Box<Self>, stats: &Stats) -> Result<Delivered, CliError> {
+        if stats.findings_written == 0 {
+            let f = Failure::new(
+                ErrorCode::NoFindingsFound,
+                format!(
+                    "no finding matched ({} read, {} excluded by the filter, {} not ACTIVE); \
+                     nothing was uploaded",
+                    stats.findings_read, stats.excluded_by_filter, stats.excluded_by_status_rule
+                ),
+            );
+            return Err(self.abort_with(f));
+        }
+        let active = lock();
+        let done = match self.upload.complete() {
+            Ok(done) => done,
+            Err(f) => {
+                drop(active);
+                return Err(self.abort_with(f));
+            }
+        };
+        clear(active);
+        let s = &mut self.status;
+        s.state = State::Succeeded;
+        s.bytes = done.bytes;
+        s.parts = done.parts;
+        s.findings = stats.findings_written;
+        s.print();
+        let d = &s.destination;
+        Ok(Delivered {
+            path: format!("s3://{}/{}", d.bucket, d.key),
+            bytes: done.bytes,
+        })
+    }
+
+    /// A part that failed says more than the write error it caused.
+    fn abort(self: Box<Self>, error: CliError) -> CliError {
+        let f = self
+            .upload
+            .failure()
+            .cloned()
+            .unwrap_or_else(|| Failure::new(ErrorCode::InternalError, error.message));
+        self.abort_with(f)
+    }
+}
+
+/// Nothing is in progress any more: a signal from now on has nothing to abort.
+fn clear(mut active: MutexGuard<'static, Option<Active>>) {
+    *active = None;
+}
+
+/// Prints the FAILED status; the error the run reports.
+fn fail(status: &mut Status, f: Failure) -> CliError {
+    status.state = State::Failed;
+    status.error = Some((f.code, f.message.clone()));
+    status.print();
+    CliError::failure(f.to_string())
+}
+
+fn content_type(ext: &str, gzip: bool) -> &'static str {
+    match (ext, gzip) {
+        (_, true) => "application/gzip",
+        ("json", false) => "application/json",
+        _ => "text/csv; charset=utf-8",
+    }
+}
