@@ -110,9 +110,9 @@ fn convert_all(
         .thread_name(|i| format!("inspector-report-batch-{i}"))
         .build()
     {
-        // One file per task, so a worker that finishes takes the next file rather than
-        // working through a fixed share.
-        Ok(pool) => pool.install(|| plan.par_iter().with_max_len(1).map(one).collect()),
+        // Files of unequal size balance by work stealing: a worker that runs out takes
+        // half of what another has left.
+        Ok(pool) => pool.install(|| plan.par_iter().map(one).collect()),
         // No threads to be had: one file after another still does the job.
         Err(_) => plan.iter().map(one).collect(),
     };

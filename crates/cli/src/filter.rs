@@ -1,6 +1,6 @@
 //! The filter options: the FilterCriteria document (read once, from a file or the
 //! argument itself) ANDed with the shortcuts, which the core's
-//! [`SHORTCUTS`](inspector_report_core::filter::SHORTCUTS) table compiles.
+//! [`SHORTCUTS`] table compiles.
 
 use crate::args::{FilterArgs, Format};
 use crate::error::CliError;

@@ -299,4 +299,29 @@ mod tests {
         assert_eq!(left.len(), 1, "only the report is left");
         fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// An aborted report leaves nothing, and a report it was to replace stays as it was.
+    #[test]
+    fn an_aborted_report_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("ir-abort-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let new = dir.join("new.csv");
+        let old = dir.join("old.csv");
+        fs::write(&old, "the old report").unwrap();
+        for target in [&new, &old] {
+            let mut out = Box::new(FileSink::begin(target, "the report").unwrap());
+            out.writer().write_all(b"half a report").unwrap();
+            let e = out.abort(CliError::failure("input error"));
+            assert_eq!(e.message, "input error");
+        }
+        let mut left: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["old.csv"]);
+        assert_eq!(fs::read_to_string(&old).unwrap(), "the old report");
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

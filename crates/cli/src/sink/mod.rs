@@ -1,4 +1,4 @@
-//! Where a report's bytes go: standard output, a file ([`file`]), or an S3 object
+//! Where a report's bytes go: standard output, a file ([`mod@file`]), or an S3 object
 //! ([`crate::s3::S3Sink`]), all behind [`Sink`].
 //!
 //! A sink is begun by its constructor before any input is read, so that a wrong path,
@@ -37,7 +37,7 @@ pub trait Sink {
 
 /// Bytes buffered before a write reaches the OS. Rendered chunks (a 32nd of a 2 MiB batch,
 /// 20 to 60 KiB) are larger and go straight to the OS; `BufWriter` copies a write smaller
-/// than its capacity, and at 256 KiB that copy of every report byte was 2% of the CSV
+/// than its capacity, and at 256 KiB that copy of every report byte is 2% of the CSV
 /// profile (at 32 KiB, 1.7%, as many chunks are smaller). What stays buffered is framing
 /// and the chunks of small batches.
 const WRITE_BUFFER_BYTES: usize = 8 * 1024;
