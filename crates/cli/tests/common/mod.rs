@@ -22,6 +22,26 @@ pub fn testdata(p: &str) -> PathBuf {
     root().join("testdata").join(p)
 }
 
+/// The names of the files in the fixture folder `dir`, sorted, without dot files (`.keep`
+/// holds an empty folder in git and is no fixture). Fails when the folder is missing or
+/// holds no fixture, so a corpus that went away cannot pass by replaying nothing.
+#[track_caller]
+pub fn corpus(dir: &Path) -> Vec<String> {
+    let entries = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("fixture folder {} is missing: {e}", dir.display()));
+    let mut names: Vec<String> = entries
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert!(
+        !names.is_empty(),
+        "fixture folder {} is empty",
+        dir.display()
+    );
+    names
+}
+
 /// `../shared/samples/NAME` from the repository root, read at run time, never copied.
 pub fn sample(name: &str) -> PathBuf {
     let p = root().join("../shared/samples").join(name);
