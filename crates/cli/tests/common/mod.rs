@@ -5,7 +5,7 @@ pub mod s3;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
 
 /// The report time every test fixes, so `Age (Days)` is stable.
 pub const AS_OF: &str = "2025-06-10T00:00:00Z";
@@ -57,15 +57,20 @@ pub fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("run inspector-report")
 }
 
-pub fn run_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = bin()
-        .args(args)
+/// Spawns `cmd` with stdin, stdout and stderr piped; the child and its stdin.
+pub fn spawn_piped(cmd: &mut Command) -> (Child, ChildStdin) {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn");
-    let mut sin = child.stdin.take().unwrap();
+        .expect("spawn inspector-report");
+    let stdin = child.stdin.take().unwrap();
+    (child, stdin)
+}
+
+pub fn run_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let (child, mut sin) = spawn_piped(bin().args(args));
     let data = stdin.to_vec();
     let writer = std::thread::spawn(move || {
         let _ = sin.write_all(&data);
