@@ -70,12 +70,7 @@ fn the_deepest_nesting_accepted_is_128_levels() {
 #[test]
 fn missing_input_file() {
     let o = run(&["/nonexistent/findings.json"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("/nonexistent/findings.json"),
-        "{}",
-        stderr(&o)
-    );
+    fails_with(&o, 1, &["/nonexistent/findings.json"]);
 }
 
 #[test]
@@ -92,11 +87,6 @@ fn an_error_in_a_later_input_still_fails_the_run() {
         good.to_str().unwrap(),
         bad.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("b.json: finding 0 (byte 6)"),
-        "{}",
-        stderr(&o)
-    );
+    fails_with(&o, 1, &["b.json: finding 0 (byte 6)"]);
     assert!(!out.exists());
 }
