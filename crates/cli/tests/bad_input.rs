@@ -4,9 +4,13 @@
 mod common;
 use common::*;
 
-/// Options a bad input's message must not depend on: the report format and whether the
-/// stages run inline or on threads.
-const VARIANTS: [&[&str]; 3] = [&[], &["--threads", "1"], &["-f", "json"]];
+/// Options a bad input's message must not depend on (the report format, and whether the
+/// stages run inline or on threads), each with a report name that agrees with its format.
+const VARIANTS: [(&[&str], &str); 3] = [
+    (&[], "report.csv"),
+    (&["--threads", "1"], "report.csv"),
+    (&["-f", "json"], "report.json"),
+];
 
 /// Every file of `testdata/fail/` exits 1 with exactly the message of
 /// `testdata/expected/fail/NAME.stderr`, writes nothing to stdout and leaves nothing in the
@@ -25,9 +29,9 @@ fn every_file_of_the_fail_corpus_gives_its_message() {
                 expected.display()
             )
         });
-        for variant in VARIANTS {
+        for (variant, report) in VARIANTS {
             let d = TempDir::new("fail");
-            let out = d.path("report.csv");
+            let out = d.path(report);
             let o = bin()
                 .current_dir(&dir)
                 .args(variant)
