@@ -219,7 +219,10 @@ fn a_write_error_exits_1_and_removes_the_temporary_file() {
         .expect("unshare(1) from util-linux");
     let shown = stdout(&o);
     let Some(left) = shown.strip_prefix("mounted\n") else {
-        eprintln!(
+        // Written to the process's stderr, past the test harness's capture of eprintln!,
+        // so that a passing run shows it too.
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIPPED the full tmpfs case of a_write_error_exits_1_and_removes_the_temporary_file: \
              no tmpfs could be mounted here (unshare {namespaces:?}: {}); /dev/full above \
              covered the write error",
