@@ -176,15 +176,20 @@ impl Bucket {
         Bucket { name }
     }
 
-    /// The text of each `<tag>` in the answer to `GET /BUCKET{query}`.
-    fn list(&self, query: &str, tag: &str) -> Vec<String> {
-        let r = http(
+    /// A request without a body to `/BUCKET{rest}` on moto.
+    fn request(&self, method: &str, rest: &str) -> Response {
+        http(
             &endpoint(),
-            "GET",
-            &format!("/{}{query}", self.name),
+            method,
+            &format!("/{}{rest}", self.name),
             &[],
             b"",
-        );
+        )
+    }
+
+    /// The text of each `<tag>` in the answer to `GET /BUCKET{query}`.
+    fn list(&self, query: &str, tag: &str) -> Vec<String> {
+        let r = self.request("GET", query);
         assert_eq!(r.status, 200, "GET {query}: {}", r.text());
         tags(&r.text(), tag)
     }
@@ -201,34 +206,16 @@ impl Bucket {
 
     /// Part numbers uploaded so far to an upload (none once it is aborted).
     pub fn parts(&self, key: &str, upload_id: &str) -> Vec<String> {
-        let r = http(
-            &endpoint(),
-            "GET",
-            &format!("/{}/{key}?uploadId={upload_id}", self.name),
-            &[],
-            b"",
-        );
+        let r = self.request("GET", &format!("/{key}?uploadId={upload_id}"));
         tags(&r.text(), "PartNumber")
     }
 
     pub fn get(&self, key: &str) -> Response {
-        http(
-            &endpoint(),
-            "GET",
-            &format!("/{}/{key}", self.name),
-            &[],
-            b"",
-        )
+        self.request("GET", &format!("/{key}"))
     }
 
     pub fn head(&self, key: &str) -> Response {
-        http(
-            &endpoint(),
-            "HEAD",
-            &format!("/{}/{key}", self.name),
-            &[],
-            b"",
-        )
+        self.request("HEAD", &format!("/{key}"))
     }
 }
 
