@@ -39,7 +39,7 @@ use crate::filter::{Filter, Verdict};
 use crate::finding::{Finding, StatusOnly};
 use crate::input::Source;
 use crate::limits::Limits;
-use crate::read::ItemReader;
+use crate::scan::ItemReader;
 use crate::report::{csv, gzip, json, QuoteStyle, ReportFormat};
 use crate::stats::{InputStats, Progress, Stats, WarningExample, WarningKind, Warnings};
 use rayon::prelude::*;
