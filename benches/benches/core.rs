@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use inspector_report_bench::{generate, Layout};
-use inspector_report_core::read::ItemReader;
+use inspector_report_core::scan::ItemReader;
 use inspector_report_core::{
     convert, timestamp, Config, Input, JsonTimestamps, Limits, ReportFormat,
 };

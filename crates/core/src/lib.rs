@@ -8,7 +8,7 @@
 //! # How the pieces connect
 //!
 //! * [`input`] names and opens sources (stdin, files, directories; gzip by magic bytes).
-//! * [`read::ItemReader`] owns one rolling buffer per input and drives the
+//! * [`scan::ItemReader`] owns one rolling buffer per input and drives the
 //!   [`scan::Scanner`], a no-allocation state machine that cuts each finding's bytes out
 //!   of the stream without building a DOM.
 //! * [`decode`] turns one finding's bytes into a borrowed, typed [`finding::Finding`]
@@ -56,7 +56,6 @@ pub mod input;
 pub mod limits;
 pub mod number;
 pub mod pipeline;
-pub mod read;
 pub mod report;
 pub mod scan;
 pub mod stats;

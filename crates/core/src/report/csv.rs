@@ -1,4 +1,4 @@
-//! CSV fields and records, written straight into a batch buffer.
+//! CSV fields, records and finding rows, written straight into a batch buffer.
 //!
 //! Hand-written rather than through `csv::Writer`: a cell is assembled from several
 //! pieces (list entries, `epoch:version-release`) in a scratch buffer and then quoted into
@@ -6,6 +6,9 @@
 //! buffer per batch for the same bytes. The rules are those of csv's `QuoteStyle`, and a
 //! test checks this writer against the csv crate byte for byte.
 
+use crate::columns::{self, CellContext, Column};
+use crate::finding::Finding;
+use crate::stats::Warnings;
 use memchr::{memchr, memchr3};
 
 /// When to quote a field.
@@ -88,6 +91,40 @@ pub fn write_record<'f>(
             out.extend_from_slice(b"\"\"");
         } else {
             write_field(out, f, style);
+        }
+    }
+    out.push(b'\n');
+}
+
+/// One finding's row: a cell per column, then `\n`. Quoting every field (the default),
+/// each cell is written straight into `out` between its quotes; otherwise it is assembled
+/// in `cell`, then quoted if it needs to be. The same bytes as [`write_record`] of the
+/// cells.
+pub(crate) fn write_row(
+    f: &Finding,
+    columns: &[Column],
+    quote: QuoteStyle,
+    ctx: &CellContext,
+    cell: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+    w: &mut Warnings,
+) {
+    for (i, &col) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        if quote == QuoteStyle::Always {
+            let start = open_quoted(out);
+            columns::write_cell(col, f, ctx, out, w);
+            close_quoted(out, start, cell);
+            continue;
+        }
+        cell.clear();
+        columns::write_cell(col, f, ctx, cell, w);
+        if columns.len() == 1 && cell.is_empty() {
+            out.extend_from_slice(b"\"\"");
+        } else {
+            write_field(out, cell, quote);
         }
     }
     out.push(b'\n');

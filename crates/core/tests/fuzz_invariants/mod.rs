@@ -10,7 +10,7 @@
 
 use inspector_report_core::filter::FilterDocument;
 use inspector_report_core::finding::Finding;
-use inspector_report_core::read::ItemReader;
+use inspector_report_core::scan::ItemReader;
 use inspector_report_core::{
     convert, timestamp, Column, Config, Filter, Input, JsonTimestamps, Limits, QuoteStyle,
     ReportFormat,
