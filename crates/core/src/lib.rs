@@ -46,7 +46,7 @@
 
 #![deny(missing_docs)]
 
-mod classify;
+mod bytes;
 pub mod columns;
 pub mod decode;
 pub mod error;
@@ -60,7 +60,6 @@ pub mod read;
 pub mod report;
 pub mod scan;
 pub mod stats;
-mod swar;
 pub mod timestamp;
 pub mod value;
 pub mod walk;

@@ -35,8 +35,8 @@
 //! answers [`Outcome::End`] if the stream ended between top-level values, or an error if
 //! it ended inside one (a truncated file).
 
-use crate::classify;
-use crate::swar::{byte_flags, first_flagged, structure_flags, word};
+use crate::bytes::classify;
+use crate::bytes::swar::{byte_flags, first_flagged, structure_flags, word};
 use memchr::memchr2;
 
 /// What one call to [`Scanner::scan`] found.
@@ -268,7 +268,7 @@ impl Nest {
     /// outside a string (invalid JSON, whose bytes the two loops could read differently),
     /// or at the last partial block.
     ///
-    /// A block costs about 80 instructions ([`crate::classify`]) against about 4 per byte
+    /// A block costs about 80 instructions ([`crate::bytes::classify`]) against about 4 per byte
     /// for the loop, and the scanner feeds every worker.
     #[inline]
     fn blocks(&mut self, data: &[u8], mut i: usize, base: usize, max_depth: usize) -> usize {

@@ -17,7 +17,7 @@
 //! [`take_decode_warnings`] hands to the caller after each finding; serde gives a
 //! `Deserialize` impl no other channel back to its caller.
 
-use crate::swar::find_byte;
+use crate::bytes::swar::find_byte;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;

@@ -25,7 +25,7 @@
 //! It never accepts what serde_json rejects. The unit tests and the `walk` fuzz target
 //! check both halves against serde_json on every input they make.
 
-use crate::classify;
+use crate::bytes::classify;
 use crate::value::{Key, Leaf, Lenient, List, Pairs};
 use std::borrow::Cow;
 

@@ -19,7 +19,7 @@
 //! The input must already be valid JSON (the decoder has parsed it), so this code only
 //! has to be right on valid input; on anything else it copies what it sees.
 
-use crate::classify;
+use crate::bytes::classify;
 use crate::decode::FINDING_EVENT;
 use crate::stats::Warnings;
 use crate::timestamp;
