@@ -1,10 +1,12 @@
 //! The ordered column list of the CSV report: header name, rule, and how each cell is
 //! computed. This file is the single source of truth for spec section 2.4.
 
-use crate::finding::{items, Finding, OptExt, Package, Pvd, Resource};
+use crate::decode::finding::{
+    items, Finding, OptionalObject, Package, PackageVulnerabilityDetails, Resource,
+};
+use crate::decode::value::{Leaf, LeafKind};
 use crate::stats::Warnings;
 use crate::timestamp;
-use crate::value::{Leaf, LeafKind};
 use std::borrow::Cow;
 
 macro_rules! columns {
@@ -262,15 +264,18 @@ enum CvssPick {
 
 /// The chosen entry: source and major version match; highest version text wins, the
 /// first in input order on ties.
-fn chosen_cvss<'p, 'a>(pvd: &'p Pvd<'a>, pick: CvssPick) -> Option<&'p crate::finding::Cvss<'a>> {
+fn chosen_cvss<'p, 'a>(
+    package_details: &'p PackageVulnerabilityDetails<'a>,
+    pick: CvssPick,
+) -> Option<&'p crate::decode::finding::Cvss<'a>> {
     let (source, major): (Cow<str>, u8) = match pick {
         CvssPick::Nvd3 => (Cow::Borrowed("NVD"), b'3'),
         CvssPick::Nvd2 => (Cow::Borrowed("NVD"), b'2'),
-        CvssPick::Vendor3 => (pvd.source.as_ref()?.str_or_num()?, b'3'),
-        CvssPick::Vendor2 => (pvd.source.as_ref()?.str_or_num()?, b'2'),
+        CvssPick::Vendor3 => (package_details.source.as_ref()?.str_or_num()?, b'3'),
+        CvssPick::Vendor2 => (package_details.source.as_ref()?.str_or_num()?, b'2'),
     };
-    let mut best: Option<(&crate::finding::Cvss, Cow<str>)> = None;
-    for c in items(&pvd.cvss) {
+    let mut best: Option<(&crate::decode::finding::Cvss, Cow<str>)> = None;
+    for c in items(&package_details.cvss) {
         let Some(src) = c.source.as_ref().and_then(|s| s.str_or_num()) else {
             continue;
         };
@@ -326,8 +331,8 @@ fn ipv4(out: &mut Vec<u8>, res: &[Resource], private: bool, w: &mut Warnings) {
     let mut j = Joiner::new(out, b",");
     for r in res {
         let Some(d) = r.details() else { continue };
-        let ec2 = d.aws_ec2_instance.obj().map(|e| items(&e.ipv4));
-        let vm = d.vm.obj().map(|v| items(&v.ipv4));
+        let ec2 = d.aws_ec2_instance.object().map(|e| items(&e.ipv4));
+        let vm = d.vm.object().map(|v| items(&v.ipv4));
         for v in ec2.into_iter().chain(vm).flatten() {
             let is_private = v
                 .str_or_num()
@@ -365,7 +370,7 @@ pub fn write_cell(
 ) {
     use Column as C;
     let res = f.resources();
-    let pvd = f.pvd();
+    let package_details = f.package_vulnerability_details();
     let pkgs = f.packages();
     match col {
         C::AwsAccountId => leaf(out, f.aws_account_id.as_ref(), w),
@@ -383,10 +388,10 @@ pub fn write_cell(
             let mut j = Joiner::new(out, b",");
             for r in res {
                 let Some(d) = r.details() else { continue };
-                if let Some(e) = d.aws_ecr_container_image.obj() {
+                if let Some(e) = d.aws_ecr_container_image.object() {
                     j.leaves(items(&e.image_tags), w);
                 }
-                if let Some(i) = d.image.obj() {
+                if let Some(i) = d.image.object() {
                     j.leaves(items(&i.image_tags), w);
                 }
             }
@@ -395,16 +400,17 @@ pub fn write_cell(
         C::Platform => per_entry(out, res, w, |o, r, w| {
             let d = r.details();
             let v = first_present([
-                d.and_then(|d| d.aws_ec2_instance.obj())
+                d.and_then(|d| d.aws_ec2_instance.object())
                     .and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.aws_ecr_container_image.obj())
+                d.and_then(|d| d.aws_ecr_container_image.object())
                     .and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.aws_lambda_function.obj())
+                d.and_then(|d| d.aws_lambda_function.object())
                     .and_then(|x| x.runtime.as_ref()),
-                d.and_then(|d| d.vm.obj()).and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.image.obj())
+                d.and_then(|d| d.vm.object())
                     .and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.serverless_function.obj())
+                d.and_then(|d| d.image.object())
+                    .and_then(|x| x.platform.as_ref()),
+                d.and_then(|d| d.serverless_function.object())
                     .and_then(|x| x.runtime.as_ref()),
             ]);
             leaf(o, v, w)
@@ -412,7 +418,9 @@ pub fn write_cell(
         C::ResourceTags => {
             let mut j = Joiner::new(out, b",");
             for r in res {
-                let Some(tags) = r.tags.obj() else { continue };
+                let Some(tags) = r.tags.object() else {
+                    continue;
+                };
                 for (k, v) in &tags.0 {
                     j.push_with(w, |o, w| {
                         o.extend_from_slice(k.0.as_bytes());
@@ -433,8 +441,8 @@ pub fn write_cell(
         C::FilePath => {
             if pkgs.is_empty() {
                 let v = f
-                    .cvd()
-                    .and_then(|c| c.file_path.obj())
+                    .code_vulnerability_details()
+                    .and_then(|c| c.file_path.object())
                     .and_then(|p| p.file_path.as_ref());
                 leaf(out, v, w)
             } else {
@@ -444,8 +452,8 @@ pub fn write_cell(
         C::NetworkPaths => {
             let steps = f
                 .network_reachability_details
-                .obj()
-                .and_then(|n| n.network_path.obj())
+                .object()
+                .and_then(|n| n.network_path.object())
                 .map(|p| items(&p.steps))
                 .unwrap_or(&[]);
             let mut j = Joiner::new(out, b" > ");
@@ -469,8 +477,8 @@ pub fn write_cell(
         C::Remediation => {
             let v = f
                 .remediation
-                .obj()
-                .and_then(|r| r.recommendation.obj())
+                .object()
+                .and_then(|r| r.recommendation.object())
                 .and_then(|r| r.text.as_ref());
             leaf(out, v, w)
         }
@@ -478,24 +486,32 @@ pub fn write_cell(
         C::InspectorScoreVector => {
             let v = f
                 .inspector_score_details
-                .obj()
-                .and_then(|d| d.adjusted_cvss.obj())
+                .object()
+                .and_then(|d| d.adjusted_cvss.object())
                 .and_then(|a| a.scoring_vector.as_ref());
             leaf(out, v, w)
         }
         C::Status => leaf(out, f.status.as_ref(), w),
-        C::VulnerabilityId => match pvd {
+        C::VulnerabilityId => match package_details {
             Some(p) => leaf(out, p.vulnerability_id.as_ref(), w),
             None => {
-                if let Some(c) = f.cvd() {
+                if let Some(c) = f.code_vulnerability_details() {
                     Joiner::new(out, b",").leaves(items(&c.cwes), w);
                 }
             }
         },
-        C::Vendor => leaf(out, pvd.and_then(|p| p.source.as_ref()), w),
-        C::VendorSeverity => leaf(out, pvd.and_then(|p| p.vendor_severity.as_ref()), w),
-        C::VendorAdvisory => leaf(out, pvd.and_then(|p| p.source_url.as_ref()), w),
-        C::VendorAdvisoryPublished => ts(out, pvd.and_then(|p| p.vendor_created_at.as_ref()), w),
+        C::Vendor => leaf(out, package_details.and_then(|p| p.source.as_ref()), w),
+        C::VendorSeverity => leaf(
+            out,
+            package_details.and_then(|p| p.vendor_severity.as_ref()),
+            w,
+        ),
+        C::VendorAdvisory => leaf(out, package_details.and_then(|p| p.source_url.as_ref()), w),
+        C::VendorAdvisoryPublished => ts(
+            out,
+            package_details.and_then(|p| p.vendor_created_at.as_ref()),
+            w,
+        ),
         C::NvdCvss3Score
         | C::NvdCvss3Vector
         | C::NvdCvss2Score
@@ -514,7 +530,7 @@ pub fn write_cell(
                 C::VendorCvss2Score => (CvssPick::Vendor2, true),
                 _ => (CvssPick::Vendor2, false),
             };
-            if let Some(c) = pvd.and_then(|p| chosen_cvss(p, pick)) {
+            if let Some(c) = package_details.and_then(|p| chosen_cvss(p, pick)) {
                 leaf(
                     out,
                     if score {
@@ -530,7 +546,7 @@ pub fn write_cell(
         C::Ami => per_entry(out, res, w, |o, r, w| {
             let v = r
                 .details()
-                .and_then(|d| d.aws_ec2_instance.obj())
+                .and_then(|d| d.aws_ec2_instance.object())
                 .and_then(|e| e.image_id.as_ref());
             leaf(o, v, w)
         }),
@@ -540,10 +556,10 @@ pub fn write_cell(
             let mut j = Joiner::new(out, b",");
             for r in res {
                 let Some(d) = r.details() else { continue };
-                if let Some(e) = d.aws_ec2_instance.obj() {
+                if let Some(e) = d.aws_ec2_instance.object() {
                     j.leaves(items(&e.ipv6), w);
                 }
-                if let Some(v) = d.vm.obj() {
+                if let Some(v) = d.vm.object() {
                     j.leaves(items(&v.ipv6), w);
                 }
             }
@@ -551,12 +567,12 @@ pub fn write_cell(
         C::ResourceVpc => per_entry(out, res, w, |o, r, w| {
             let d = r.details();
             let v = first_present([
-                d.and_then(|d| d.aws_ec2_instance.obj())
+                d.and_then(|d| d.aws_ec2_instance.object())
                     .and_then(|x| x.vpc_id.as_ref()),
-                d.and_then(|d| d.aws_lambda_function.obj())
-                    .and_then(|x| x.vpc_config.obj())
+                d.and_then(|d| d.aws_lambda_function.object())
+                    .and_then(|x| x.vpc_config.object())
                     .and_then(|x| x.vpc_id.as_ref()),
-                d.and_then(|d| d.vm.obj())
+                d.and_then(|d| d.vm.object())
                     .and_then(|x| x.network_id.as_ref()),
             ]);
             leaf(o, v, w)
@@ -564,8 +580,8 @@ pub fn write_cell(
         C::PortRange => {
             let r = f
                 .network_reachability_details
-                .obj()
-                .and_then(|n| n.open_port_range.obj());
+                .object()
+                .and_then(|n| n.open_port_range.object());
             if let Some(r) = r {
                 if r.begin.is_some() || r.end.is_some() {
                     leaf(out, r.begin.as_ref(), w);
@@ -574,12 +590,12 @@ pub fn write_cell(
                 }
             }
         }
-        C::EpssScore => leaf(out, f.epss.obj().and_then(|e| e.score.as_ref()), w),
+        C::EpssScore => leaf(out, f.epss.object().and_then(|e| e.score.as_ref()), w),
         C::ExploitAvailable => leaf(out, f.exploit_available.as_ref(), w),
         C::LastExploitedAt => ts(
             out,
             f.exploitability_details
-                .obj()
+                .object()
                 .and_then(|e| e.last_known_exploit_at.as_ref()),
             w,
         ),
@@ -587,10 +603,10 @@ pub fn write_cell(
             let mut j = Joiner::new(out, b",");
             for r in res {
                 let Some(d) = r.details() else { continue };
-                if let Some(l) = d.aws_lambda_function.obj() {
+                if let Some(l) = d.aws_lambda_function.object() {
                     j.leaves(items(&l.layers), w);
                 }
-                if let Some(s) = d.serverless_function.obj() {
+                if let Some(s) = d.serverless_function.object() {
                     j.leaves(items(&s.layers), w);
                 }
             }
@@ -598,9 +614,9 @@ pub fn write_cell(
         C::LambdaPackageType => per_entry(out, res, w, |o, r, w| {
             let d = r.details();
             let v = first_present([
-                d.and_then(|d| d.aws_lambda_function.obj())
+                d.and_then(|d| d.aws_lambda_function.object())
                     .and_then(|x| x.package_type.as_ref()),
-                d.and_then(|d| d.serverless_function.obj())
+                d.and_then(|d| d.serverless_function.object())
                     .and_then(|x| x.package_type.as_ref()),
             ]);
             leaf(o, v, w)
@@ -608,21 +624,29 @@ pub fn write_cell(
         C::LambdaLastUpdatedAt => per_entry(out, res, w, |o, r, w| {
             let d = r.details();
             let v = first_present([
-                d.and_then(|d| d.aws_lambda_function.obj())
+                d.and_then(|d| d.aws_lambda_function.object())
                     .and_then(|x| x.last_modified_at.as_ref()),
-                d.and_then(|d| d.serverless_function.obj())
+                d.and_then(|d| d.serverless_function.object())
                     .and_then(|x| x.last_modified_at.as_ref()),
             ]);
             ts(o, v, w)
         }),
         C::ReferenceUrls => {
-            let urls = match pvd {
+            let urls = match package_details {
                 Some(p) => items(&p.reference_urls),
-                None => f.cvd().map(|c| items(&c.reference_urls)).unwrap_or(&[]),
+                None => f
+                    .code_vulnerability_details()
+                    .map(|c| items(&c.reference_urls))
+                    .unwrap_or(&[]),
             };
             Joiner::new(out, b",").leaves(urls, w);
         }
-        C::DetectorName => leaf(out, f.cvd().and_then(|c| c.detector_name.as_ref()), w),
+        C::DetectorName => leaf(
+            out,
+            f.code_vulnerability_details()
+                .and_then(|c| c.detector_name.as_ref()),
+            w,
+        ),
         C::PackageManager => per_entry(out, pkgs, w, |o, p, w| {
             leaf(o, p.package_manager.as_ref(), w)
         }),

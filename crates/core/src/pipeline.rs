@@ -33,10 +33,10 @@
 //! workers (`Spares`).
 
 use crate::columns::{self, CellContext, Column};
+use crate::decode::finding::{Finding, StatusOnly};
 use crate::decode::{decode, decode_as, Decoded};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::filter::{Filter, Verdict};
-use crate::finding::{Finding, StatusOnly};
 use crate::input::Source;
 use crate::limits::Limits;
 use crate::read::ItemReader;
