@@ -53,3 +53,54 @@ fn detail_not_an_object(text: &str, detail: Option<&str>) -> (usize, ErrorKind) 
     };
     (at, ErrorKind::NotAnObject(what.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(item: &str, detail_type: Option<&str>, detail: Option<&str>) -> String {
+        let dt = detail_type.map(Leaf::Raw);
+        format!("{:?}", unwrap_event(item, dt.as_ref(), detail))
+    }
+
+    #[test]
+    fn only_finding_events_carry_a_finding() {
+        let item = r#"{"detail-type":"Inspector2 Finding","detail":{"a":1}}"#;
+        let detail = &item[item.len() - 8..item.len() - 1];
+        assert_eq!(kind(item, None, Some(detail)), "Ok(Finding)");
+        assert_eq!(
+            kind(item, Some(r#""Inspector2 Finding""#), Some(detail)),
+            r#"Ok(FindingEvent("{\"a\":1}"))"#
+        );
+        for other in [r#""Inspector2 Scan""#, "7", "{}", r#""inspector2 finding""#] {
+            assert_eq!(kind(item, Some(other), Some(detail)), "Ok(OtherEvent)");
+        }
+    }
+
+    #[test]
+    fn a_finding_event_without_an_object_detail_is_an_error_at_detail() {
+        let finding_event = Some(r#""Inspector2 Finding""#);
+        let item = r#"{"detail-type":"Inspector2 Finding","detail":[1]}"#;
+        let at = item.find("[1]").unwrap();
+        assert_eq!(
+            kind(item, finding_event, Some(&item[at..at + 3])),
+            format!("Err(({at}, NotAnObject(\"an array as the event's `detail`\")))")
+        );
+        for (detail, what) in [
+            (r#""x""#, "a string"),
+            ("1", "a scalar"),
+            ("null", "a scalar"),
+        ] {
+            let item = format!(r#"{{"detail-type":"Inspector2 Finding","detail":{detail}}}"#);
+            let at = item.len() - 1 - detail.len();
+            assert_eq!(
+                kind(&item, finding_event, Some(&item[at..at + detail.len()])),
+                format!("Err(({at}, NotAnObject(\"{what} as the event's `detail`\")))")
+            );
+        }
+        assert_eq!(
+            kind(item, finding_event, None),
+            "Err((0, NotAnObject(\"an Inspector2 Finding event without `detail`\")))"
+        );
+    }
+}

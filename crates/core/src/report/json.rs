@@ -376,12 +376,7 @@ impl Minifier<'_, '_> {
         } else {
             at
         };
-        self.out.push(b'{');
-        self.i += 1;
-        self.skip_ws();
-        if self.src.get(self.i) == Some(&b'}') {
-            self.out.push(b'}');
-            self.i += 1;
+        if !self.open(b'{', b'}') {
             return;
         }
         loop {
@@ -400,47 +395,58 @@ impl Minifier<'_, '_> {
                 Next::Timestamp => self.value(Path::Other),
                 Next::Path(p) => self.value(p),
             }
-            self.skip_ws();
-            match self.src.get(self.i) {
-                Some(b',') => {
-                    self.out.push(b',');
-                    self.i += 1;
-                }
-                Some(b'}') => {
-                    self.out.push(b'}');
-                    self.i += 1;
-                    return;
-                }
-                _ => return,
+            if !self.next(b'}') {
+                return;
             }
         }
     }
 
     fn array(&mut self, elem: Path) {
-        self.out.push(b'[');
-        self.i += 1;
-        self.skip_ws();
-        if self.src.get(self.i) == Some(&b']') {
-            self.out.push(b']');
-            self.i += 1;
+        if !self.open(b'[', b']') {
             return;
         }
         loop {
             self.skip_ws();
             self.value(elem);
-            self.skip_ws();
-            match self.src.get(self.i) {
-                Some(b',') => {
-                    self.out.push(b',');
-                    self.i += 1;
-                }
-                Some(b']') => {
-                    self.out.push(b']');
-                    self.i += 1;
-                    return;
-                }
-                _ => return,
+            if !self.next(b']') {
+                return;
             }
+        }
+    }
+
+    /// Copies the container's `open` byte, on which the minifier stands: `true` when a
+    /// value follows, `false` when the container is empty (its `close` is copied too).
+    #[inline]
+    fn open(&mut self, open: u8, close: u8) -> bool {
+        self.out.push(open);
+        self.i += 1;
+        self.skip_ws();
+        if self.src.get(self.i) == Some(&close) {
+            self.out.push(close);
+            self.i += 1;
+            return false;
+        }
+        true
+    }
+
+    /// After a member or an element: copies a `,` (`true`: another follows) or the
+    /// container's `close` (`false`). Anything else, which valid input never has here,
+    /// ends the container too.
+    #[inline]
+    fn next(&mut self, close: u8) -> bool {
+        self.skip_ws();
+        match self.src.get(self.i) {
+            Some(b',') => {
+                self.out.push(b',');
+                self.i += 1;
+                true
+            }
+            Some(&c) if c == close => {
+                self.out.push(close);
+                self.i += 1;
+                false
+            }
+            _ => false,
         }
     }
 
