@@ -228,9 +228,10 @@ mod tests {
         assert_eq!(at, 8, "{k}");
     }
 
-    /// Regression (found by the `convert` fuzz target): a member given twice is valid JSON;
-    /// it once failed the CSV report (serde's derive rejects duplicate fields) while the
-    /// JSON report accepted it. Now the last value wins in every view, as in serde_json.
+    /// A member given twice is valid JSON, and the `convert` fuzz target makes such
+    /// findings: the last value wins in every view, as in serde_json, so the CSV report
+    /// (full view) accepts what the JSON report (its own bytes) accepts. serde's derive
+    /// would reject the finding.
     #[test]
     fn a_repeated_member_takes_its_last_value() {
         let mut w = Warnings::default();
