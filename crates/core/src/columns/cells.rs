@@ -114,6 +114,7 @@ impl<'o> Joiner<'o> {
 
 /// The first present (non-null) of the `candidates` a resource's details offer; none
 /// without details.
+#[inline(always)]
 fn first_in_details<'r, 'a, const N: usize>(
     r: &'r Resource<'a>,
     candidates: impl FnOnce(&'r Details<'a>) -> [Option<&'r Leaf<'a>>; N],
@@ -124,6 +125,7 @@ fn first_in_details<'r, 'a, const N: usize>(
 
 /// Joins with `,` the non-empty elements of the `lists` each resource's details offer,
 /// resource by resource.
+#[inline(always)]
 fn join_from_details<'r, 'a, const N: usize>(
     out: &mut Vec<u8>,
     res: &'r [Resource<'a>],
@@ -131,7 +133,8 @@ fn join_from_details<'r, 'a, const N: usize>(
     lists: impl Fn(&'r Details<'a>) -> [Option<&'r [Leaf<'a>]>; N],
 ) {
     let mut j = Joiner::new(out, b",");
-    for d in res.iter().filter_map(Resource::details) {
+    for r in res {
+        let Some(d) = r.details() else { continue };
         for l in lists(d).into_iter().flatten() {
             j.leaves(l, w);
         }

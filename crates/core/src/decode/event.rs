@@ -22,7 +22,7 @@ pub(crate) enum ItemKind<'a> {
 /// Tells what the item `text` is from its outer object's `detail-type` and `detail` (the
 /// value's text). An `Inspector2 Finding` event whose `detail` is not an object is an
 /// error, at `detail` or, when it is missing, at the item's first byte.
-#[inline]
+#[inline(always)]
 pub(crate) fn unwrap_event<'a>(
     text: &'a str,
     detail_type: Option<&Leaf<'a>>,

@@ -7,7 +7,7 @@
 //! serde_json's own `Value` does, instead of failing the finding.
 //!
 //! The same views read an EventBridge event: an event has `detail-type` and `detail`, and
-//! the finding is the `detail` object ([`super::event`]).
+//! the finding is the `detail` object (`decode::event` tells which kind an item is).
 
 use super::value::{Leaf, Lenient, List, Pairs};
 use super::view::view;
@@ -319,5 +319,120 @@ impl<'a> Resource<'a> {
     /// `details`, when present.
     pub fn details(&self) -> Option<&Details<'a>> {
         self.details.object()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::decode::finding::{Finding, StatusOnly};
+    use crate::decode::value::take_decode_warnings;
+    use crate::decode::walk::{walk, MAX_WALK_DEPTH};
+
+    /// Both decoders of a view must agree: the walker returns serde_json's view with no
+    /// warnings, or bails.
+    fn agree(text: &str) -> bool {
+        take_decode_warnings();
+        let serde = serde_json::from_str::<Finding>(text);
+        let warned = take_decode_warnings() != (0, 0);
+        let walked = walk::<Finding>(text);
+        if let Ok(v) = &walked {
+            let s = serde
+                .as_ref()
+                .unwrap_or_else(|e| panic!("walker accepted what serde rejects ({e}): {text}"));
+            assert_eq!(format!("{v:?}"), format!("{s:?}"), "{text}");
+            assert!(!warned, "walker accepted what serde warns about: {text}");
+        }
+        let status = walk::<StatusOnly>(text);
+        if let Ok(v) = &status {
+            let s = serde_json::from_str::<StatusOnly>(text).unwrap_or_else(|e| {
+                panic!("status walk accepted what serde rejects ({e}): {text}")
+            });
+            assert_eq!(format!("{v:?}"), format!("{s:?}"), "{text}");
+        }
+        walked.is_ok()
+    }
+
+    #[test]
+    fn takes_the_happy_path() {
+        for ok in [
+            r#"{}"#,
+            " {\"title\" : \"t\" ,\n  \"status\":\"ACTIVE\"}\n ",
+            r#"{"title":"a\"b\\u00e9\n","inspectorScore":7.50,"fixAvailable":true}"#,
+            r#"{"resources":[{"id":"i-1","tags":{"k":"v","n":null,"o":{"x":[1]}}},null]}"#,
+            r#"{"packageVulnerabilityDetails":{"cvss":[{"baseScore":-1.5e+3}],"referenceUrls":["u",null,2]}}"#,
+            r#"{"title":"a","title":"b","remediation":{"recommendation":{"text":"x"}},"remediation":null}"#,
+            r#"{"unknown":{"deep":[[[{"a":[false,null,0,-0.0,1E9]}]]]},"epss":{"score":0.01}}"#,
+            r#"{"detail-type":"Inspector2 Finding","detail":{"title":"x"}}"#,
+            r#"{"detail":null,"status":null}"#,
+        ] {
+            assert!(agree(ok), "should walk: {ok}");
+        }
+    }
+
+    #[test]
+    fn bails_where_serde_rejects_or_warns() {
+        for bail in [
+            "",
+            "[]",
+            "{",
+            r#"{"a":1,}"#,
+            r#"{"a":1 "b":2}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":-}"#,
+            r#"{"a":1e}"#,
+            r#"{"a":tru}"#,
+            r#"{"a":nul}"#,
+            r#"{"a":"\x"}"#,
+            r#"{"a":"\u12G4"}"#,
+            "{\"a\":\"x\ny\"}",
+            r#"{"a":[1,]}"#,
+            r#"{"a":[1 2]}"#,
+            r#"{"a":{"b"}}"#,
+            r#"{"a":{1:2}}"#,
+            r#"{"a":1} x"#,
+            r#"{"a":1}{}"#,
+            r#"{"t\u0069tle":"escaped key"}"#,
+            r#"{"resources":{"id":"single object where a list belongs"}}"#,
+            r#"{"resources":["not an object"]}"#,
+            r#"{"remediation":"a string where an object belongs"}"#,
+            r#"{"packageVulnerabilityDetails":{"referenceUrls":"one"}}"#,
+            r#"{"resources":[{"tags":[1]}]}"#,
+        ] {
+            assert!(!agree(bail), "should bail: {bail}");
+        }
+    }
+
+    #[test]
+    fn depth_beyond_the_limit_is_left_to_serde() {
+        let deep = |n: usize| format!("{{\"x\":{}{}}}", "[".repeat(n), "]".repeat(n));
+        assert!(agree(&deep(MAX_WALK_DEPTH as usize - 1)));
+        assert!(!agree(&deep(MAX_WALK_DEPTH as usize)));
+        assert!(!agree(&deep(200)));
+    }
+
+    /// Every prefix of a valid finding, and every one-byte change to it, gets the same
+    /// verdict from both decoders.
+    #[test]
+    fn prefixes_and_byte_changes_agree() {
+        let f = r#"{"awsAccountId":"1","resources":[{"id":"i","tags":{"a":"b"},"details":{"awsEc2Instance":{"ipV4Addresses":["1.2.3.4"]}}}],"inspectorScore":9.8,"packageVulnerabilityDetails":{"cvss":[{"baseScore":7.5,"version":"3.1"}],"vulnerablePackages":[{"name":"p","epoch":0}]},"title":"a\tb\u00e9","exploitAvailable":false,"x":null}"#;
+        assert!(agree(f));
+        for n in 0..f.len() {
+            if f.is_char_boundary(n) {
+                agree(&f[..n]);
+            }
+        }
+        let bytes = f.as_bytes();
+        for i in 0..bytes.len() {
+            for c in [
+                b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b' ', b'0', b'-', b'e', b'n', 0x01,
+            ] {
+                let mut m = bytes.to_vec();
+                m[i] = c;
+                if let Ok(t) = std::str::from_utf8(&m) {
+                    agree(t);
+                }
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! Errors come back with the byte offset *inside the item*; the pipeline adds the item's
 //! own offset, so the user sees the absolute byte of the input.
 //!
-//! # The modules, in the order they depend on each other
+//! # The modules (each uses only those above it)
 //!
 //! * [`walk`]: the validating JSON walker of the fast path, and the traits a type
 //!   implements to be walked.

@@ -22,7 +22,7 @@
 //! * returns the very view serde_json would return, with no warnings, or
 //! * bails.
 //!
-//! It never accepts what serde_json rejects. The unit tests of `decode::view` and the
+//! It never accepts what serde_json rejects. The unit tests of `decode::finding` and the
 //! `walk` fuzz target check both halves against serde_json on every input they make.
 //!
 //! This module knows JSON and the three traits a view's types implement to be walked;
@@ -144,47 +144,48 @@ impl<'a> Walker<'a> {
     }
 
     /// Enters the object or array the walker stands on, one level deeper (`Bail` past
-    /// [`MAX_WALK_DEPTH`]), and stops on the first byte inside. `true` when it is empty:
-    /// then its `close` is consumed too, and the level left.
+    /// [`MAX_WALK_DEPTH`]), and returns the first byte inside; `None` when it is empty
+    /// (then its `close` is consumed too, and the level left).
     #[inline(always)]
-    fn open(&mut self, close: u8) -> Result<bool, Bail> {
+    fn open(&mut self, close: u8) -> Result<Option<u8>, Bail> {
         self.depth += 1;
         if self.depth > MAX_WALK_DEPTH {
             return Err(Bail);
         }
         self.i += 1;
-        if self.peek()? == close {
+        let c = self.peek()?;
+        if c == close {
             self.i += 1;
             self.depth -= 1;
-            return Ok(true);
+            return Ok(None);
         }
-        Ok(false)
+        Ok(Some(c))
     }
 
-    /// After a member or an element: consumes a `,` and stops on the next value (`true`),
-    /// or consumes the container's `close` and leaves its level (`false`).
+    /// After a member or an element: consumes a `,` and returns the first byte of the
+    /// next one; `None` when the container's `close` comes instead (then it is consumed,
+    /// and the level left).
     #[inline(always)]
-    fn next(&mut self, close: u8) -> Result<bool, Bail> {
+    fn next(&mut self, close: u8) -> Result<Option<u8>, Bail> {
         match self.peek()? {
             b',' => {
                 self.i += 1;
-                self.peek()?;
-                Ok(true)
+                self.peek().map(Some)
             }
             c if c == close => {
                 self.i += 1;
                 self.depth -= 1;
-                Ok(false)
+                Ok(None)
             }
             _ => Err(Bail),
         }
     }
 
-    /// Consumes the key the walker stands on and the `:` after it, and stops on the
-    /// value's first byte.
+    /// Consumes the key the walker stands on (`c`, its first byte, must be `"`) and the
+    /// `:` after it, and stops on the value's first byte.
     #[inline(always)]
-    fn key(&mut self) -> Result<&'a str, Bail> {
-        if self.byte() != b'"' {
+    fn key(&mut self, c: u8) -> Result<&'a str, Bail> {
+        if c != b'"' {
             return Err(Bail);
         }
         let start = self.i + 1;
@@ -208,14 +209,15 @@ impl<'a> Walker<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, &'a str) -> Result<(), Bail>,
     ) -> Result<(), Bail> {
-        if self.open(b'}')? {
+        let Some(mut c) = self.open(b'}')? else {
             return Ok(());
-        }
+        };
         loop {
-            let key = self.key()?;
+            let key = self.key(c)?;
             member(self, key)?;
-            if !self.next(b'}')? {
-                return Ok(());
+            match self.next(b'}')? {
+                Some(next) => c = next,
+                None => return Ok(()),
             }
         }
     }
@@ -227,12 +229,12 @@ impl<'a> Walker<'a> {
         &mut self,
         mut element: impl FnMut(&mut Self) -> Result<(), Bail>,
     ) -> Result<(), Bail> {
-        if self.open(b']')? {
+        if self.open(b']')?.is_none() {
             return Ok(());
         }
         loop {
             element(self)?;
-            if !self.next(b']')? {
+            if self.next(b']')?.is_none() {
                 return Ok(());
             }
         }
@@ -395,5 +397,70 @@ impl<'a> Walker<'a> {
         let mut v = V::default();
         self.object(|w, key| v.walk_member(w, key))?;
         Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Walks `text` as one object value, as a view skips a member it does not read.
+    fn skip(text: &str) -> Result<&str, Bail> {
+        walk_root(text, |w| w.value())
+    }
+
+    #[test]
+    fn skipped_values_are_checked_as_serde_json_checks_them() {
+        for ok in [
+            "{}",
+            " {\"a\" : [1, -0.5e+3, true, false, null, \"x\\u00e9\\n\"] ,\"b\":{}}\n",
+            r#"{"k":{"deep":[[{"a":"b"}]]},"k":"repeated"}"#,
+        ] {
+            assert_eq!(skip(ok), Ok(ok.trim()), "{ok}");
+            assert!(serde_json::from_str::<serde::de::IgnoredAny>(ok).is_ok());
+        }
+        for bad in [
+            "",
+            r#"{"a":1,}"#,
+            r#"{"a":01}"#,
+            r#"{"a":"\x"}"#,
+            "{\"a\":\"x\ny\"}",
+            r#"{"a":[1 2]}"#,
+            r#"{"a":1}{}"#,
+        ] {
+            assert_eq!(skip(bad), Err(Bail), "{bad}");
+            assert!(serde_json::from_str::<serde::de::IgnoredAny>(bad).is_err());
+        }
+        // Valid, but left to serde_json: not an object, an escaped key, nesting past the
+        // limit.
+        assert_eq!(skip("[]"), Err(Bail));
+        assert_eq!(skip(r#"{"t\u0069tle":1}"#), Err(Bail));
+        let depth = MAX_WALK_DEPTH as usize;
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(skip(&format!("{{\"x\":{}}}", deep(depth - 1))).is_ok());
+        assert_eq!(skip(&format!("{{\"x\":{}}}", deep(depth))), Err(Bail));
+    }
+
+    #[test]
+    fn value_text_tells_plain_strings_from_the_rest() {
+        let members = |text| {
+            let mut seen = Vec::new();
+            walk_root(text, |w| {
+                w.object(|w, key| {
+                    seen.push((key, w.value_text()?));
+                    Ok(())
+                })
+            })
+            .map(|()| seen)
+        };
+        assert_eq!(
+            members(r#"{"a":"plain","b":"esc\"aped","c":7.50,"d":{"x":[]}}"#),
+            Ok(vec![
+                ("a", ValueText::PlainString(r#""plain""#)),
+                ("b", ValueText::Raw(r#""esc\"aped""#)),
+                ("c", ValueText::Raw("7.50")),
+                ("d", ValueText::Raw(r#"{"x":[]}"#)),
+            ])
+        );
     }
 }

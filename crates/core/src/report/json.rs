@@ -416,7 +416,7 @@ impl Minifier<'_, '_> {
 
     /// Copies the container's `open` byte, on which the minifier stands: `true` when a
     /// value follows, `false` when the container is empty (its `close` is copied too).
-    #[inline]
+    #[inline(always)]
     fn open(&mut self, open: u8, close: u8) -> bool {
         self.out.push(open);
         self.i += 1;
@@ -432,7 +432,7 @@ impl Minifier<'_, '_> {
     /// After a member or an element: copies a `,` (`true`: another follows) or the
     /// container's `close` (`false`). Anything else, which valid input never has here,
     /// ends the container too.
-    #[inline]
+    #[inline(always)]
     fn next(&mut self, close: u8) -> bool {
         self.skip_ws();
         match self.src.get(self.i) {
