@@ -39,7 +39,7 @@ use crate::stats::Warnings;
 use finding::{Finding, StatusOnly};
 use serde::Deserialize;
 use value::{take_decode_warnings, Leaf};
-use walk::{walk, WalkView};
+use walk::WalkView;
 
 /// A typed view of a finding that the decoder can fill: the full [`Finding`] for the CSV
 /// report and for filters, or [`StatusOnly`] when the JSON report needs nothing but the
@@ -140,7 +140,7 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
 /// walker raises no warnings; the tally is reset before serde_json runs, since a bailed
 /// walk may be partway into a finding but raised nothing.
 fn view_of<'a, V: View<'a>>(text: &'a str) -> Result<V, (usize, ErrorKind)> {
-    if let Ok(v) = walk::<V>(text) {
+    if let Ok(v) = walk::walk::<V>(text) {
         return Ok(v);
     }
     take_decode_warnings();
