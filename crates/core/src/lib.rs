@@ -11,9 +11,10 @@
 //! * [`scan::ItemReader`] owns one rolling buffer per input and drives the
 //!   [`scan::Scanner`], a no-allocation state machine that cuts each finding's bytes out
 //!   of the stream without building a DOM.
-//! * [`decode`] turns one finding's bytes into a borrowed, typed [`finding::Finding`]
-//!   (lenient where real data breaks the model, see [`value`]). Its fast path is the
-//!   validating [`walk`]er; serde_json takes every finding the walker gives back.
+//! * [`decode`] turns one finding's bytes into a borrowed, typed
+//!   [`decode::finding::Finding`] (lenient where real data breaks the model, see
+//!   [`decode::value`]). Its fast path is the validating [`decode::walk`]er; serde_json
+//!   takes every finding the walker gives back.
 //! * [`filter::Filter`] keeps or drops the finding (default: only ACTIVE findings).
 //! * [`columns`] computes each CSV cell; [`report`] frames rows into the CSV or JSON
 //!   report ([`report::json`] copies the finding's own bytes, minified, with timestamps
@@ -46,12 +47,11 @@
 
 #![deny(missing_docs)]
 
-mod classify;
+mod bytes;
 pub mod columns;
 pub mod decode;
 pub mod error;
 pub mod filter;
-pub mod finding;
 pub mod input;
 pub mod limits;
 pub mod number;
@@ -59,10 +59,7 @@ pub mod pipeline;
 pub mod report;
 pub mod scan;
 pub mod stats;
-mod swar;
 pub mod timestamp;
-pub mod value;
-pub mod walk;
 
 pub use columns::{Column, Layout};
 pub use error::{Error, ErrorKind, Position, Result};

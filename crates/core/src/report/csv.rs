@@ -7,7 +7,7 @@
 //! test checks this writer against the csv crate byte for byte.
 
 use crate::columns::{self, CellContext, Column};
-use crate::finding::Finding;
+use crate::decode::finding::Finding;
 use crate::stats::Warnings;
 use memchr::{memchr, memchr3};
 
@@ -66,7 +66,7 @@ pub fn open_quoted(out: &mut Vec<u8>) -> usize {
 /// The same bytes as [`write_field`] with [`QuoteStyle::Always`].
 #[inline]
 pub fn close_quoted(out: &mut Vec<u8>, start: usize, scratch: &mut Vec<u8>) {
-    if let Some(q) = crate::classify::find(out, start, b'"') {
+    if let Some(q) = crate::bytes::classify::find(out, start, b'"') {
         scratch.clear();
         scratch.extend_from_slice(&out[q..]);
         out.truncate(q);

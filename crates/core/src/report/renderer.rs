@@ -16,10 +16,10 @@
 use super::json::{self, JsonTimestamps};
 use super::{csv, ReportFormat};
 use crate::columns::CellContext;
+use crate::decode::finding::{Finding, StatusOnly};
 use crate::decode::{decode, decode_as, Decoded};
 use crate::error::ErrorKind;
 use crate::filter::{Filter, Verdict};
-use crate::finding::{Finding, StatusOnly};
 use crate::stats::Warnings;
 
 /// Renders the findings a filter keeps in one report's format; one per worker, for its

@@ -2,8 +2,8 @@
 //! where that is exact ([`Nest::blocks`]), byte by byte where it is not ([`Nest::run`]).
 
 use super::{Found, ScanErrorKind};
-use crate::classify;
-use crate::swar::{byte_flags, first_flagged, structure_flags, word};
+use crate::bytes::classify;
+use crate::bytes::swar::{byte_flags, first_flagged, structure_flags, word};
 use memchr::memchr2;
 
 /// Bracket and string tracking inside an item or a skipped value.
@@ -128,7 +128,7 @@ impl Nest {
     /// outside a string (invalid JSON, whose bytes the two loops could read differently),
     /// or at the last partial block.
     ///
-    /// A block costs about 80 instructions ([`crate::classify`]) against about 4 per byte
+    /// A block costs about 80 instructions ([`crate::bytes::classify`]) against about 4 per byte
     /// for the loop, and the scanner feeds every worker.
     #[inline]
     fn blocks(&mut self, data: &[u8], mut i: usize, base: usize, max_depth: usize) -> usize {
