@@ -21,7 +21,7 @@ pub const NAME: &str = "inspector-report";
     Pipe from the AWS CLI:
         aws inspector2 list-findings --output json | inspector-report > report.csv
 
-    A folder of archived exports (every *.json, *.json.gz, *.ndjson, *.jsonl below it):
+    A folder of archived exports (every file below it that holds JSON, gzip or not):
         inspector-report -o report.csv archive/
 
     One report per archived export, keeping the folder structure, with a summary for CI:
@@ -55,6 +55,10 @@ pub struct Args {
     pub command: Option<Command>,
 
     /// Inputs: files, directories, or `-` for standard input (the default).
+    ///
+    /// A directory stands for every regular file below it, in path order, whose content
+    /// (after gzip) is JSON or empty; other files are skipped and counted in the summary.
+    /// Names that start with `.` and symbolic links below it are passed over.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 

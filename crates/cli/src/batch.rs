@@ -1,15 +1,18 @@
 //! Batch mode (`--output-dir`): one report per input file, several files at once, each
 //! written atomically; a file that fails is reported and the others still complete.
+//!
+//! Each source is opened before its report is begun, so a file that a directory's content
+//! rule skips gets no report; a directory whose files are all skipped is a failure.
 
 use crate::args::NAME;
 use crate::config::RunConfig;
 use crate::error::{CliError, Exit};
 use crate::run::{self, Outcome};
 use crate::sink::{file::FileSink, Sink};
-use crate::source::{self, Source};
+use crate::source::{self, Planned};
 use crate::summary::{OutputInfo, Summary};
-use inspector_report_core::input::report_name;
-use inspector_report_core::{Config, InputStats, Progress, Stats};
+use inspector_report_core::input::{report_name, Opened};
+use inspector_report_core::{Config, Error, InputStats, Progress, Stats};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -33,7 +36,7 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
             return s.emit(run, Exit::Failure);
         }
     };
-    let total = plan.iter().map(|(s, _)| s.size()).sum();
+    let total = plan.iter().map(|(p, _)| p.size).sum();
     let (progress, display) = run::start_progress(run, total);
     let (stats, outputs) = convert_all(run, &plan, progress.as_ref());
     if let Some(d) = display {
@@ -67,29 +70,30 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
 
 /// Each input and the report it becomes. Two inputs that would write the same report
 /// (`a.json` and `a.json.gz`) are an error, since one would overwrite the other.
-fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError> {
-    let expanded = source::expand_relative(&run.inputs)?;
+fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Planned, PathBuf)>, CliError> {
+    let expanded = source::plan(&run.inputs)?;
     let mut seen: HashMap<PathBuf, String> = HashMap::new();
     let mut jobs = Vec::with_capacity(expanded.len());
-    for (source, relative) in expanded {
-        let dest = dir.join(report_name(&relative, run.extension));
-        let name = source.name();
+    for planned in expanded {
+        let dest = dir.join(report_name(&planned.relative, run.extension));
+        let name = planned.name();
         if let Some(other) = seen.insert(dest.clone(), name.clone()) {
             return Err(CliError::failure(format!(
                 "{other} and {name} would both write {}; convert them in separate runs",
                 dest.display()
             )));
         }
-        jobs.push((source, dest));
+        jobs.push((planned, dest));
     }
     Ok(jobs)
 }
 
 /// Converts every job on a pool of `--threads` workers (default: one per core); returns
-/// the totals and one entry per job, in input order.
+/// the totals and one entry per job, in input order (none for a source skipped for its
+/// content), then one for each directory that yielded no input.
 fn convert_all(
     run: &RunConfig,
-    plan: &[(Source, PathBuf)],
+    plan: &[(Planned, PathBuf)],
     progress: Option<&Arc<Progress>>,
 ) -> (Stats, Vec<OutputInfo>) {
     let workers = match run.config.threads {
@@ -104,8 +108,8 @@ fn convert_all(
         threads: 1,
         ..run.config.clone()
     };
-    let one = |(source, dest): &(Source, PathBuf)| convert_one(&config, source, dest, progress);
-    let results: Vec<(Stats, OutputInfo)> = match rayon::ThreadPoolBuilder::new()
+    let one = |(planned, dest): &(Planned, PathBuf)| convert_one(&config, planned, dest, progress);
+    let results: Vec<Option<(Stats, OutputInfo)>> = match rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .thread_name(|i| format!("inspector-report-batch-{i}"))
         .build()
@@ -118,23 +122,45 @@ fn convert_all(
     };
     let mut total = Stats::default();
     let mut outputs = Vec::with_capacity(results.len());
-    for (stats, info) in results {
-        total.merge(stats);
-        outputs.push(info);
+    let skipped: Vec<bool> = results.iter().map(Option::is_none).collect();
+    for ((planned, _), result) in plan.iter().zip(results) {
+        match result {
+            Some((stats, info)) => {
+                total.merge(stats);
+                outputs.push(info);
+            }
+            None => total.skipped_files.add(planned.name()),
+        }
+    }
+    let planned: Vec<&Planned> = plan.iter().map(|(p, _)| p).collect();
+    for (n, count) in source::arguments_without_input(&planned, &skipped) {
+        let name = &run.inputs[n];
+        outputs.push(OutputInfo {
+            input: Some(name.clone()),
+            path: String::new(),
+            bytes: 0,
+            findings: 0,
+            error: Some(Error::no_input_file(name, count).to_string()),
+        });
     }
     (total, outputs)
 }
 
-/// Converts one file into its report at `dest`: the stats and the summary's entry.
+/// Converts one file into its report at `dest`: the stats and the summary's entry, or
+/// `None` when the file is skipped for its content.
 fn convert_one(
     config: &Config,
-    source: &Source,
+    planned: &Planned,
     dest: &Path,
     progress: Option<&Arc<Progress>>,
-) -> (Stats, OutputInfo) {
-    let name = source.name();
-    let outcome = into_file(config, source, dest, progress).unwrap_or_else(Outcome::failed);
-    match outcome.delivered {
+) -> Option<(Stats, OutputInfo)> {
+    let name = planned.name();
+    let outcome = match into_file(config, planned, dest, progress) {
+        Ok(Some(outcome)) => outcome,
+        Ok(None) => return None,
+        Err(e) => Outcome::failed(e),
+    };
+    Some(match outcome.delivered {
         Ok(d) => {
             let info = OutputInfo {
                 input: Some(name),
@@ -163,27 +189,27 @@ fn convert_one(
             };
             (stats, info)
         }
-    }
+    })
 }
 
-/// The conversion of one file, into a report file that names itself in its errors.
+/// The conversion of one file, into a report file that names itself in its errors;
+/// `None` when the file is skipped for its content.
 fn into_file(
     config: &Config,
-    source: &Source,
+    planned: &Planned,
     dest: &Path,
     progress: Option<&Arc<Progress>>,
-) -> Result<Outcome, CliError> {
+) -> Result<Option<Outcome>, CliError> {
+    let input = match planned.open(progress)? {
+        Opened::Input(input) => input,
+        Opened::Skipped(_) => return Ok(None),
+    };
     if let Some(parent) = dest.parent() {
         std::fs::create_dir_all(parent).map_err(|err| {
             CliError::failure(format!("cannot create {}: {err}", parent.display()))
         })?;
     }
     let mut sink = Box::new(FileSink::begin(dest, dest.display().to_string())?);
-    let converted = run::convert(
-        config,
-        std::slice::from_ref(source),
-        progress,
-        sink.writer(),
-    );
-    Ok(run::finish(sink, converted))
+    let converted = inspector_report_core::convert(config, [Ok(input)], sink.writer());
+    Ok(Some(run::finish(sink, converted)))
 }

@@ -11,11 +11,11 @@ use crate::error::{CliError, Exit};
 use crate::progress;
 use crate::s3::S3Sink;
 use crate::sink::{file::FileSink, Delivered, Sink, StdoutSink};
-use crate::source::{self, Source};
+use crate::source::{self, Planned};
 use crate::summary::{OutputInfo, Summary};
-use inspector_report_core::{Config, Progress, Stats};
+use inspector_report_core::{Config, Progress, SkippedFiles, Stats};
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// What one conversion came to.
@@ -82,15 +82,20 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
 /// Expands the sources, begins the sink, converts and finishes; an error is a failure
 /// before anything was converted.
 fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
-    let sources = source::expand(&run.inputs)?;
+    let planned = source::plan(&run.inputs)?;
     let mut sink = begin(output)?;
-    let total = sources.iter().map(Source::size).sum::<Option<u64>>();
-    let (progress, display) = start_progress(run, total);
+    let (progress, display) = start_progress(run, source::total_size(&planned));
     let config = Config {
         progress: progress.clone(),
         ..run.config.clone()
     };
-    let converted = convert(&config, &sources, progress.as_ref(), sink.writer());
+    let converted = convert(
+        &config,
+        &planned,
+        &run.inputs,
+        progress.as_ref(),
+        sink.writer(),
+    );
     if let Some(d) = display {
         d.finish();
     }
@@ -106,16 +111,22 @@ fn begin(output: &Output) -> Result<Box<dyn Sink>, CliError> {
     })
 }
 
-/// Converts `sources`, in order, into one report written to `out`, counting the bytes
-/// read into `progress`.
+/// Converts `planned`, in order, into one report written to `out`, counting the bytes
+/// read into `progress`; sources skipped for their content are counted in the stats.
+/// `names` are the input arguments as given, for the error of a directory that yields no
+/// input.
 pub fn convert(
     config: &Config,
-    sources: &[Source],
+    planned: &[Planned],
+    names: &[String],
     progress: Option<&Arc<Progress>>,
     out: &mut dyn Write,
 ) -> inspector_report_core::Result<Stats> {
-    let inputs = sources.iter().map(|s| s.open(progress));
-    inspector_report_core::convert(config, inputs, out)
+    let skipped = Mutex::new(SkippedFiles::default());
+    let inputs = source::inputs(planned, names, progress, &skipped);
+    let mut stats = inspector_report_core::convert(config, inputs, out)?;
+    stats.skipped_files = skipped.into_inner().unwrap_or_default();
+    Ok(stats)
 }
 
 /// Commits `sink` after a conversion that succeeded, aborts it after one that failed.

@@ -134,6 +134,10 @@ impl Summary<'_> {
                 "excludedByStatusRule": s.excluded_by_status_rule,
             },
             "eventsSkipped": s.events_skipped,
+            "skippedFiles": {
+                "count": s.skipped_files.count,
+                "examples": s.skipped_files.examples,
+            },
             "warnings": {"total": s.warnings.total(), "byKind": by_kind},
             "bytesRead": s.bytes_read(),
             "durationSeconds": self.duration.as_secs_f64(),

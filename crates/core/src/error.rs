@@ -49,6 +49,20 @@ pub enum ErrorKind {
     NotAnObject(String),
     /// A worker thread panicked; this is a bug, reported instead of hanging.
     Panic(String),
+    /// An input named by the user is a compressed file or archive of a format that is not
+    /// read (gzip is): it says which.
+    Archive {
+        /// What it is.
+        kind: crate::input::Archive,
+        /// It was found inside a gzip stream.
+        gzip: bool,
+    },
+    /// A directory or S3 prefix yields no input file (spec 1): nothing is below it, or
+    /// every file found is skipped for its content.
+    NoInputFile {
+        /// Files found and skipped for their content.
+        skipped: u64,
+    },
 }
 
 /// The library's error: a kind plus the position. Boxed so `Result<T, Error>` stays one
@@ -91,6 +105,19 @@ impl Error {
         }
     }
 
+    /// The error of a directory or S3 prefix, named `input`, that yields no input file:
+    /// `skipped` files were found below it and skipped for their content.
+    pub fn no_input_file(input: &str, skipped: u64) -> Error {
+        Error::new(
+            ErrorKind::NoInputFile { skipped },
+            Position {
+                input: input.to_string(),
+                byte: None,
+                finding: None,
+            },
+        )
+    }
+
     pub(crate) fn write(e: io::Error) -> Error {
         Error::new(ErrorKind::Write(e), Position::default())
     }
@@ -103,7 +130,9 @@ impl Error {
             ErrorKind::Syntax(_)
             | ErrorKind::Truncated(_)
             | ErrorKind::Utf8
-            | ErrorKind::NotAnObject(_) => "input",
+            | ErrorKind::NotAnObject(_)
+            | ErrorKind::Archive { .. }
+            | ErrorKind::NoInputFile { .. } => "input",
             ErrorKind::FindingTooLarge { .. } | ErrorKind::DepthLimit { .. } => "limit",
             ErrorKind::Panic(_) => "internal",
         }
@@ -113,6 +142,15 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = &self.0.pos;
+        if let ErrorKind::Archive { kind, gzip } = &self.0.kind {
+            let inside = if *gzip { " inside gzip" } else { "" };
+            return write!(
+                f,
+                "input error: {} is {}{inside}; only gzip is read",
+                p.input,
+                kind.name()
+            );
+        }
         write!(f, "{} error", self.class())?;
         if !p.input.is_empty() {
             write!(f, ": {}", p.input)?;
@@ -142,6 +180,17 @@ impl fmt::Display for Error {
             ),
             ErrorKind::NotAnObject(what) => write!(f, ": expected a finding object, found {what}"),
             ErrorKind::Panic(s) => write!(f, ": a worker thread panicked (this is a bug): {s}"),
+            ErrorKind::Archive { .. } => Ok(()),
+            ErrorKind::NoInputFile { skipped: 0 } => write!(
+                f,
+                ": no input file: nothing below it but names that start with `.`, links \
+                 or folders"
+            ),
+            ErrorKind::NoInputFile { skipped } => write!(
+                f,
+                ": no input file: {skipped} file(s) found below it, none holding JSON \
+                 (the content decides, not the name)"
+            ),
         }
     }
 }

@@ -1,19 +1,25 @@
-//! Naming and opening inputs: standard input, files, and directories of archived exports;
-//! gzip detected by its magic bytes, not by the file name.
+//! Naming and opening inputs: standard input, files, and directories of archived exports.
+//!
+//! Content decides, not the name (spec 1): gzip is detected by its magic bytes, and a file
+//! found in a directory is read when its content ([`sniff`]) is JSON or empty, and skipped
+//! otherwise. A source is opened once and read once: the bytes that decide are the first
+//! bytes of the stream the scanner goes on to read.
+
+mod gunzip;
+pub mod sniff;
 
 use crate::error::{Error, ErrorKind, Position, Result};
-use crate::limits::{GUNZIP_AHEAD_BLOCKS, GUNZIP_BLOCK_BYTES};
+use crate::pipeline::Input;
 use crate::stats::Progress;
-use flate2::read::MultiGzDecoder;
-use std::io::{self, BufReader, Read};
+pub use sniff::{sniff, Archive, Content};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
-/// The file endings collected from a directory (spec section 1). Files named explicitly
-/// are read whatever their name.
-pub const DIRECTORY_ENDINGS: &[&str] = &[
+/// The input file endings that batch mode replaces with the report's own
+/// ([`report_name`]). Only names: what a file holds is told from its content.
+pub const INPUT_ENDINGS: &[&str] = &[
     ".json",
     ".json.gz",
     ".ndjson",
@@ -57,24 +63,28 @@ impl Source {
     }
 
     /// Like [`Source::open`], adding every byte read as stored (before decompression) to
-    /// `counter`, for progress displays.
+    /// `progress`, for progress displays.
     pub fn open_counting(&self, progress: Option<&Arc<Progress>>) -> Result<Box<dyn Read + Send>> {
-        let mut raw: Box<dyn Read + Send> = match self {
+        let raw = self.open_raw(progress)?;
+        decompressed(raw).map_err(|e| read_error(&self.name(), e))
+    }
+
+    /// Opens the source as an input under `rule`: the stream to convert, or what its
+    /// content is when the rule skips it. Bytes read as stored are added to `progress`.
+    pub fn open_as(&self, rule: Rule, progress: Option<&Arc<Progress>>) -> Result<Opened> {
+        let raw = self.open_raw(progress)?;
+        open_input(&self.name(), raw, rule)
+    }
+
+    /// The stream as stored, counted into `progress`.
+    fn open_raw(&self, progress: Option<&Arc<Progress>>) -> Result<Box<dyn Read + Send>> {
+        let raw: Box<dyn Read + Send> = match self {
             Source::Stdin => Box::new(io::stdin()),
             Source::File(p) => Box::new(std::fs::File::open(p).map_err(|e| open_error(p, e))?),
         };
-        if let Some(p) = progress {
-            raw = Box::new(Counting(raw, Arc::clone(p)));
-        }
-        decompressed(raw).map_err(|e| {
-            Error::new(
-                ErrorKind::Io(e),
-                Position {
-                    input: self.name(),
-                    byte: Some(0),
-                    finding: None,
-                },
-            )
+        Ok(match progress {
+            Some(p) => counted(raw, p),
+            None => raw,
         })
     }
 }
@@ -91,142 +101,106 @@ fn open_error(p: &Path, e: io::Error) -> Error {
     )
 }
 
+/// An error reading the first bytes of the input `name`.
+#[cold]
+fn read_error(name: &str, e: io::Error) -> Error {
+    Error::new(
+        ErrorKind::Io(e),
+        Position {
+            input: name.to_string(),
+            byte: Some(0),
+            finding: None,
+        },
+    )
+}
+
 /// Wraps `r` in a gzip decoder when its first two bytes are `1f 8b`. Several gzip members
 /// one after another are one stream (`cat a.gz b.gz`), as gzip(1) reads them.
-pub fn decompressed(mut r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
-    let mut magic = [0u8; 2];
-    let mut got = 0;
-    while got < 2 {
-        match r.read(&mut magic[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+pub fn decompressed(r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    sniffed(r).map(|s| s.reader)
+}
+
+/// A stream whose first bytes have been looked at.
+pub struct Sniffed {
+    /// What it holds, after gzip ([`Content::Gzip`] is never the answer here: a gzip
+    /// stream inside gzip is [`Content::Other`]).
+    pub content: Content,
+    /// It was gzip, and `reader` decompresses it.
+    pub gzip: bool,
+    /// Every byte of the stream, decompressed when it was gzip.
+    pub reader: Box<dyn Read + Send>,
+}
+
+/// Tells what the stream `raw` holds from its first bytes, decompressing gzip (by its
+/// magic bytes) first; the stream then reads on from its first byte.
+pub fn sniffed(raw: Box<dyn Read + Send>) -> io::Result<Sniffed> {
+    let (content, whole) = sniff::peek(raw)?;
+    if content != Content::Gzip {
+        return Ok(Sniffed {
+            content,
+            gzip: false,
+            reader: whole,
+        });
     }
-    let head = io::Cursor::new(magic[..got].to_vec());
-    let whole = head.chain(r);
-    if got == 2 && magic == [0x1f, 0x8b] {
-        let gz = GzipContext(MultiGzDecoder::new(BufReader::with_capacity(
-            256 * 1024,
-            whole,
-        )));
-        Ok(ReadAhead::spawn(gz))
-    } else {
-        Ok(Box::new(whole))
+    let (content, reader) = sniff::peek(gunzip::gunzip(whole))?;
+    Ok(Sniffed {
+        content: match content {
+            Content::Gzip => Content::Other,
+            c => c,
+        },
+        gzip: true,
+        reader,
+    })
+}
+
+/// How a source came to be read, which decides what its content may be (spec 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// Named by the user: read whatever it holds, except a compressed file or archive of
+    /// a format that is not read, which is an error that says what it is.
+    Named,
+    /// Found in a directory or under an S3 prefix: read when it holds JSON or nothing,
+    /// skipped otherwise.
+    Found,
+}
+
+/// A source opened under a [`Rule`].
+pub enum Opened {
+    /// The input to convert.
+    Input(Input),
+    /// Found, and skipped for its content (never [`Content::Json`] or [`Content::Empty`]).
+    Skipped(Content),
+}
+
+/// Opens the stream `raw` of the input called `name` under `rule`: decompressed when it
+/// is gzip, and told by its first bytes ([`sniffed`]), which the input then reads again.
+pub fn open_input(name: &str, raw: Box<dyn Read + Send>, rule: Rule) -> Result<Opened> {
+    let s = sniffed(raw).map_err(|e| read_error(name, e))?;
+    match (s.content, rule) {
+        (c, _) if c.is_input() => Ok(Opened::Input(Input {
+            name: name.to_string(),
+            reader: s.reader,
+        })),
+        (Content::Archive(kind), Rule::Named) => Err(Error::new(
+            ErrorKind::Archive { kind, gzip: s.gzip },
+            Position {
+                input: name.to_string(),
+                byte: None,
+                finding: None,
+            },
+        )),
+        // The scanner says what is wrong with it, and where.
+        (_, Rule::Named) => Ok(Opened::Input(Input {
+            name: name.to_string(),
+            reader: s.reader,
+        })),
+        (c, Rule::Found) => Ok(Opened::Skipped(c)),
     }
 }
 
-/// gunzip on its own thread: inflating costs about as much per byte as scanning, so
-/// doing both on the scanner thread would make gzip input the slowest path. The thread
-/// runs at most [`GUNZIP_AHEAD_BLOCKS`] blocks ahead (bounded memory), and ends when the
-/// stream ends, fails, or the reader is dropped.
-struct ReadAhead {
-    blocks: Receiver<io::Result<Vec<u8>>>,
-    /// Emptied blocks go back to the thread for reuse.
-    spent: SyncSender<Vec<u8>>,
-    cur: Vec<u8>,
-    pos: usize,
-    done: bool,
-}
-
-impl ReadAhead {
-    fn spawn<R: Read + Send + 'static>(mut r: R) -> Box<dyn Read + Send> {
-        let (tx, blocks) = sync_channel::<io::Result<Vec<u8>>>(GUNZIP_AHEAD_BLOCKS);
-        let (spent, recycled) = sync_channel::<Vec<u8>>(GUNZIP_AHEAD_BLOCKS + 2);
-        let fill = move || loop {
-            let mut block = recycled
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(GUNZIP_BLOCK_BYTES));
-            block.clear();
-            block.resize(GUNZIP_BLOCK_BYTES, 0);
-            let mut n = 0;
-            let outcome = loop {
-                if n == block.len() {
-                    break Ok(());
-                }
-                match r.read(&mut block[n..]) {
-                    Ok(0) => break Ok(()),
-                    Ok(k) => n += k,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => break Err(e),
-                }
-            };
-            block.truncate(n);
-            let last = n == 0;
-            let sent = match outcome {
-                Ok(()) => tx.send(Ok(block)),
-                Err(e) => {
-                    let _ = n > 0 && tx.send(Ok(block)).is_ok();
-                    let _ = tx.send(Err(e));
-                    return;
-                }
-            };
-            if sent.is_err() || last {
-                return;
-            }
-        };
-        match std::thread::Builder::new()
-            .name("inspector-report-gunzip".into())
-            .spawn(fill)
-        {
-            Ok(_) => Box::new(ReadAhead {
-                blocks,
-                spent,
-                cur: Vec::new(),
-                pos: 0,
-                done: false,
-            }),
-            // No thread to be had (the stream went with the closure): the first read
-            // says so, as an I/O error of this input.
-            Err(e) => Box::new(FailedSpawn(Some(e))),
-        }
-    }
-}
-
-impl Read for ReadAhead {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.pos == self.cur.len() {
-            if self.done {
-                return Ok(0);
-            }
-            match self.blocks.recv() {
-                Ok(Ok(block)) => {
-                    if block.is_empty() {
-                        self.done = true;
-                    }
-                    let old = std::mem::replace(&mut self.cur, block);
-                    let _ = self.spent.try_send(old);
-                    self.pos = 0;
-                }
-                Ok(Err(e)) => {
-                    self.done = true;
-                    return Err(e);
-                }
-                // The thread ended without saying so: only after an error it already sent.
-                Err(_) => {
-                    self.done = true;
-                    return Ok(0);
-                }
-            }
-        }
-        let n = buf.len().min(self.cur.len() - self.pos);
-        buf[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-}
-
-/// The gunzip thread could not be started.
-struct FailedSpawn(Option<io::Error>);
-
-impl Read for FailedSpawn {
-    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
-        Err(self
-            .0
-            .take()
-            .unwrap_or_else(|| io::Error::other("the gunzip thread could not be started")))
-    }
+/// `r`, adding every byte read through it to `progress`.
+pub fn counted(r: Box<dyn Read + Send>, progress: &Arc<Progress>) -> Box<dyn Read + Send> {
+    Box::new(Counting(r, Arc::clone(progress)))
 }
 
 /// Counts the bytes that pass through it.
@@ -240,26 +214,8 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Says that a read error came from the gzip layer, and that offsets in messages count
-/// decompressed bytes.
-struct GzipContext<R>(R);
-
-impl<R: Read> Read for GzipContext<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read(buf).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!(
-                    "gzip stream is corrupt or ends early (byte counts decompressed data): {e}"
-                ),
-            )
-        })
-    }
-}
-
 /// Expands what the user named into sources, in order: `-` is standard input, a file is
-/// itself, a directory is every file below it with one of [`DIRECTORY_ENDINGS`], in sorted
-/// path order. Symbolic links are followed; a link loop is an error.
+/// itself, a directory is every regular file below it (see [`expand_relative`]).
 pub fn expand<S: AsRef<str>>(args: &[S]) -> Result<Vec<Source>> {
     Ok(expand_relative(args)?
         .into_iter()
@@ -276,17 +232,33 @@ pub struct Expanded {
     pub source: Source,
     /// Its path relative to the argument it came from.
     pub relative: PathBuf,
+    /// Named itself ([`Rule::Named`]), or found in a directory ([`Rule::Found`]), whose
+    /// files the content rule admits or skips when they are opened.
+    pub rule: Rule,
+    /// The index, among the arguments, of the one it came from.
+    pub argument: usize,
+    /// Its size in bytes, when known from the directory listing (not for a file named
+    /// itself, nor standard input).
+    pub size: Option<u64>,
 }
 
-/// [`expand`], keeping each source's relative path.
+/// [`expand`], keeping each source's relative path and how it was named.
+///
+/// A directory stands for every regular file below it, in the byte order of the paths
+/// relative to it (spec 1). Names that start with `.` (files and folders) and symbolic
+/// links below it are passed over, so a link loop cannot stop a run; a link named as an
+/// input is followed. A directory with no regular file below it is an error.
 pub fn expand_relative<S: AsRef<str>>(args: &[S]) -> Result<Vec<Expanded>> {
     let mut out = Vec::new();
-    for a in args {
+    for (argument, a) in args.iter().enumerate() {
         let a = a.as_ref();
         if a == "-" {
             out.push(Expanded {
                 source: Source::Stdin,
                 relative: PathBuf::new(),
+                rule: Rule::Named,
+                argument,
+                size: None,
             });
             continue;
         }
@@ -296,49 +268,78 @@ pub fn expand_relative<S: AsRef<str>>(args: &[S]) -> Result<Vec<Expanded>> {
             out.push(Expanded {
                 source: Source::File(p.to_path_buf()),
                 relative: PathBuf::from(p.file_name().unwrap_or(p.as_os_str())),
+                rule: Rule::Named,
+                argument,
+                size: None,
             });
             continue;
         }
-        for entry in walkdir::WalkDir::new(p)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(p).to_path_buf();
-                let io = e
-                    .into_io_error()
-                    .unwrap_or_else(|| io::Error::other("symbolic link loop"));
-                open_error(&path, io)
-            })?;
-            if entry.file_type().is_file() && has_report_ending(entry.path()) {
-                let relative = entry
-                    .path()
-                    .strip_prefix(p)
-                    .unwrap_or(entry.path())
-                    .to_path_buf();
-                out.push(Expanded {
-                    source: Source::File(entry.into_path()),
-                    relative,
-                });
-            }
+        let found = directory_files(p)?;
+        if found.is_empty() {
+            return Err(Error::no_input_file(a, 0));
         }
+        out.extend(found.into_iter().map(|(relative, size)| Expanded {
+            source: Source::File(p.join(&relative)),
+            relative,
+            rule: Rule::Found,
+            argument,
+            size: Some(size),
+        }));
     }
     Ok(out)
 }
 
-fn has_report_ending(p: &Path) -> bool {
-    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    DIRECTORY_ENDINGS.iter().any(|e| name.ends_with(e))
+/// The regular files below `dir` with their sizes, by [`expand_relative`]'s rules.
+fn directory_files(dir: &Path) -> Result<Vec<(PathBuf, u64)>> {
+    let mut files = Vec::new();
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."));
+    for entry in walk {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            let io = e
+                .into_io_error()
+                .unwrap_or_else(|| io::Error::other("cannot read the directory"));
+            open_error(&path, io)
+        })?;
+        if entry.depth() == 0 || !entry.file_type().is_file() {
+            continue;
+        }
+        let size = entry
+            .metadata()
+            .map_err(|e| {
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| io::Error::other("cannot read the file's metadata"));
+                open_error(entry.path(), io)
+            })?
+            .len();
+        let relative = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        files.push((relative, size));
+    }
+    files.sort_by(|a, b| {
+        a.0.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.0.as_os_str().as_encoded_bytes())
+    });
+    Ok(files)
 }
 
-/// `relative` with its input ending (one of [`DIRECTORY_ENDINGS`], else its last
-/// extension) replaced by `.{ext}`: `a/b.json.gz` → `a/b.csv`.
+/// `relative` with its input ending (one of [`INPUT_ENDINGS`], else its last
+/// extension) replaced by `.{ext}`: `a/b.json.gz` → `a/b.csv`, `a/firehose-1` →
+/// `a/firehose-1.csv`.
 pub fn report_name(relative: &Path, ext: &str) -> PathBuf {
     let name = relative
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("report");
-    let stem = DIRECTORY_ENDINGS
+    let stem = INPUT_ENDINGS
         .iter()
         .filter(|e| name.ends_with(*e) && name.len() > e.len())
         .map(|e| &name[..name.len() - e.len()])
@@ -357,6 +358,7 @@ pub fn report_name(relative: &Path, ext: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::GUNZIP_BLOCK_BYTES;
     use std::io::Write;
 
     #[test]
@@ -419,8 +421,11 @@ mod tests {
         }
     }
 
+    /// Every regular file below a directory, in byte order of the relative paths, dot
+    /// names and links passed over (a link loop among them), each found by the content
+    /// rule with its size.
     #[test]
-    fn directories_in_sorted_order_with_endings() {
+    fn directories_in_byte_order_without_dot_names_or_links() {
         let d = tempdir();
         for f in [
             "b.json",
@@ -429,21 +434,104 @@ mod tests {
             "c.ndjson",
             "a.jsonl",
             "a/x/w.json",
+            "noext",
+            ".hidden.json",
+            ".git/config",
+            "a/.dot/in.json",
         ] {
             let p = d.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, "[]").unwrap();
         }
-        let got: Vec<String> = expand(&[d.to_str().unwrap()])
-            .unwrap()
+        std::os::unix::fs::symlink(d.join("b.json"), d.join("link.json")).unwrap();
+        std::os::unix::fs::symlink(&d, d.join("a/loop")).unwrap();
+        let got = expand_relative(&["-", d.to_str().unwrap()]).unwrap();
+        let names: Vec<String> = got[1..]
             .iter()
-            .map(|s| s.name()[d.to_str().unwrap().len() + 1..].to_string())
+            .map(|e| e.relative.display().to_string())
             .collect();
         assert_eq!(
-            got,
-            vec!["a/x/w.json", "a/z.json.gz", "a.jsonl", "b.json", "c.ndjson"]
+            names,
+            vec![
+                "a.jsonl",
+                "a/x/w.json",
+                "a/y.txt",
+                "a/z.json.gz",
+                "b.json",
+                "c.ndjson",
+                "noext"
+            ]
         );
+        assert_eq!((got[0].rule, got[0].argument), (Rule::Named, 0));
+        assert!(got[1..]
+            .iter()
+            .all(|e| e.rule == Rule::Found && e.argument == 1 && e.size == Some(2)));
+        assert_eq!(got[2].source, Source::File(d.join("a/x/w.json")));
+        // A link named as an input is followed.
+        let linked = expand_relative(&[d.join("link.json").to_str().unwrap()]).unwrap();
+        assert_eq!(linked[0].rule, Rule::Named);
         std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_directory_with_no_regular_file_is_an_error() {
+        let d = tempdir();
+        std::fs::create_dir_all(d.join("sub/.git")).unwrap();
+        std::fs::write(d.join(".hidden.json"), "[]").unwrap();
+        std::os::unix::fs::symlink(d.join(".hidden.json"), d.join("link.json")).unwrap();
+        let e = expand_relative(&[d.to_str().unwrap()]).unwrap_err();
+        assert!(
+            matches!(e.kind(), ErrorKind::NoInputFile { skipped: 0 }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("no input file"), "{e}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    /// Named inputs are read whatever they hold, but an archive says what it is; found
+    /// ones are read only for JSON or nothing. gzip is looked into either way.
+    #[test]
+    fn the_content_rule_at_open_time() {
+        let open =
+            |bytes: &[u8], rule| open_input("x", Box::new(io::Cursor::new(bytes.to_vec())), rule);
+        let read_all = |o: Result<Opened>| match o.unwrap() {
+            Opened::Input(mut i) => {
+                let mut s = Vec::new();
+                i.reader.read_to_end(&mut s).unwrap();
+                s
+            }
+            Opened::Skipped(c) => panic!("skipped as {c:?}"),
+        };
+        let gz = |b: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(b).unwrap();
+            e.finish().unwrap()
+        };
+        for rule in [Rule::Named, Rule::Found] {
+            assert_eq!(read_all(open(b" [1]", rule)), b" [1]");
+            assert_eq!(read_all(open(&gz(b"{\"a\":1}"), rule)), b"{\"a\":1}");
+            assert_eq!(read_all(open(b"", rule)), b"");
+        }
+        assert_eq!(read_all(open(b"# README", Rule::Named)), b"# README");
+        for (bytes, want) in [
+            (b"# README".to_vec(), Content::Other),
+            (gz(b"a,b\n"), Content::Other),
+            (b"PK\x03\x04....".to_vec(), Content::Archive(Archive::Zip)),
+        ] {
+            assert!(matches!(open(&bytes, Rule::Found), Ok(Opened::Skipped(c)) if c == want));
+        }
+        let e = open(b"BZh91AY&SY", Rule::Named).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "input error: x is a bzip2 file; only gzip is read"
+        );
+        let mut tar = vec![b'a'; 600];
+        tar[257..262].copy_from_slice(b"ustar");
+        let e = open(&gz(&tar), Rule::Named).err().unwrap();
+        assert!(
+            e.to_string().contains("x is a tar archive inside gzip"),
+            "{e}"
+        );
     }
 
     #[test]

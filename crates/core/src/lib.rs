@@ -7,7 +7,8 @@
 //!
 //! # How the pieces connect
 //!
-//! * [`input`] names and opens sources (stdin, files, directories; gzip by magic bytes).
+//! * [`input`] names and opens sources (stdin, files, directories; gzip by magic bytes,
+//!   and the content rule that admits or skips a directory's files).
 //! * [`scan::ItemReader`] owns one rolling buffer per input and drives the
 //!   [`scan::Scanner`], a no-allocation state machine that cuts each finding's bytes out
 //!   of the stream without building a DOM.
@@ -68,4 +69,4 @@ pub use input::Source;
 pub use limits::Limits;
 pub use pipeline::{convert, Config, Input};
 pub use report::{JsonTimestamps, QuoteStyle, ReportFormat};
-pub use stats::{InputStats, Progress, Stats, WarningExample, WarningKind, Warnings};
+pub use stats::{InputStats, Progress, SkippedFiles, Stats, WarningExample, WarningKind, Warnings};

@@ -101,6 +101,37 @@ impl Warnings {
     }
 }
 
+/// Names kept of the files skipped for their content, so a summary can show the first
+/// few without growing with the input.
+pub const MAX_SKIPPED_EXAMPLES: usize = 5;
+
+/// Files found in a directory or under an S3 prefix and skipped because they hold neither
+/// JSON nor nothing (spec 1, "Directories").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SkippedFiles {
+    /// How many.
+    pub count: u64,
+    /// The first [`MAX_SKIPPED_EXAMPLES`] of them, by name, in input order.
+    pub examples: Vec<String>,
+}
+
+impl SkippedFiles {
+    /// Counts the file called `name`.
+    pub fn add(&mut self, name: String) {
+        self.count += 1;
+        if self.examples.len() < MAX_SKIPPED_EXAMPLES {
+            self.examples.push(name);
+        }
+    }
+
+    /// Adds another tally to this one.
+    pub fn merge(&mut self, o: SkippedFiles) {
+        self.count += o.count;
+        let room = MAX_SKIPPED_EXAMPLES.saturating_sub(self.examples.len());
+        self.examples.extend(o.examples.into_iter().take(room));
+    }
+}
+
 /// One input's share of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InputStats {
@@ -133,6 +164,9 @@ pub struct Stats {
     pub warnings: Warnings,
     /// The first [`MAX_WARNING_EXAMPLES`] warnings of each kind, in input order.
     pub warning_examples: Vec<WarningExample>,
+    /// Files found and skipped for their content. The converter reads only what it is
+    /// given; whoever opens the sources fills this in.
+    pub skipped_files: SkippedFiles,
 }
 
 impl Stats {
@@ -149,6 +183,7 @@ impl Stats {
         for e in o.warning_examples {
             self.add_example(e);
         }
+        self.skipped_files.merge(o.skipped_files);
     }
 
     /// Adds `e` unless its kind already has [`MAX_WARNING_EXAMPLES`] examples.
@@ -179,6 +214,15 @@ impl fmt::Display for Stats {
             self.inputs.len(),
             self.bytes_read()
         )?;
+        let skipped = &self.skipped_files;
+        if skipped.count > 0 {
+            writeln!(
+                f,
+                "skipped, not JSON: {} (first: {})",
+                skipped.count,
+                skipped.examples.join(", ")
+            )?;
+        }
         writeln!(
             f,
             "findings: {} read, {} written",
