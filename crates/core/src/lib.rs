@@ -68,5 +68,5 @@ pub use filter::{Filter, Verdict};
 pub use input::Source;
 pub use limits::Limits;
 pub use pipeline::{convert, Config, Input};
-pub use report::{JsonTimestamps, QuoteStyle, ReportFormat};
+pub use report::{Frame, JsonTimestamps, Piece, QuoteStyle, ReportFormat};
 pub use stats::{InputStats, Progress, SkippedFiles, Stats, WarningExample, WarningKind, Warnings};

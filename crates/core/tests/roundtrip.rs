@@ -145,6 +145,7 @@ proptest! {
             threads: 2,
             progress: None,
             gzip: None,
+            piece: Default::default(),
         };
         let out = run(&config, bytes.clone());
         let mut rdr = csv::ReaderBuilder::new().from_reader(&out[..]);

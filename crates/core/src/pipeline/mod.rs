@@ -46,7 +46,7 @@ use crate::error::{Error, ErrorKind, Position, Result};
 use crate::filter::Filter;
 use crate::input::Source;
 use crate::limits::Limits;
-use crate::report::ReportFormat;
+use crate::report::{Piece, ReportFormat};
 use crate::stats::{Progress, Stats};
 use chunk::Rendered;
 use recycle::{batch_recycling, SpareBuffers};
@@ -76,6 +76,8 @@ pub struct Config {
     /// gzip member compressed by the worker that rendered it (see
     /// [`crate::report::gzip`]). Default: none, a plain report.
     pub gzip: Option<u32>,
+    /// The piece of the report to write. Default: [`Piece::WHOLE`].
+    pub piece: Piece,
 }
 
 impl Default for Config {
@@ -92,6 +94,7 @@ impl Default for Config {
             threads: 0,
             progress: None,
             gzip: None,
+            piece: Piece::WHOLE,
         }
     }
 }

@@ -48,7 +48,7 @@ impl<'c, 'o> ReportWriter<'c, 'o> {
             out,
             spares,
             stats: Stats::default(),
-            framing: Framing::new(&config.format, config.gzip),
+            framing: Framing::new(&config.format, config.gzip, config.piece),
         };
         put(w.out, &mut w.stats, w.framing.prologue())?;
         Ok(w)

@@ -7,7 +7,7 @@
 //! a member, so each chunk is compressed without its first separator ([`compress_chunk`])
 //! and the writer puts a member holding one separator between two non-empty chunks.
 
-use super::{gzip, ReportFormat};
+use super::{gzip, Piece, ReportFormat};
 
 /// The writer's side of a report's frame: what comes before the first chunk, between two
 /// chunks and after the last.
@@ -26,19 +26,22 @@ pub(crate) struct Framing {
 }
 
 impl Framing {
-    /// The frame of `format`, written plain or, with a level, as gzip members.
-    pub(crate) fn new(format: &ReportFormat, gzip: Option<u32>) -> Framing {
-        let enclose = |bytes: &[u8]| match gzip {
-            Some(level) => gzip::member(bytes, level),
-            None => bytes.to_vec(),
-        };
+    /// The frame of `piece` of a report of `format`, written plain or, with a level, as
+    /// gzip members (see [`Piece`]).
+    pub(crate) fn new(format: &ReportFormat, gzip: Option<u32>, piece: Piece) -> Framing {
+        let frame = format.frame(gzip);
+        let only = |keep: bool, bytes: Vec<u8>| if keep { bytes } else { Vec::new() };
         Framing {
-            prologue: enclose(&format.prologue()),
-            epilogue: enclose(format.epilogue()),
+            prologue: only(piece.first, frame.prologue),
+            epilogue: only(piece.last, frame.epilogue),
             compressed: gzip.is_some(),
-            skip: format.separator().len(),
-            separator: enclose(format.separator()),
-            first_member: true,
+            skip: if piece.first {
+                format.separator().len()
+            } else {
+                0
+            },
+            separator: frame.separator,
+            first_member: piece.first,
         }
     }
 
@@ -95,7 +98,12 @@ mod tests {
 
     /// Joins `chunks` as the writer does.
     fn report(format: &ReportFormat, gzip: Option<u32>, chunks: &[&[u8]]) -> Vec<u8> {
-        let mut framing = Framing::new(format, gzip);
+        piece(format, gzip, Piece::WHOLE, chunks)
+    }
+
+    /// Joins `chunks` as the writer of `piece` does.
+    fn piece(format: &ReportFormat, gzip: Option<u32>, piece: Piece, chunks: &[&[u8]]) -> Vec<u8> {
+        let mut framing = Framing::new(format, gzip, piece);
         let mut out = framing.prologue().to_vec();
         for chunk in chunks {
             let chunk = match gzip {
@@ -129,6 +137,67 @@ mod tests {
         let csv = ReportFormat::default();
         let out = report(&csv, None, &[b"\"1\"\n", b"\"2\"\n"]);
         assert!(out.ends_with(b"\n\"1\"\n\"2\"\n"));
-        assert!(Framing::new(&csv, Some(6)).separator.is_empty());
+        assert!(Framing::new(&csv, Some(6), Piece::WHOLE)
+            .separator
+            .is_empty());
+    }
+
+    fn gunzip(b: &[u8]) -> Vec<u8> {
+        let mut plain = Vec::new();
+        MultiGzDecoder::new(b).read_to_end(&mut plain).unwrap();
+        plain
+    }
+
+    /// Pieces joined by byte ranges alone (a piece's leading separator dropped when no
+    /// finding came before it) make the whole report, for every split of the chunks,
+    /// empty pieces included, plain and gzip.
+    #[test]
+    fn pieces_join_into_the_whole_report_without_parsing() {
+        let chunks: [&[u8]; 5] = [
+            b",{\"a\":1}",
+            b"",
+            b",{\"b\":2},{\"c\":3}",
+            b"",
+            b",{\"d\":4}",
+        ];
+        for format in [json(), ReportFormat::default()] {
+            let chunks: Vec<&[u8]> = match format {
+                ReportFormat::Json { .. } => chunks.to_vec(),
+                _ => vec![b"\"1\"\n", b"", b"\"2\"\n"],
+            };
+            for gzip in [None, Some(1)] {
+                let whole = report(&format, gzip, &chunks);
+                let frame = format.frame(gzip);
+                // Every way to cut the chunks into three pieces.
+                for a in 0..=chunks.len() {
+                    for b in a..=chunks.len() {
+                        let runs = [&chunks[..a], &chunks[a..b], &chunks[b..]];
+                        let mut joined = Vec::new();
+                        let mut findings_before = false;
+                        for (i, run) in runs.iter().enumerate() {
+                            let p = Piece {
+                                first: i == 0,
+                                last: i == 2,
+                            };
+                            let bytes = piece(&format, gzip, p, run);
+                            let frame_len = if p.first { frame.prologue.len() } else { 0 }
+                                + if p.last { frame.epilogue.len() } else { 0 };
+                            let has_findings = bytes.len() > frame_len;
+                            let skip = if !p.first && has_findings && !findings_before {
+                                frame.separator.len()
+                            } else {
+                                0
+                            };
+                            joined.extend_from_slice(&bytes[skip..]);
+                            findings_before |= has_findings;
+                        }
+                        match gzip {
+                            None => assert_eq!(joined, whole, "{a} {b}"),
+                            Some(_) => assert_eq!(gunzip(&joined), gunzip(&whole), "{a} {b}"),
+                        }
+                    }
+                }
+            }
+        }
     }
 }

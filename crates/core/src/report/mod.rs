@@ -51,7 +51,63 @@ impl Default for ReportFormat {
     }
 }
 
+/// Which piece of a report a conversion writes: the whole report, or one of several
+/// pieces that, concatenated in order, make the report a single conversion of all their
+/// inputs would write (a shard of a run spread over machines).
+///
+/// The first piece carries the prologue (the CSV header, `{"findings":[`) and the last the
+/// epilogue. A piece after the first keeps the separator before its first finding (the
+/// JSON report's `,`; a gzip member of its own in a gzip report), and writes nothing at
+/// all when it has no finding: so whoever joins the pieces never parses one, and drops
+/// that separator, [`Frame::separator`] bytes at the start of a piece, only when no
+/// finding came before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// It starts the report.
+    pub first: bool,
+    /// It ends the report.
+    pub last: bool,
+}
+
+impl Piece {
+    /// The whole report.
+    pub const WHOLE: Piece = Piece {
+        first: true,
+        last: true,
+    };
+}
+
+impl Default for Piece {
+    fn default() -> Piece {
+        Piece::WHOLE
+    }
+}
+
+/// The bytes of a report's frame, as stored: plain, or each a gzip member of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// Before the first finding.
+    pub prologue: Vec<u8>,
+    /// Between two findings (empty for CSV).
+    pub separator: Vec<u8>,
+    /// After the last finding.
+    pub epilogue: Vec<u8>,
+}
+
 impl ReportFormat {
+    /// The frame of this report, plain or (with a level) as gzip members.
+    pub fn frame(&self, gzip: Option<u32>) -> Frame {
+        let enclose = |bytes: &[u8]| match gzip {
+            Some(level) => gzip::member(bytes, level),
+            None => bytes.to_vec(),
+        };
+        Frame {
+            prologue: enclose(&self.prologue()),
+            separator: enclose(self.separator()),
+            epilogue: enclose(self.epilogue()),
+        }
+    }
+
     /// The bytes before the first finding: the CSV header, or `{"findings":[`.
     pub fn prologue(&self) -> Vec<u8> {
         match self {
