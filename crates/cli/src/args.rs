@@ -54,11 +54,14 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Inputs: files, directories, or `-` for standard input (the default).
+    /// Inputs: files, directories, `s3://BUCKET/KEY` objects, `s3://BUCKET/PREFIX/`
+    /// prefixes, or `-` for standard input (the default).
     ///
     /// A directory stands for every regular file below it, in path order, whose content
     /// (after gzip) is JSON or empty; other files are skipped and counted in the summary.
-    /// Names that start with `.` and symbolic links below it are passed over.
+    /// Names that start with `.` and symbolic links below it are passed over. An S3
+    /// prefix (or a key that names no object) stands for the objects under it, by the
+    /// same rules, in key order.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -141,6 +144,18 @@ pub struct Args {
     /// then exit.
     #[arg(long)]
     pub list_columns: bool,
+
+    /// Make this run shard K of N (1-based) of one report, for a job spread over machines;
+    /// `inspector-report compose` joins the shards.
+    ///
+    /// The inputs (the files of directories and the objects of prefixes, in order) are cut
+    /// into N contiguous runs balanced by bytes; this run converts run K. `--shard N` alone
+    /// takes K from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX (0-based, so K is
+    /// the index + 1). With -o a folder or an S3 prefix the shard is named
+    /// shard-0000K-of-0000N.csv (.json, .gz); a rerun replaces it. Give every shard the
+    /// same options, --as-of included.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 
     // The headed groups come last: a group's heading holds for the options after it.
     #[command(flatten)]
@@ -234,9 +249,9 @@ impl FilterArgs {
     }
 }
 
-/// The S3 destination's options.
+/// The S3 options: of the destination, of the inputs, and how to reach AWS.
 #[derive(Debug, clap::Args)]
-#[command(next_help_heading = "S3 destination")]
+#[command(next_help_heading = "S3")]
 pub struct S3Args {
     /// The customer-managed KMS key that encrypts an S3 report (required for S3, as in
     /// Inspector's destination): arn:aws:kms:REGION:ACCOUNT:key/KEY-ID.
@@ -255,12 +270,19 @@ pub struct S3Args {
     /// part size x (this + 1).
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub upload_concurrency: usize,
+
+    /// S3 inputs: most ranges of 8 MiB downloading or waiting to be read at once, across
+    /// objects (the next objects download while one is read). Memory for the downloads
+    /// is at most 8 MiB x this.
+    #[arg(long, value_name = "N", default_value_t = crate::s3_input::download::DEFAULT_CONCURRENCY)]
+    pub download_concurrency: usize,
 }
 
 /// How to reach AWS: the options every AWS service call shares.
 #[derive(Clone, Debug, clap::Args)]
 pub struct AwsArgs {
-    /// AWS region of the bucket (default: AWS_REGION, then the profile's region).
+    /// AWS region of the buckets, for S3 inputs and the S3 destination alike (default:
+    /// AWS_REGION, then the profile's region).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
@@ -268,8 +290,9 @@ pub struct AwsArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Send S3 requests to this URL instead of AWS (default: AWS_ENDPOINT_URL_S3 or
-    /// AWS_ENDPOINT_URL), for S3-compatible stores and test servers.
+    /// Send S3 requests, of the inputs and the destination, to this URL instead of AWS
+    /// (default: AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL), for S3-compatible stores and
+    /// test servers.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 }
@@ -277,12 +300,61 @@ pub struct AwsArgs {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Join the shards of a `--shard K/N` job into one report, equal byte for byte to what
+    /// one run over all the inputs writes (a gzip report: after decompression).
+    ///
+    /// Checks first that shards 1..N are all there and made with the same options; a
+    /// missing shard fails the run and nothing is written (rerun that shard). In S3 the
+    /// shards are joined by S3 itself (UploadPartCopy) wherever a piece is at least 5 MiB.
+    Compose(ComposeArgs),
     /// Print a shell completion script (`inspector-report completions bash > ...`).
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `inspector-report compose`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "EXAMPLES:
+    The shards of an AWS Batch array job, joined in S3:
+        inspector-report compose --kms-key-arn arn:aws:kms:... \\
+            -o s3://my-bucket/reports/2026-11.csv s3://my-bucket/shards/2026-11/
+
+    Local shards, given in shard order:
+        inspector-report compose -o report.json shards/shard-*.json")]
+pub struct ComposeArgs {
+    /// The shards: an S3 prefix (s3://BUCKET/PREFIX/) or a local folder holding
+    /// shard-0000K-of-0000N files, or local shard files in shard order.
+    #[arg(value_name = "SOURCE", required = true)]
+    pub sources: Vec<String>,
+
+    /// Where the report goes: a file, `-` for standard output, or s3://BUCKET/KEY.csv
+    /// (.json, .gz) or s3://BUCKET/PREFIX (named PREFIX/<reportId>.csv, as Inspector
+    /// names reports; needs --kms-key-arn).
+    #[arg(short, long, value_name = "DEST")]
+    pub output: String,
+
+    /// No summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Also write a summary as JSON to FILE (status, shards, bytes, parts copied and
+    /// uploaded).
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
+
+    /// The customer-managed KMS key that encrypts an S3 report.
+    #[arg(long, value_name = "ARN")]
+    pub kms_key_arn: Option<String>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Replace an object already at an exact S3 key (refused otherwise).
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 /// `--progress`.

@@ -1,15 +1,20 @@
-//! Batch mode (`--output-dir`): one report per input file, several files at once, each
-//! written atomically; a file that fails is reported and the others still complete.
+//! Batch mode (`--output-dir`): one report per input file or S3 object, several at once,
+//! each written atomically (a file renamed into place, or an S3 multipart upload); a
+//! source that fails is reported and the others still complete.
 //!
-//! Each source is opened before its report is begun, so a file that a directory's content
-//! rule skips gets no report; a directory whose files are all skipped is a failure.
+//! Each report is named after its source's path below the directory or prefix that named
+//! it, with the extension replaced or added (`2026/11/28/firehose-1-...-0a1b` becomes
+//! `DIR/2026/11/28/firehose-1-...-0a1b.csv`). Each source is opened before its report is
+//! begun, so a file that the content rule skips gets no report; a directory or prefix
+//! whose files are all skipped is a failure.
 
 use crate::args::NAME;
-use crate::config::RunConfig;
+use crate::config::{BatchOutput, RunConfig};
 use crate::error::{CliError, Exit};
 use crate::run::{self, Outcome};
+use crate::s3::{S3Options, S3Sink};
 use crate::sink::{file::FileSink, Sink};
-use crate::source::{self, Planned};
+use crate::source::{self, Plan, Planned};
 use crate::summary::{OutputInfo, Summary};
 use inspector_report_core::input::{report_name, Opened};
 use inspector_report_core::{Config, Error, InputStats, Progress, Stats};
@@ -19,10 +24,28 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Converts every input into its own report under `dir` and summarises them; returns the
+/// Where one report of a batch goes.
+enum Dest {
+    /// A file.
+    File(PathBuf),
+    /// An S3 object (an exact key under the batch's prefix).
+    S3(Box<S3Options>),
+}
+
+impl Dest {
+    /// The report's name in the summary.
+    fn name(&self) -> String {
+        match self {
+            Dest::File(p) => p.display().to_string(),
+            Dest::S3(o) => format!("s3://{}/{}", o.destination.bucket, o.destination.key),
+        }
+    }
+}
+
+/// Converts every input into its own report under `out` and summarises them; returns the
 /// exit status (a failure if any file failed).
-pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
-    let plan = match plan(run, dir) {
+pub fn run(run: &RunConfig, out: &BatchOutput, started: Instant) -> Exit {
+    let (plan, dests) = match plan(run, out) {
         Ok(p) => p,
         Err(error) => {
             eprintln!("{NAME}: {error}");
@@ -32,13 +55,13 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
                 batch: true,
                 duration: started.elapsed(),
                 error: Some(&error.message),
+                downloaded: None,
             };
             return s.emit(run, Exit::Failure);
         }
     };
-    let total = plan.iter().map(|(p, _)| p.size).sum();
-    let (progress, display) = run::start_progress(run, total);
-    let (stats, outputs) = convert_all(run, &plan, progress.as_ref());
+    let (progress, display) = run::start_progress(run, plan.total_size(), plan.sources.len());
+    let (stats, outputs) = convert_all(run, &plan, &dests, progress.as_ref());
     if let Some(d) = display {
         d.finish();
     }
@@ -64,43 +87,76 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
         batch: true,
         duration: started.elapsed(),
         error: None,
+        downloaded: plan.downloads().map(|c| c.snapshot()),
     };
     s.emit(run, exit)
 }
 
-/// Each input and the report it becomes. Two inputs that would write the same report
+/// The sources and the report each becomes. Two sources that would write the same report
 /// (`a.json` and `a.json.gz`) are an error, since one would overwrite the other.
-fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Planned, PathBuf)>, CliError> {
-    let expanded = source::plan(&run.inputs)?;
-    let mut seen: HashMap<PathBuf, String> = HashMap::new();
-    let mut jobs = Vec::with_capacity(expanded.len());
-    for planned in expanded {
-        let dest = dir.join(report_name(&planned.relative, run.extension));
+fn plan(run: &RunConfig, out: &BatchOutput) -> Result<(Plan, Vec<Dest>), CliError> {
+    let plan = source::plan(&run.inputs, &run.reach)?;
+    let plan = crate::shard::select(run.shard, plan)?;
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut dests = Vec::with_capacity(plan.sources.len());
+    for planned in &plan.sources {
+        let dest = match out {
+            BatchOutput::Dir(dir) => {
+                Dest::File(dir.join(report_name(&planned.relative, run.extension)))
+            }
+            BatchOutput::S3(base) => Dest::S3(Box::new(object_options(base, &planned.relative))),
+        };
         let name = planned.name();
-        if let Some(other) = seen.insert(dest.clone(), name.clone()) {
+        if let Some(other) = seen.insert(dest.name(), name.clone()) {
             return Err(CliError::failure(format!(
                 "{other} and {name} would both write {}; convert them in separate runs",
-                dest.display()
+                dest.name()
             )));
         }
-        jobs.push((planned, dest));
+        dests.push(dest);
     }
-    Ok(jobs)
+    Ok((plan, dests))
+}
+
+/// The options of the S3 report of the source at `relative` under the batch's prefix:
+/// an exact key, the prefix's folder then the report name (`.gz` added for gzip), with a
+/// report id of its own.
+fn object_options(base: &S3Options, relative: &Path) -> S3Options {
+    let d = &base.destination;
+    let ext = if d.gzip {
+        format!("{}.gz", base.extension)
+    } else {
+        base.extension.to_string()
+    };
+    let name = report_name(relative, &ext);
+    let folder = d.key_prefix.trim_end_matches('/');
+    let name = name.to_string_lossy();
+    let key = if folder.is_empty() {
+        name.into_owned()
+    } else {
+        format!("{folder}/{name}")
+    };
+    let mut o = base.clone();
+    o.report_id = uuid::Uuid::new_v4().to_string();
+    o.destination.key = key;
+    o
 }
 
 /// Converts every job on a pool of `--threads` workers (default: one per core); returns
 /// the totals and one entry per job, in input order (none for a source skipped for its
-/// content), then one for each directory that yielded no input.
+/// content), then one for each directory or prefix that yielded no input.
 fn convert_all(
     run: &RunConfig,
-    plan: &[(Planned, PathBuf)],
+    plan: &Plan,
+    dests: &[Dest],
     progress: Option<&Arc<Progress>>,
 ) -> (Stats, Vec<OutputInfo>) {
+    let jobs: Vec<(&Planned, &Dest)> = plan.sources.iter().zip(dests).collect();
     let workers = match run.config.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     }
-    .min(plan.len())
+    .min(jobs.len())
     .max(1);
     // Each file runs its own pipeline on one worker thread: the files are the
     // parallelism, and the machine is not oversubscribed.
@@ -108,7 +164,7 @@ fn convert_all(
         threads: 1,
         ..run.config.clone()
     };
-    let one = |(planned, dest): &(Planned, PathBuf)| convert_one(&config, planned, dest, progress);
+    let one = |(planned, dest): &(&Planned, &Dest)| convert_one(&config, planned, dest, progress);
     let results: Vec<Option<(Stats, OutputInfo)>> = match rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .thread_name(|i| format!("inspector-report-batch-{i}"))
@@ -116,14 +172,14 @@ fn convert_all(
     {
         // Files of unequal size balance by work stealing: a worker that runs out takes
         // half of what another has left.
-        Ok(pool) => pool.install(|| plan.par_iter().map(one).collect()),
+        Ok(pool) => pool.install(|| jobs.par_iter().map(one).collect()),
         // No threads to be had: one file after another still does the job.
-        Err(_) => plan.iter().map(one).collect(),
+        Err(_) => jobs.iter().map(one).collect(),
     };
     let mut total = Stats::default();
     let mut outputs = Vec::with_capacity(results.len());
     let skipped: Vec<bool> = results.iter().map(Option::is_none).collect();
-    for ((planned, _), result) in plan.iter().zip(results) {
+    for ((planned, _), result) in jobs.iter().zip(results) {
         match result {
             Some((stats, info)) => {
                 total.merge(stats);
@@ -132,7 +188,7 @@ fn convert_all(
             None => total.skipped_files.add(planned.name()),
         }
     }
-    let planned: Vec<&Planned> = plan.iter().map(|(p, _)| p).collect();
+    let planned: Vec<&Planned> = jobs.iter().map(|(p, _)| *p).collect();
     for (n, count) in source::arguments_without_input(&planned, &skipped) {
         let name = &run.inputs[n];
         outputs.push(OutputInfo {
@@ -146,16 +202,16 @@ fn convert_all(
     (total, outputs)
 }
 
-/// Converts one file into its report at `dest`: the stats and the summary's entry, or
-/// `None` when the file is skipped for its content.
+/// Converts one source into its report at `dest`: the stats and the summary's entry, or
+/// `None` when the source is skipped for its content.
 fn convert_one(
     config: &Config,
     planned: &Planned,
-    dest: &Path,
+    dest: &Dest,
     progress: Option<&Arc<Progress>>,
 ) -> Option<(Stats, OutputInfo)> {
     let name = planned.name();
-    let outcome = match into_file(config, planned, dest, progress) {
+    let outcome = match into(config, planned, dest, progress) {
         Ok(Some(outcome)) => outcome,
         Ok(None) => return None,
         Err(e) => Outcome::failed(e),
@@ -174,7 +230,7 @@ fn convert_one(
         Err(error) => {
             let info = OutputInfo {
                 input: Some(name.clone()),
-                path: dest.display().to_string(),
+                path: dest.name(),
                 bytes: 0,
                 findings: 0,
                 error: Some(error.message),
@@ -192,24 +248,29 @@ fn convert_one(
     })
 }
 
-/// The conversion of one file, into a report file that names itself in its errors;
-/// `None` when the file is skipped for its content.
-fn into_file(
+/// The conversion of one source into its report, which names itself in its errors;
+/// `None` when the source is skipped for its content.
+fn into(
     config: &Config,
     planned: &Planned,
-    dest: &Path,
+    dest: &Dest,
     progress: Option<&Arc<Progress>>,
 ) -> Result<Option<Outcome>, CliError> {
     let input = match planned.open(progress)? {
         Opened::Input(input) => input,
         Opened::Skipped(_) => return Ok(None),
     };
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|err| {
-            CliError::failure(format!("cannot create {}: {err}", parent.display()))
-        })?;
-    }
-    let mut sink = Box::new(FileSink::begin(dest, dest.display().to_string())?);
+    let mut sink: Box<dyn Sink> = match dest {
+        Dest::File(path) => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|err| {
+                    CliError::failure(format!("cannot create {}: {err}", parent.display()))
+                })?;
+            }
+            Box::new(FileSink::begin(path, path.display().to_string())?)
+        }
+        Dest::S3(o) => Box::new(S3Sink::begin(o)?),
+    };
     let converted = inspector_report_core::convert(config, [Ok(input)], sink.writer());
     Ok(Some(run::finish(sink, converted)))
 }

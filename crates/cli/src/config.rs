@@ -3,14 +3,17 @@
 
 use crate::args::{Args, Format, JsonTsArg, LayoutArg, ProgressArg, QuoteArg};
 use crate::error::CliError;
-use crate::filter::Filters;
-use crate::s3::{self, S3Options};
+use crate::filter::{FilterEcho, Filters};
+use crate::s3::{self, destination, S3Options};
+use crate::s3_input::download::MAX_CONCURRENCY as MAX_DOWNLOAD_CONCURRENCY;
+use crate::shard::{self, Shard, ShardMeta};
+use crate::source::{self as sources, Reach};
 use crate::target::Target;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
 use inspector_report_core::{
     timestamp, Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
 };
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A checked run.
 pub struct RunConfig {
@@ -26,18 +29,33 @@ pub struct RunConfig {
     pub summary_json: Option<PathBuf>,
     /// No summary on stderr.
     pub quiet: bool,
-    /// Inputs as named; see [`crate::source::expand`].
+    /// Inputs as named; see [`crate::source::plan`].
     pub inputs: Vec<String>,
+    /// How to reach the inputs that are not local.
+    pub reach: Reach,
     /// One report, or one per input.
     pub mode: Mode,
+    /// `--shard`: this run converts one of N runs of the inputs.
+    pub shard: Option<Shard>,
+    /// The metadata a single run's shard report carries (none in batch mode, whose
+    /// reports are whole).
+    pub shard_meta: Option<ShardMeta>,
 }
 
 /// How many reports a run writes, and where.
 pub enum Mode {
     /// One report of every input.
     Single(Output),
-    /// `--output-dir`: one report file per input file, under the directory.
-    Batch(PathBuf),
+    /// `--output-dir`: one report per input file or object.
+    Batch(BatchOutput),
+}
+
+/// Where batch mode writes its reports.
+pub enum BatchOutput {
+    /// Files under a directory.
+    Dir(PathBuf),
+    /// Objects under an S3 prefix (an exact key each, with a report id of its own).
+    S3(Box<S3Options>),
 }
 
 /// Where the one report of a single run goes.
@@ -115,16 +133,50 @@ impl RunConfig {
             ReportFormat::Json { .. } => "json",
             _ => "csv",
         };
+        let shard = a
+            .shard
+            .as_deref()
+            .map(|t| Shard::parse(t, |v| std::env::var(v).ok()))
+            .transpose()?;
+        // A single run's shard is named after its shard under a prefix or folder.
+        let shard_name = shard
+            .filter(|_| a.output_dir.is_none())
+            .map(|s| s.file_name(extension, a.gzip));
+        let batch = match &a.output_dir {
+            Some(dir) => Some(batch_output(dir, &a, extension, &filters.echo)?),
+            None => None,
+        };
         let output = match target {
+            Target::Stdout if shard_name.is_some() => {
+                return Err(CliError::usage(
+                    "--shard writes a piece of a report for `compose`: give -o a file, a \
+                     folder or an S3 location",
+                ))
+            }
             Target::Stdout => Output::Stdout,
-            Target::File(p) => Output::File(p),
+            Target::File(p) => Output::File(match &shard_name {
+                Some(name) if a.output.ends_with('/') || p.is_dir() => p.join(name),
+                _ => p,
+            }),
             Target::S3(url) => {
-                let o = S3Options::new(&url, &a.s3, extension, a.gzip, filters.echo)?;
+                let mut o = S3Options::new(&url, &a.s3, extension, a.gzip, filters.echo.clone())?;
+                if let Some(name) = &shard_name {
+                    o.name_shard(name);
+                }
                 Output::S3(Box::new(o))
             }
         };
-        if !matches!(output, Output::S3(_)) {
-            s3::refuse_without_s3(&a.s3)?;
+        let s3_inputs = inputs.iter().any(|i| sources::is_s3(i));
+        let s3_destination =
+            matches!(output, Output::S3(_)) || matches!(batch, Some(BatchOutput::S3(_)));
+        if !s3_destination {
+            s3::refuse_without_s3(&a.s3, s3_inputs)?;
+        }
+        if !(1..=MAX_DOWNLOAD_CONCURRENCY).contains(&a.s3.download_concurrency) {
+            return Err(CliError::usage(format!(
+                "--download-concurrency {}: give 1 to {MAX_DOWNLOAD_CONCURRENCY}",
+                a.s3.download_concurrency
+            )));
         }
         config.gzip = match &output {
             Output::File(p) => a.gzip || p.extension().is_some_and(|e| e == "gz"),
@@ -132,6 +184,34 @@ impl RunConfig {
             Output::Stdout => a.gzip,
         }
         .then_some(DEFAULT_LEVEL);
+        let shard_meta = match (shard, &batch) {
+            (Some(s), None) => {
+                config.piece = s.piece();
+                let settings = shard::fingerprint(&format!(
+                    "{}\n{:?}\n{:?}\n{}\n{}",
+                    env!("CARGO_PKG_VERSION"),
+                    config.format,
+                    config.gzip,
+                    filters.echo.document,
+                    serde_json::Value::Object(filters.echo.options.clone()),
+                ));
+                let frame = config.format.frame(config.gzip);
+                let meta = ShardMeta::new(
+                    s,
+                    extension,
+                    &frame,
+                    config.gzip.is_some(),
+                    settings,
+                    config.as_of_ms,
+                );
+                Some(meta)
+            }
+            _ => None,
+        };
+        let mut output = output;
+        if let (Output::S3(o), Some(meta)) = (&mut output, &shard_meta) {
+            o.shard = Some(meta.clone());
+        }
         use std::io::IsTerminal;
         let progress = match a.progress {
             ProgressArg::Never => false,
@@ -146,12 +226,39 @@ impl RunConfig {
             summary_json: a.summary_json,
             quiet: a.quiet,
             inputs,
-            mode: match a.output_dir {
-                Some(dir) => Mode::Batch(dir),
+            reach: Reach {
+                aws: a.s3.aws.clone(),
+                download_concurrency: a.s3.download_concurrency,
+            },
+            mode: match batch {
+                Some(b) => Mode::Batch(b),
                 None => Mode::Single(output),
             },
+            shard,
+            shard_meta,
         })
     }
+}
+
+/// `--output-dir`: a directory, or an S3 prefix (never an exact key: each report is named
+/// after its input).
+fn batch_output(
+    dir: &Path,
+    a: &Args,
+    extension: &'static str,
+    echo: &FilterEcho,
+) -> Result<BatchOutput, CliError> {
+    let Some(url) = dir.to_str().filter(|d| d.starts_with("s3://")) else {
+        return Ok(BatchOutput::Dir(dir.to_path_buf()));
+    };
+    if destination::exact_ending(url).is_some() {
+        return Err(CliError::usage(format!(
+            "--output-dir {url}: batch mode names each report after its input under a \
+             prefix; give a prefix, not an object key"
+        )));
+    }
+    let o = S3Options::new(url, &a.s3, extension, a.gzip, echo.clone())?;
+    Ok(BatchOutput::S3(Box::new(o)))
 }
 
 /// `--columns`: header names, checked against the known columns.

@@ -9,12 +9,15 @@
 mod args;
 mod aws;
 mod batch;
+mod compose;
 mod config;
 mod error;
 mod filter;
 mod progress;
 mod run;
 mod s3;
+mod s3_input;
+mod shard;
 mod signals;
 mod sink;
 mod source;
@@ -32,9 +35,16 @@ use std::time::Instant;
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if let Some(Command::Completions { shell }) = args.command {
-        clap_complete::generate(shell, &mut Args::command(), NAME, &mut std::io::stdout());
-        return ExitCode::SUCCESS;
+    match &args.command {
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Args::command(), NAME, &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Compose(c)) => {
+            signals::clean_up_on_signals();
+            return compose::run(c).into();
+        }
+        None => {}
     }
     let list_columns = args.list_columns;
     let run = match RunConfig::from_args(args) {
@@ -52,7 +62,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let exit: Exit = match &run.mode {
         Mode::Single(output) => run::single(&run, output, started),
-        Mode::Batch(dir) => batch::run(&run, dir, started),
+        Mode::Batch(out) => batch::run(&run, out, started),
     };
     exit.into()
 }

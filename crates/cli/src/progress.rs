@@ -18,9 +18,15 @@ pub struct Display {
 }
 
 impl Display {
-    /// Starts drawing `progress` against `total` bytes (None: sizes unknown, a spinner).
+    /// Starts drawing `progress` against `total` bytes (None: sizes unknown, a spinner) of
+    /// `inputs` inputs (files and objects, counted when there are several).
     /// `forced` draws even when stderr is not a terminal (`--progress always`).
-    pub fn start(progress: Arc<Progress>, total: Option<u64>, forced: bool) -> Display {
+    pub fn start(
+        progress: Arc<Progress>,
+        total: Option<u64>,
+        inputs: usize,
+        forced: bool,
+    ) -> Display {
         let target = if forced {
             ProgressDrawTarget::term_like_with_hz(Box::new(console::Term::stderr()), 10)
         } else {
@@ -50,10 +56,16 @@ impl Display {
                     loop {
                         let bytes = progress.bytes_read.load(Ordering::Relaxed);
                         let findings = progress.findings_read.load(Ordering::Relaxed);
+                        let opened = progress.inputs_opened.load(Ordering::Relaxed);
                         let secs = started.elapsed().as_secs_f64().max(1e-3);
                         bar.set_position(bytes);
+                        let of_inputs = if inputs > 1 {
+                            format!(", input {opened} of {inputs}")
+                        } else {
+                            String::new()
+                        };
                         bar.set_message(format!(
-                            "{findings} findings ({:.0}/s)",
+                            "{findings} findings ({:.0}/s){of_inputs}",
                             findings as f64 / secs
                         ));
                         if stop.load(Ordering::Relaxed) {

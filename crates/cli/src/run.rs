@@ -10,6 +10,8 @@ use crate::config::{Output, RunConfig};
 use crate::error::{CliError, Exit};
 use crate::progress;
 use crate::s3::S3Sink;
+use crate::s3_input::download::Downloaded;
+use crate::shard;
 use crate::sink::{file::FileSink, Delivered, Sink, StdoutSink};
 use crate::source::{self, Planned};
 use crate::summary::{OutputInfo, Summary};
@@ -24,6 +26,8 @@ pub struct Outcome {
     pub stats: Stats,
     /// Where the report went, or why it did not get there.
     pub delivered: Result<Delivered, CliError>,
+    /// What was downloaded from S3, when an input is there.
+    pub downloaded: Option<Downloaded>,
 }
 
 impl Outcome {
@@ -32,13 +36,18 @@ impl Outcome {
         Outcome {
             stats: Stats::default(),
             delivered: Err(error),
+            downloaded: None,
         }
     }
 }
 
 /// Runs one conversion into `output` and summarises it; returns the exit status.
 pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
-    let Outcome { stats, delivered } = deliver(run, output).unwrap_or_else(Outcome::failed);
+    let Outcome {
+        stats,
+        delivered,
+        downloaded,
+    } = deliver(run, output).unwrap_or_else(Outcome::failed);
     match delivered {
         Ok(delivered) => {
             let outputs = [OutputInfo {
@@ -54,6 +63,7 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
                 batch: false,
                 duration: started.elapsed(),
                 error: None,
+                downloaded,
             };
             s.emit(run, Exit::Success)
         }
@@ -73,6 +83,7 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
                 batch: false,
                 duration: started.elapsed(),
                 error: Some(&error.message),
+                downloaded,
             };
             s.emit(run, Exit::Failure)
         }
@@ -82,16 +93,17 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
 /// Expands the sources, begins the sink, converts and finishes; an error is a failure
 /// before anything was converted.
 fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
-    let planned = source::plan(&run.inputs)?;
-    let mut sink = begin(output)?;
-    let (progress, display) = start_progress(run, source::total_size(&planned));
+    let plan = shard::select(run.shard, source::plan(&run.inputs, &run.reach)?)?;
+    plan.read_in_order();
+    let mut sink = begin(output, run.shard_meta.is_some())?;
+    let (progress, display) = start_progress(run, plan.total_size(), plan.sources.len());
     let config = Config {
         progress: progress.clone(),
         ..run.config.clone()
     };
     let converted = convert(
         &config,
-        &planned,
+        &plan.sources,
         &run.inputs,
         progress.as_ref(),
         sink.writer(),
@@ -99,14 +111,30 @@ fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
     if let Some(d) = display {
         d.finish();
     }
-    Ok(finish(sink, converted))
+    let mut outcome = finish(sink, converted);
+    outcome.downloaded = plan.downloads().map(|c| c.snapshot());
+    // A local shard's metadata goes beside it (an S3 shard carries its own).
+    if let (Some(meta), Output::File(p), Ok(d)) = (&run.shard_meta, output, &outcome.delivered) {
+        if let Err(e) = shard::write_sidecar(p, meta, d.bytes) {
+            outcome.delivered = Err(e);
+        }
+    }
+    Ok(outcome)
 }
 
 /// Begins the sink for `output`: the only place a run looks at where its report goes.
-fn begin(output: &Output) -> Result<Box<dyn Sink>, CliError> {
+/// A shard's folder is made if it is missing (every worker of a job names the same one).
+fn begin(output: &Output, shard: bool) -> Result<Box<dyn Sink>, CliError> {
     Ok(match output {
         Output::Stdout => Box::new(StdoutSink::begin()),
-        Output::File(p) => Box::new(FileSink::begin(p, "the report")?),
+        Output::File(p) => {
+            if let Some(folder) = p.parent().filter(|f| shard && !f.as_os_str().is_empty()) {
+                std::fs::create_dir_all(folder).map_err(|e| {
+                    CliError::failure(format!("cannot create {}: {e}", folder.display()))
+                })?;
+            }
+            Box::new(FileSink::begin(p, "the report")?)
+        }
         Output::S3(o) => Box::new(S3Sink::begin(o)?),
     })
 }
@@ -135,20 +163,22 @@ pub fn finish(sink: Box<dyn Sink>, converted: inspector_report_core::Result<Stat
         Ok(stats) => Outcome {
             delivered: sink.commit(&stats),
             stats,
+            downloaded: None,
         },
         Err(e) => Outcome::failed(sink.abort(e.into())),
     }
 }
 
-/// Starts progress, when asked, against `total` bytes.
+/// Starts progress, when asked, against `total` bytes of `inputs` inputs.
 pub fn start_progress(
     run: &RunConfig,
     total: Option<u64>,
+    inputs: usize,
 ) -> (Option<Arc<Progress>>, Option<progress::Display>) {
     if !run.progress {
         return (None, None);
     }
     let p = Arc::new(Progress::default());
-    let d = progress::Display::start(Arc::clone(&p), total, run.progress_forced);
+    let d = progress::Display::start(Arc::clone(&p), total, inputs, run.progress_forced);
     (Some(p), Some(d))
 }

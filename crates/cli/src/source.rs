@@ -1,23 +1,30 @@
 //! What a run reads: the inputs named on the command line, expanded into sources, and
 //! opened one after another as the converter asks for them.
 //!
-//! A directory stands for the files below it, and each of them is admitted or skipped by
-//! its content when it is opened ([`Rule::Found`]): the bytes that decide are the first
-//! bytes of the stream the converter goes on to read. A source the core does not reach by
-//! itself (an S3 object, the Inspector API) is another variant of [`Source`], opened into
-//! the same [`Input`].
+//! A directory or an S3 prefix stands for the files below it, and each of them is
+//! admitted or skipped by its content when it is opened ([`Rule::Found`]): the bytes that
+//! decide are the first bytes of the stream the converter goes on to read. A source the
+//! core does not reach by itself (an S3 object, the Inspector API) is another variant of
+//! [`Source`], opened into the same [`Input`].
 
+use crate::args::AwsArgs;
 use crate::error::CliError;
+use crate::s3_input::download::Counts;
+use crate::s3_input::{self, S3Inputs, S3Source};
 use inspector_report_core::input::{self, Opened, Rule};
 use inspector_report_core::{Error, Input, Progress, Result, SkippedFiles};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 /// One source of findings.
 pub enum Source {
     /// Standard input or a file, read by the core.
     Local(input::Source),
+    /// An S3 object, read in ranged GETs.
+    S3(S3Source),
 }
 
 impl Source {
@@ -25,7 +32,60 @@ impl Source {
     pub fn name(&self) -> String {
         match self {
             Source::Local(s) => s.name(),
+            Source::S3(s) => s.object.name(),
         }
+    }
+}
+
+/// How a run reaches the inputs that are not local.
+#[derive(Clone, Debug)]
+pub struct Reach {
+    /// The AWS options (`--region`, `--profile`, `--endpoint-url`).
+    pub aws: AwsArgs,
+    /// `--download-concurrency`: S3 ranges fetched or held at once.
+    pub download_concurrency: usize,
+}
+
+/// Every source of a run, in order, and what reaching them needs.
+pub struct Plan {
+    /// The sources.
+    pub sources: Vec<Planned>,
+    /// The S3 client of the inputs, when an input is in S3. Dropped after the sources.
+    s3: Option<S3Inputs>,
+}
+
+impl Plan {
+    /// What the S3 inputs downloaded so far, when there are any.
+    pub fn downloads(&self) -> Option<&Arc<Counts>> {
+        self.s3.as_ref().map(S3Inputs::counts)
+    }
+
+    /// The bytes of every source, when every size is known.
+    pub fn total_size(&self) -> Option<u64> {
+        self.sources.iter().map(|p| p.size).sum()
+    }
+
+    /// Keeps only the sources in `range` (a shard's run).
+    pub fn keep(&mut self, range: Range<usize>) {
+        let outside: HashSet<usize> = self.sources[..range.start]
+            .iter()
+            .chain(&self.sources[range.end..])
+            .map(|p| p.argument)
+            .collect();
+        self.sources.truncate(range.end);
+        self.sources.drain(..range.start);
+        for p in &mut self.sources {
+            p.partial = outside.contains(&p.argument);
+        }
+    }
+
+    /// Says that the sources are read one after another, in order (one report), so that
+    /// S3 objects download ahead of the reader.
+    pub fn read_in_order(&self) {
+        s3_input::read_in_order(self.sources.iter().filter_map(|p| match &p.source {
+            Source::S3(s) => Some(s),
+            Source::Local(_) => None,
+        }));
     }
 }
 
@@ -40,6 +100,9 @@ pub struct Planned {
     pub rule: Rule,
     /// The index of the input argument it came from.
     pub argument: usize,
+    /// Only some of that argument's sources are in this run (a shard): whether the
+    /// argument yields an input at all is not this run's to tell.
+    pub partial: bool,
     /// Its size in bytes, where known before reading (for progress and shards).
     pub size: Option<u64>,
 }
@@ -50,33 +113,66 @@ impl Planned {
         self.source.name()
     }
 
-    /// Opens it under its rule, counting the bytes read into `progress`.
+    /// Opens it under its rule, counting the bytes read (as stored) into `progress`.
     pub fn open(&self, progress: Option<&Arc<Progress>>) -> Result<Opened> {
+        if let Some(p) = progress {
+            p.inputs_opened.fetch_add(1, Ordering::Relaxed);
+        }
         match &self.source {
             Source::Local(s) => s.open_as(self.rule, progress),
+            Source::S3(s) => {
+                let raw: Box<dyn std::io::Read + Send> = Box::new(s.reader());
+                let raw = match progress {
+                    Some(p) => input::counted(raw, p),
+                    None => raw,
+                };
+                input::open_input(&self.name(), raw, self.rule)
+            }
         }
     }
 }
 
-/// The sources `names` stand for, in order: a directory is expanded when the run starts,
-/// so an unreadable or empty one is an input error (exit 1) that names it.
-pub fn plan(names: &[String]) -> std::result::Result<Vec<Planned>, CliError> {
-    let local = input::expand_relative(names).map_err(|e| CliError::failure(e.to_string()))?;
-    Ok(local
-        .into_iter()
-        .map(|e| Planned {
+/// Whether an input argument names S3.
+pub fn is_s3(name: &str) -> bool {
+    name.starts_with("s3://")
+}
+
+/// The sources `names` stand for, in order: directories are listed and S3 prefixes listed
+/// when the run starts, so an unreadable or empty one is an input error (exit 1) that
+/// names it.
+pub fn plan(names: &[String], reach: &Reach) -> std::result::Result<Plan, CliError> {
+    let mut s3: Option<S3Inputs> = None;
+    let mut sources = Vec::new();
+    for (argument, name) in names.iter().enumerate() {
+        if is_s3(name) {
+            let inputs = match &mut s3 {
+                Some(s) => s,
+                None => s3.insert(S3Inputs::connect(&reach.aws, reach.download_concurrency)?),
+            };
+            for found in inputs.expand(name)? {
+                sources.push(Planned {
+                    size: Some(found.source.object.size),
+                    source: Source::S3(found.source),
+                    relative: PathBuf::from(found.relative),
+                    rule: found.rule,
+                    argument,
+                    partial: false,
+                });
+            }
+            continue;
+        }
+        let local = input::expand_relative(std::slice::from_ref(name))
+            .map_err(|e| CliError::failure(e.to_string()))?;
+        sources.extend(local.into_iter().map(|e| Planned {
             size: e.size.or_else(|| e.source.size()),
             source: Source::Local(e.source),
             relative: e.relative,
             rule: e.rule,
-            argument: e.argument,
-        })
-        .collect())
-}
-
-/// The bytes of every source, when every size is known.
-pub fn total_size(planned: &[Planned]) -> Option<u64> {
-    planned.iter().map(|p| p.size).sum()
+            argument,
+            partial: false,
+        }));
+    }
+    Ok(Plan { sources, s3 })
 }
 
 /// Opens `planned` in order as the converter asks for each input: a source skipped for
@@ -144,6 +240,10 @@ impl<'a, I: Iterator<Item = &'a Planned>> Iterator for Opening<'a, I> {
                 }
             }
             let counts = self.argument.get_or_insert((p.argument, 0, 0));
+            if p.partial {
+                // Never "no input" for an argument only partly in this run.
+                counts.1 += 1;
+            }
             match p.open(self.progress) {
                 Ok(Opened::Input(i)) => {
                     counts.1 += 1;
@@ -171,7 +271,7 @@ pub fn arguments_without_input(planned: &[&Planned], skipped: &[bool]) -> Vec<(u
     // Per argument: were all skipped so far, and how many.
     let mut found: BTreeMap<usize, (bool, u64)> = BTreeMap::new();
     for (p, s) in planned.iter().zip(skipped) {
-        if p.rule == Rule::Found {
+        if p.rule == Rule::Found && !p.partial {
             let (all, n) = found.entry(p.argument).or_insert((true, 0));
             *all &= *s;
             *n += 1;

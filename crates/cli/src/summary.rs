@@ -3,6 +3,7 @@
 use crate::args::NAME;
 use crate::config::RunConfig;
 use crate::error::Exit;
+use crate::s3_input::download::Downloaded;
 use inspector_report_core::{Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -39,6 +40,8 @@ pub struct Summary<'a> {
     pub duration: Duration,
     /// The error that ended a single run, if any.
     pub error: Option<&'a str>,
+    /// What was downloaded from S3, when an input is there.
+    pub downloaded: Option<Downloaded>,
 }
 
 impl Summary<'_> {
@@ -50,6 +53,15 @@ impl Summary<'_> {
     /// The human lines (without the program-name prefix).
     pub fn lines(&self) -> Vec<String> {
         let mut v: Vec<String> = self.stats.to_string().lines().map(String::from).collect();
+        if let Some(d) = self.downloaded {
+            v.insert(
+                1,
+                format!(
+                    "S3: {} objects, {} bytes downloaded, {} requests",
+                    d.objects, d.bytes, d.requests
+                ),
+            );
+        }
         if self.batch {
             let failed = self.outputs.iter().filter(|o| o.error.is_some()).count();
             v.push(format!(
@@ -147,6 +159,13 @@ impl Summary<'_> {
             v["outputs"] = json!(outputs);
         } else if let Some(o) = outputs.into_iter().next() {
             v["output"] = o;
+        }
+        if let Some(d) = self.downloaded {
+            v["s3"] = json!({
+                "objects": d.objects,
+                "bytesDownloaded": d.bytes,
+                "requests": d.requests,
+            });
         }
         if let Some(e) = self.error {
             v["error"] = json!(e);

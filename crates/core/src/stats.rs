@@ -272,4 +272,7 @@ pub struct Progress {
     pub findings_read: AtomicU64,
     /// Findings written so far.
     pub findings_written: AtomicU64,
+    /// Inputs opened so far, counted by whoever opens them (the command line counts the
+    /// files and objects it opens, skipped ones included).
+    pub inputs_opened: AtomicU64,
 }

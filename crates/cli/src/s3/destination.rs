@@ -38,11 +38,7 @@ pub fn resolve(
     report_id: &str,
 ) -> Result<Destination, CliError> {
     let path = &url.path;
-    let name = path.rsplit('/').next().unwrap_or("");
-    let exact = [".csv", ".json", ".csv.gz", ".json.gz"]
-        .iter()
-        .find(|e| name.len() > e.len() && name.ends_with(*e));
-    let (key, key_prefix, gzip) = match exact {
+    let (key, key_prefix, gzip) = match exact_ending(path) {
         Some(e) => {
             let key_gz = e.ends_with(".gz");
             let key_ext = e.trim_start_matches('.').trim_end_matches(".gz");
@@ -84,6 +80,15 @@ pub fn resolve(
         kms_key_arn: kms_key_arn.to_string(),
         gzip,
     })
+}
+
+/// The report ending (`.csv`, `.json`, `.csv.gz`, `.json.gz`) that makes `path` (or an
+/// `s3://` URL) an exact object key rather than a prefix; `None` for a prefix.
+pub fn exact_ending(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or("");
+    [".csv", ".json", ".csv.gz", ".json.gz"]
+        .into_iter()
+        .find(|e| name.len() > e.len() && name.ends_with(e))
 }
 
 /// Checks that `arn` names a KMS key (`arn:PARTITION:kms:REGION:ACCOUNT:key/ID`), as

@@ -7,10 +7,11 @@ use super::upload::MAX_CONCURRENCY;
 use crate::args::{AwsArgs, S3Args};
 use crate::error::CliError;
 use crate::filter::FilterEcho;
+use crate::shard::ShardMeta;
 use crate::target::S3Url;
 
 /// A checked S3 destination and how to reach it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct S3Options {
     /// The run's report id (a UUID, as Inspector's).
     pub report_id: String,
@@ -26,6 +27,9 @@ pub struct S3Options {
     pub extension: &'static str,
     /// The filters given, for the status document.
     pub filter: FilterEcho,
+    /// The report is a shard (`--shard`): it carries this metadata, replaces its own
+    /// earlier object, and is uploaded even with no finding (a piece may have none).
+    pub shard: Option<ShardMeta>,
 }
 
 impl S3Options {
@@ -65,7 +69,24 @@ impl S3Options {
             concurrency,
             extension,
             filter,
+            shard: None,
         })
+    }
+
+    /// Names the report `name` (a shard's name) under the prefix, when the destination
+    /// is a prefix; an exact key stays as given.
+    pub fn name_shard(&mut self, name: &str) {
+        let d = &mut self.destination;
+        // Only a prefix's key is named after the report id.
+        if !d.key.contains(&self.report_id) {
+            return;
+        }
+        let folder = d.key_prefix.trim_end_matches('/');
+        d.key = if folder.is_empty() {
+            name.to_string()
+        } else {
+            format!("{folder}/{name}")
+        };
     }
 
     /// `CSV` or `JSON`, as the status document names the format.
@@ -78,18 +99,23 @@ impl S3Options {
     }
 }
 
-/// The S3 options mean nothing without an S3 destination: giving one is a mistake.
-pub fn refuse_without_s3(a: &S3Args) -> Result<(), CliError> {
-    for (given, flag) in [
-        (a.kms_key_arn.is_some(), "--kms-key-arn"),
-        (a.aws.region.is_some(), "--region"),
-        (a.aws.profile.is_some(), "--profile"),
-        (a.aws.endpoint_url.is_some(), "--endpoint-url"),
+/// The S3 destination's options mean nothing without an S3 destination, and the AWS
+/// options nothing without S3 inputs or destination: giving one is a mistake.
+/// `s3_inputs` says whether an input is in S3.
+pub fn refuse_without_s3(a: &S3Args, s3_inputs: bool) -> Result<(), CliError> {
+    for (given, flag, aws) in [
+        (a.kms_key_arn.is_some(), "--kms-key-arn", false),
+        (a.aws.region.is_some(), "--region", true),
+        (a.aws.profile.is_some(), "--profile", true),
+        (a.aws.endpoint_url.is_some(), "--endpoint-url", true),
     ] {
-        if given {
-            return Err(CliError::usage(format!(
-                "{flag} is for an S3 destination (-o s3://BUCKET/PREFIX)"
-            )));
+        if given && !(aws && s3_inputs) {
+            let what = if aws {
+                "S3 inputs or an S3 destination (s3://BUCKET/...)"
+            } else {
+                "an S3 destination (-o s3://BUCKET/PREFIX)"
+            };
+            return Err(CliError::usage(format!("{flag} is for {what}")));
         }
     }
     Ok(())

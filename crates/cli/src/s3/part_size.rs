@@ -22,6 +22,16 @@ pub const PARTS_PER_SIZE_STEP: i32 = 900;
 /// 5 MiB, so nothing else should set it.
 pub const MIN_PART_SIZE_ENV: &str = "INSPECTOR_REPORT_MIN_PART_SIZE";
 
+/// The smallest part (all but the last) the endpoint takes: [`MIN_PART_SIZE`], or lower
+/// where [`MIN_PART_SIZE_ENV`] says so.
+pub fn floor() -> u64 {
+    std::env::var(MIN_PART_SIZE_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&v| v > 0)
+        .unwrap_or(MIN_PART_SIZE)
+}
+
 /// The size of part `n` (from 1) for a base part size.
 pub fn part_size(base: u64, n: i32) -> u64 {
     let step = ((n.max(1) - 1) / PARTS_PER_SIZE_STEP) as u32;
@@ -50,11 +60,7 @@ pub fn parse(text: &str) -> Result<u64, CliError> {
                 "--part-size {text:?}: give bytes or a size like 16MiB"
             ))
         })?;
-    let floor = std::env::var(MIN_PART_SIZE_ENV)
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|&v| v > 0)
-        .unwrap_or(MIN_PART_SIZE);
+    let floor = floor();
     if bytes < floor {
         return Err(CliError::usage(format!(
             "--part-size {text}: S3 parts must be at least {floor} bytes (5MiB)"

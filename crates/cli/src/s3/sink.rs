@@ -12,28 +12,29 @@ use std::io::Write;
 use std::sync::{Mutex, MutexGuard};
 use tokio::runtime::Runtime;
 
-/// The run in progress, for the signal thread: what to abort and what to report.
+/// A report in progress, for the signal thread: what to abort and what to report.
 struct Active {
     rt: tokio::runtime::Handle,
     upload: Option<UploadRef>,
     status: Status,
 }
 
-/// Held by the main thread while it creates or completes the upload, and by the signal
-/// thread while it aborts: so a signal never races an upload id into existence unseen,
-/// nor aborts an upload that is being completed.
-static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
+/// The reports in progress (batch mode uploads several at once). Held by a thread while
+/// it creates or completes an upload, and by the signal thread while it aborts: so a
+/// signal never races an upload id into existence unseen, nor aborts an upload that is
+/// being completed.
+static ACTIVE: Mutex<Vec<Active>> = Mutex::new(Vec::new());
 
-fn lock() -> MutexGuard<'static, Option<Active>> {
+fn lock() -> MutexGuard<'static, Vec<Active>> {
     ACTIVE.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// SIGINT/SIGTERM: aborts the upload in progress, if any, and prints the CANCELLED
-/// status. Returns with the lock held, so the main thread cannot go on to complete an
-/// upload; the caller exits the process.
+/// SIGINT/SIGTERM: aborts every upload in progress and prints each one's CANCELLED
+/// status. Returns with the lock held, so no thread can go on to complete an upload; the
+/// caller exits the process.
 pub fn cancel(signal: &str) {
     let guard = lock();
-    if let Some(a) = guard.as_ref() {
+    for a in guard.iter() {
         let mut s = a.status.clone();
         s.state = State::Cancelled;
         let mut msg = format!("interrupted by {signal}");
@@ -53,6 +54,8 @@ pub fn cancel(signal: &str) {
 pub struct S3Sink {
     upload: Upload,
     status: Status,
+    /// A report of no finding is uploaded all the same (a shard: a piece may have none).
+    empty_allowed: bool,
     /// Kept alive, and dropped last: the upload's tasks run on it.
     _runtime: Runtime,
 }
@@ -70,7 +73,7 @@ impl S3Sink {
             error: None,
             bytes: 0,
             parts: 0,
-            findings: 0,
+            findings: Some(0),
         };
         let rt = crate::aws::runtime().map_err(|e| {
             fail(
@@ -83,7 +86,7 @@ impl S3Sink {
             aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).build());
         let dest = &o.destination;
         let mut active = lock();
-        *active = Some(Active {
+        active.push(Active {
             rt: rt.handle().clone(),
             upload: None,
             status: status.clone(),
@@ -98,21 +101,26 @@ impl S3Sink {
                 content_type: content_type(o.extension, dest.gzip),
                 part_size: o.part_size,
                 concurrency: o.concurrency,
+                metadata: o.shard.as_ref().map(|m| m.pairs()).unwrap_or_default(),
             },
         );
         let upload = match created {
             Ok(u) => u,
             Err(f) => {
-                clear(active);
+                clear(active, &o.report_id);
                 return Err(fail(&mut status, f));
             }
         };
-        if let Some(a) = active.as_mut() {
+        if let Some(a) = active
+            .iter_mut()
+            .find(|a| a.status.report_id == o.report_id)
+        {
             a.upload = Some(upload.reference());
         }
         Ok(S3Sink {
             upload,
             status,
+            empty_allowed: o.shard.is_some(),
             _runtime: rt,
         })
     }
@@ -123,7 +131,7 @@ impl S3Sink {
         if let Err(a) = self.upload.abort() {
             f.message = format!("{}; and then {}", f.message, a.message);
         }
-        clear(active);
+        clear(active, &self.status.report_id);
         fail(&mut self.status, f)
     }
 }
@@ -133,9 +141,10 @@ impl Sink for S3Sink {
         &mut self.upload
     }
 
-    /// An empty report is refused, as Inspector refuses one: nothing is uploaded.
-    fn commit(mut self: Box<Self>, stats: &Stats) -> Result<Delivered, CliError> {
-        if stats.findings_written == 0 {
+    /// An empty report is refused, as Inspector refuses one: nothing is uploaded (but a
+    /// shard is a piece, which may have no finding).
+    fn commit(self: Box<Self>, stats: &Stats) -> Result<Delivered, CliError> {
+        if stats.findings_written == 0 && !self.empty_allowed {
             let f = Failure::new(
                 ErrorCode::NoFindingsFound,
                 format!(
@@ -146,26 +155,7 @@ impl Sink for S3Sink {
             );
             return Err(self.abort_with(f));
         }
-        let active = lock();
-        let done = match self.upload.complete() {
-            Ok(done) => done,
-            Err(f) => {
-                drop(active);
-                return Err(self.abort_with(f));
-            }
-        };
-        clear(active);
-        let s = &mut self.status;
-        s.state = State::Succeeded;
-        s.bytes = done.bytes;
-        s.parts = done.parts;
-        s.findings = stats.findings_written;
-        s.print();
-        let d = &s.destination;
-        Ok(Delivered {
-            path: format!("s3://{}/{}", d.bucket, d.key),
-            bytes: done.bytes,
-        })
+        self.complete(Some(stats.findings_written))
     }
 
     /// A part that failed says more than the write error it caused.
@@ -179,9 +169,55 @@ impl Sink for S3Sink {
     }
 }
 
-/// Nothing is in progress any more: a signal from now on has nothing to abort.
-fn clear(mut active: MutexGuard<'static, Option<Active>>) {
-    *active = None;
+impl S3Sink {
+    /// The upload itself, for a writer that chooses its own parts (`compose` copies
+    /// ranges of other objects).
+    pub fn upload(&mut self) -> &mut Upload {
+        &mut self.upload
+    }
+
+    /// Completes a report joined from pieces without counting its findings; `any` says
+    /// whether it holds one (a report of none is refused, as [`Sink::commit`] refuses it).
+    pub fn commit_joined(self: Box<Self>, any: bool) -> Result<Delivered, CliError> {
+        if !any {
+            let f = Failure::new(
+                ErrorCode::NoFindingsFound,
+                "no shard holds a finding; nothing was uploaded",
+            );
+            return Err(self.abort_with(f));
+        }
+        self.complete(None)
+    }
+
+    /// Completes the upload and prints the SUCCEEDED status, or aborts it.
+    fn complete(mut self: Box<Self>, findings: Option<u64>) -> Result<Delivered, CliError> {
+        let active = lock();
+        let done = match self.upload.complete() {
+            Ok(done) => done,
+            Err(f) => {
+                drop(active);
+                return Err(self.abort_with(f));
+            }
+        };
+        clear(active, &self.status.report_id);
+        let s = &mut self.status;
+        s.state = State::Succeeded;
+        s.bytes = done.bytes;
+        s.parts = done.parts;
+        s.findings = findings;
+        s.print();
+        let d = &s.destination;
+        Ok(Delivered {
+            path: format!("s3://{}/{}", d.bucket, d.key),
+            bytes: done.bytes,
+        })
+    }
+}
+
+/// The report `report_id` is no longer in progress: a signal from now on does not abort
+/// it.
+fn clear(mut active: MutexGuard<'static, Vec<Active>>, report_id: &str) {
+    active.retain(|a| a.status.report_id != report_id);
 }
 
 /// Prints the FAILED status; the error the run reports.

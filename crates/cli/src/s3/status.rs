@@ -164,8 +164,8 @@ pub struct Status {
     pub bytes: u64,
     /// Parts uploaded.
     pub parts: u64,
-    /// Findings in the report.
-    pub findings: u64,
+    /// Findings in the report, when known (`compose` joins shards without counting them).
+    pub findings: Option<u64>,
 }
 
 impl Status {
@@ -207,7 +207,9 @@ impl Status {
         o.insert("gzip".into(), self.destination.gzip.into());
         o.insert("bytes".into(), self.bytes.into());
         o.insert("parts".into(), self.parts.into());
-        o.insert("findings".into(), self.findings.into());
+        if let Some(n) = self.findings {
+            o.insert("findings".into(), n.into());
+        }
         v
     }
 
@@ -277,7 +279,7 @@ mod tests {
             error: Some((NoFindingsFound, "no finding matched".into())),
             bytes: 0,
             parts: 0,
-            findings: 0,
+            findings: Some(0),
         };
         let v = s.to_json();
         assert_eq!(v["status"], "FAILED");

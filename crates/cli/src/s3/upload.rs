@@ -86,6 +86,8 @@ pub struct Create<'a> {
     pub content_type: &'a str,
     pub part_size: u64,
     pub concurrency: usize,
+    /// User metadata (`x-amz-meta-NAME`), as `(NAME, value)`.
+    pub metadata: Vec<(String, String)>,
 }
 
 impl Upload {
@@ -93,19 +95,20 @@ impl Upload {
     /// confirms that encryption, so a wrong bucket, region, permission or key fails
     /// before any input is read.
     pub fn create(rt: &Handle, client: &Client, c: Create<'_>) -> Result<Upload, Failure> {
+        let mut request = client
+            .create_multipart_upload()
+            .bucket(c.bucket)
+            .key(c.key)
+            .server_side_encryption(ServerSideEncryption::AwsKms)
+            .ssekms_key_id(c.kms_key_arn)
+            .bucket_key_enabled(true)
+            .checksum_algorithm(ChecksumAlgorithm::Crc32)
+            .content_type(c.content_type);
+        for (name, value) in &c.metadata {
+            request = request.metadata(name, value);
+        }
         let out = rt
-            .block_on(
-                client
-                    .create_multipart_upload()
-                    .bucket(c.bucket)
-                    .key(c.key)
-                    .server_side_encryption(ServerSideEncryption::AwsKms)
-                    .ssekms_key_id(c.kms_key_arn)
-                    .bucket_key_enabled(true)
-                    .checksum_algorithm(ChecksumAlgorithm::Crc32)
-                    .content_type(c.content_type)
-                    .send(),
-            )
+            .block_on(request.send())
             .map_err(|e| Failure::from_sdk("starting the multipart upload", e))?;
         let upload_id = out.upload_id().unwrap_or_default().to_string();
         if upload_id.is_empty() {
@@ -254,6 +257,51 @@ impl Upload {
         Ok(())
     }
 
+    /// Ends the part being filled here and now, whatever its size (the caller keeps
+    /// every part but the last at least S3's minimum): for an upload whose part
+    /// boundaries are chosen by the caller, as `compose` chooses them.
+    pub fn end_part(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.ship()
+    }
+
+    /// Adds `[start, end)` of the object `source` as the next part, copied by S3 itself
+    /// (UploadPartCopy), with no byte through this process. The part being filled is
+    /// ended first. `etag` pins the source's version.
+    pub fn copy_part(&mut self, source: CopySource, start: u64, end: u64) -> io::Result<()> {
+        self.end_part()?;
+        self.reap(false);
+        if self.failure.is_some() {
+            return Err(self.failed());
+        }
+        if self.next_part > MAX_PARTS {
+            self.failure = Some(Failure::new(
+                ErrorCode::InternalError,
+                format!("the report needs more than {MAX_PARTS} parts (S3's limit)"),
+            ));
+            return Err(self.failed());
+        }
+        let permit = self
+            .rt
+            .block_on(Arc::clone(&self.permits).acquire_owned())
+            .map_err(io::Error::other)?;
+        let n = self.next_part;
+        self.next_part += 1;
+        self.bytes += end - start;
+        let at = self.at.clone();
+        self.tasks.spawn_on(
+            async move {
+                let r = copy_part(&at, n, &source, start, end).await;
+                drop(permit);
+                r
+            },
+            &self.rt,
+        );
+        Ok(())
+    }
+
     /// Sends the last part, waits for all, and completes the upload. The response must
     /// confirm SSE-KMS with the requested key; otherwise the object is deleted.
     pub fn complete(&mut self) -> Result<Completed, Failure> {
@@ -373,6 +421,57 @@ async fn upload_part(at: &UploadRef, n: i32, body: Bytes) -> Result<CompletedPar
         .build())
 }
 
+/// An object whose bytes an upload copies ([`Upload::copy_part`]).
+#[derive(Clone, Debug)]
+pub struct CopySource {
+    pub bucket: String,
+    pub key: String,
+    /// The version copied: the copy fails if the object changed.
+    pub etag: Option<String>,
+}
+
+impl CopySource {
+    /// `BUCKET/KEY` as the `x-amz-copy-source` header takes it: the key percent-encoded,
+    /// its slashes kept.
+    fn header(&self) -> String {
+        let mut out = format!("{}/", self.bucket);
+        for b in self.key.bytes() {
+            if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+}
+
+async fn copy_part(
+    at: &UploadRef,
+    n: i32,
+    source: &CopySource,
+    start: u64,
+    end: u64,
+) -> Result<CompletedPart, Failure> {
+    let mut request = on_upload!(at.client.upload_part_copy(), at)
+        .part_number(n)
+        .copy_source(source.header())
+        .copy_source_range(format!("bytes={start}-{}", end - 1));
+    if let Some(etag) = &source.etag {
+        request = request.copy_source_if_match(etag);
+    }
+    let out = request
+        .send()
+        .await
+        .map_err(|e| Failure::from_sdk(&format!("copying part {n}"), e))?;
+    let result = out.copy_part_result();
+    Ok(CompletedPart::builder()
+        .part_number(n)
+        .set_e_tag(result.and_then(|r| r.e_tag()).map(str::to_string))
+        .set_checksum_crc32(result.and_then(|r| r.checksum_crc32()).map(str::to_string))
+        .build())
+}
+
 /// Aborts the upload, and again until ListParts says it is gone: S3 documents that a
 /// part still arriving during an abort can survive it.
 pub async fn abort(at: &UploadRef) -> Result<(), Failure> {
@@ -450,6 +549,16 @@ pub fn encryption_confirmed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_sources_are_percent_encoded() {
+        let s = CopySource {
+            bucket: "b".into(),
+            key: "shards/a b+c/shard-00001-of-00002.csv".into(),
+            etag: None,
+        };
+        assert_eq!(s.header(), "b/shards/a%20b%2Bc/shard-00001-of-00002.csv");
+    }
 
     #[test]
     fn encryption_must_be_echoed() {
