@@ -77,11 +77,13 @@ pub struct Downloaded {
     pub requests: u64,
 }
 
-/// What every download of a run shares: the client, the permits and the counts.
+/// What every download of a run shares: the client, the permits, the buffers and the
+/// counts.
 pub struct Downloads {
     rt: Handle,
     client: Client,
     permits: Arc<Semaphore>,
+    spare: Spare,
     counts: Arc<Counts>,
 }
 
@@ -92,7 +94,35 @@ impl Downloads {
             rt,
             client,
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            spare: Spare::default(),
             counts,
+        }
+    }
+}
+
+/// Buffers of ranges already read, for the next ranges. A fresh 8 MiB buffer per range
+/// would be simpler, but glibc raises its mmap threshold after the first such free, and
+/// later buffers then come from heap arenas (one per thread) that are not given back to
+/// the OS: resident memory would grow past the permits' bound.
+#[derive(Default)]
+struct Spare(Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// An empty buffer, reused when one is spare.
+    fn take(&self) -> Vec<u8> {
+        let spare = self.0.lock().ok().and_then(|mut s| s.pop());
+        let mut v = spare.unwrap_or_default();
+        v.clear();
+        v
+    }
+
+    /// Gives back the buffer of a range that is read, unless something else still holds
+    /// it.
+    fn give(&self, bytes: Bytes) {
+        if let Ok(b) = bytes.try_into_mut() {
+            if let Ok(mut s) = self.0.lock() {
+                s.push(Vec::from(b));
+            }
         }
     }
 }
@@ -167,9 +197,10 @@ impl ReadAhead {
         let object = Arc::clone(&self.objects[index]);
         let client = self.downloads.client.clone();
         let counts = Arc::clone(&self.downloads.counts);
+        let buf = self.downloads.spare.take();
         let end = (start + RANGE_BYTES).min(object.size);
         let task = self.downloads.rt.spawn(async move {
-            let bytes = fetch(&client, &object, start, end, &counts).await?;
+            let bytes = fetch_into(buf, &client, &object, start, end, &counts).await?;
             Ok((bytes, permit))
         });
         Fetch {
@@ -297,8 +328,12 @@ impl Read for ObjectReader {
             if self.at >= self.size {
                 return Ok(0);
             }
-            // The permit of the range just read goes back before the next is waited for.
-            self.current = None;
+            // The permit of the range just read goes back before the next is waited for,
+            // and its buffer to be reused.
+            if let Some((bytes, permit)) = self.current.take() {
+                self.ahead.downloads.spare.give(bytes);
+                drop(permit);
+            }
             let fetched = self.ahead.take(self.index, self.at)?;
             self.at = (self.at + RANGE_BYTES).min(self.size);
             self.current = Some(fetched);
@@ -309,6 +344,9 @@ impl Read for ObjectReader {
 
 impl Drop for ObjectReader {
     fn drop(&mut self) {
+        if let Some((bytes, _)) = self.current.take() {
+            self.ahead.downloads.spare.give(bytes);
+        }
         self.ahead.close(self.index);
     }
 }
@@ -322,6 +360,20 @@ pub async fn fetch(
     end: u64,
     counts: &Counts,
 ) -> io::Result<Bytes> {
+    fetch_into(Vec::new(), client, object, start, end, counts).await
+}
+
+/// [`fetch`] into `buf`, whose memory is reused.
+async fn fetch_into(
+    mut buf: Vec<u8>,
+    client: &Client,
+    object: &S3Object,
+    start: u64,
+    end: u64,
+    counts: &Counts,
+) -> io::Result<Bytes> {
+    let len = (end - start) as usize;
+    buf.reserve_exact(len);
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -345,33 +397,40 @@ pub async fn fetch(
                 io::Error::other(describe_sdk_error("reading the object", e))
             }
         })?;
-        match out.body.collect().await {
-            Ok(body) => {
-                let bytes = body.into_bytes();
-                counts
-                    .bytes
-                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                if bytes.len() as u64 == end - start {
-                    return Ok(bytes);
+        // The body's chunks go straight into the buffer, so a range is held once.
+        buf.clear();
+        let mut body = out.body;
+        let received = loop {
+            match body.try_next().await {
+                Ok(Some(chunk)) => {
+                    counts
+                        .bytes
+                        .fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                    buf.extend_from_slice(&chunk);
                 }
-                if attempt >= BODY_ATTEMPTS {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!(
-                            "S3 sent {} bytes of the range {start}-{} (the object is \
-                             shorter than listed?)",
-                            bytes.len(),
-                            end - 1
-                        ),
-                    ));
-                }
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        match received {
+            Ok(()) if buf.len() == len => return Ok(Bytes::from(buf)),
+            Ok(()) if attempt >= BODY_ATTEMPTS => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "S3 sent {} bytes of the range {start}-{} (the object is shorter \
+                         than listed?)",
+                        buf.len(),
+                        end - 1
+                    ),
+                ));
             }
             Err(e) if attempt >= BODY_ATTEMPTS => {
                 return Err(io::Error::other(format!(
                     "reading the object: the connection failed {BODY_ATTEMPTS} times: {e}"
                 )))
             }
-            Err(_) => {}
+            _ => {}
         }
     }
 }
