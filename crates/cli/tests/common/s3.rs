@@ -136,6 +136,9 @@ fn find(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w == n)
 }
 
+/// An Authorization header of the shape moto looks for (it checks no signature).
+pub const SIGNED: &str = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
+
 /// A KMS key created through moto's KMS API; its ARN.
 pub fn kms_key() -> String {
     let r = http(
@@ -214,6 +217,25 @@ impl Bucket {
         self.request("GET", &format!("/{key}"))
     }
 
+    /// Puts an object (PutObject, one request). moto wants a signature's shape on a
+    /// request with a body, though it does not check it.
+    pub fn put(&self, key: &str, body: &[u8]) {
+        let r = http(
+            &endpoint(),
+            "PUT",
+            &format!("/{}/{key}", self.name),
+            &[("Authorization", SIGNED)],
+            body,
+        );
+        assert_eq!(r.status, 200, "PutObject {key}: {}", r.text());
+    }
+
+    /// Deletes an object.
+    pub fn delete(&self, key: &str) {
+        let r = self.request("DELETE", &format!("/{key}"));
+        assert_eq!(r.status, 204, "DeleteObject {key}: {}", r.text());
+    }
+
     pub fn head(&self, key: &str) -> Response {
         self.request("HEAD", &format!("/{key}"))
     }
@@ -233,6 +255,21 @@ pub fn tags(xml: &str, name: &str) -> Vec<String> {
 /// developer's own AWS configuration.
 pub fn bin_for(endpoint: &str) -> Command {
     let mut c = super::bin();
+    test_aws(&mut c, endpoint);
+    c
+}
+
+/// `inspector-report compose`, set up as [`bin_for`] sets up the binary.
+pub fn compose_for(endpoint: &str) -> Command {
+    let mut c = super::bin();
+    c.arg("compose");
+    test_aws(&mut c, endpoint);
+    c
+}
+
+/// Test credentials, and nothing from the developer's own AWS configuration; requests to
+/// `endpoint`.
+fn test_aws(c: &mut Command, endpoint: &str) {
     for v in [
         "AWS_PROFILE",
         "AWS_DEFAULT_PROFILE",
@@ -256,7 +293,6 @@ pub fn bin_for(endpoint: &str) -> Command {
         .env("INSPECTOR_REPORT_MIN_PART_SIZE", "1024")
         .arg("--endpoint-url")
         .arg(endpoint);
-    c
 }
 
 /// A request as [`Intercept`] saw it.
@@ -273,6 +309,18 @@ pub struct Seen {
 impl Seen {
     pub fn is_upload_part(&self) -> bool {
         self.method == "PUT" && self.target.contains("partNumber=")
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// An UploadPartCopy: a part S3 copies from another object.
+    pub fn is_copy_part(&self) -> bool {
+        self.is_upload_part() && self.header("x-amz-copy-source").is_some()
     }
 }
 
