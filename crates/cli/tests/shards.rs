@@ -108,6 +108,16 @@ fn local_shards_compose_into_one_run() {
             .arg(&shards));
         ok(&o);
         assert_eq!(plain(&o.stdout), plain(&want), "{ext} from the folder");
+        // A shard given an exact name keeps it, and composes alone.
+        let exact = d.path(&format!("exact.{ext}"));
+        ok(&run(common::bin()
+            .args(["-q", "--as-of", AS_OF, "--shard", "1/1", "-o"])
+            .arg(&exact)
+            .args(args)
+            .arg(&dir)));
+        let o = run(common::bin().args(["compose", "-q", "-o", "-"]).arg(&exact));
+        ok(&o);
+        assert_eq!(plain(&o.stdout), plain(&want), "{ext} from one exact shard");
         // Out of order, the files are refused.
         files.swap(0, 1);
         let o = run(common::bin()
@@ -158,6 +168,43 @@ fn empty_shards_compose_and_the_index_comes_from_the_environment() {
             .arg(&shards));
         ok(&o);
         assert_eq!(plain(&o.stdout), plain(&want), "{ext}");
+    }
+}
+
+/// Shards in S3 with no finding are uploaded all the same (a piece of a report is not a
+/// report of no finding), and compose in S3 joins them.
+#[test]
+fn empty_s3_shards_are_uploaded_and_compose() {
+    let d = TempDir::new("shards-s3-empty");
+    let dir = inputs(&d);
+    let b = Bucket::new("empty-shards");
+    for (args, ext) in [FORMATS[1], FORMATS[2]] {
+        let mut args = args.to_vec();
+        args.extend(["--severity", "CRITICAL"]);
+        let want = single(&d, &args, &dir, &format!("one.{ext}"));
+        let prefix = format!("s/{}/", ext.replace('.', "-"));
+        for k in 1..=12 {
+            ok(&run(s3_bin(&s3::endpoint())
+                .args(["--as-of", AS_OF, "--kms-key-arn", kms()])
+                .args(["--shard", &format!("{k}/12")])
+                .args(["-o", &format!("s3://{}/{prefix}", b.name)])
+                .args(&args)
+                .arg(&dir)));
+        }
+        let sizes: Vec<usize> = (1..=12)
+            .map(|k| {
+                let r = b.get(&format!("{prefix}shard-{k:05}-of-00012.{ext}"));
+                assert_eq!(r.status, 200, "shard {k}");
+                r.body.len()
+            })
+            .collect();
+        assert!(sizes.contains(&0), "some shards are empty: {sizes:?}");
+        let key = format!("whole/{ext}.{ext}");
+        ok(&run(compose(&s3::endpoint())
+            .args(["--kms-key-arn", kms(), "-o"])
+            .arg(format!("s3://{}/{key}", b.name))
+            .arg(format!("s3://{}/{prefix}", b.name))));
+        assert_eq!(plain(&b.get(&key).body), plain(&want), "{ext}");
     }
 }
 
@@ -319,6 +366,30 @@ fn s3_shards_compose_by_copying_parts() {
             .arg(format!("s3://{}/{prefix}", b.name)));
         common::fails_with(&o, 1, &["exists; give --overwrite"]);
     }
+    // A shard replaced under compose's feet: the copy fails, and the upload is aborted.
+    let changed = Intercept::start(Some(s3::endpoint()), |seen| {
+        if seen.is_copy_part() {
+            Answer::Reply(
+                412,
+                "application/xml",
+                s3::s3_error(
+                    "PreconditionFailed",
+                    "At least one of the preconditions failed",
+                ),
+            )
+        } else {
+            Answer::Forward
+        }
+    });
+    let o = run(compose(&changed.url)
+        .args(["--kms-key-arn", kms(), "-o"])
+        .arg(format!("s3://{}/changed/", b.name))
+        .arg(format!("s3://{}/shards/csv/", b.name)));
+    let e = common::fails_with(&o, 1, &["copying part"]);
+    let status: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(status["status"], "FAILED", "{e}");
+    assert!(b.keys().iter().all(|k| !k.starts_with("changed/")));
+    assert_eq!(b.uploads(), Vec::<String>::new());
     // A missing shard: compose fails, and leaves no object and no upload.
     b.delete("shards/csv/shard-00003-of-00003.csv");
     let o = run(compose(&s3::endpoint())
