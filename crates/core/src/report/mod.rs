@@ -14,9 +14,12 @@
 //! (`renderer.rs`); the writer only concatenates, and asks `framing.rs` what goes around
 //! and between the chunks (the prologue and epilogue here, separators, gzip members).
 
+#[doc(hidden)]
 pub mod csv;
 pub(crate) mod framing;
+#[doc(hidden)]
 pub mod gzip;
+#[doc(hidden)]
 pub mod json;
 pub(crate) mod renderer;
 
