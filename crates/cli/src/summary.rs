@@ -79,7 +79,12 @@ impl Summary<'_> {
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
         let api = run.live.as_ref().map(|l| l.counts());
         if !run.quiet && (exit == Exit::Success || self.batch) {
-            for line in self.lines().into_iter().chain(api.map(|a| a.line())) {
+            let mut lines = self.lines();
+            if let Some(a) = api {
+                // Before the closing `time:` line.
+                lines.insert(lines.len().saturating_sub(1), a.line());
+            }
+            for line in lines {
                 eprintln!("{NAME}: {line}");
             }
         }

@@ -337,18 +337,11 @@ fn partitions_split_the_query_by_severity() {
     );
     let (_, rows) = parse_csv(&ok(&got));
     let arns: BTreeSet<String> = rows.iter().map(|r| r[0].clone()).collect();
-    let want: BTreeSet<String> = [
-        "CRITICAL",
-        "HIGH",
-        "MEDIUM",
-        "LOW",
-        "INFORMATIONAL",
-        "UNTRIAGED",
-        "CUSTOM",
-    ]
-    .iter()
-    .flat_map(|s| [format!("{s}/1"), format!("{s}/2")])
-    .collect();
+    // Every known severity, and CUSTOM for the partition of any other value.
+    let want: BTreeSet<String> = "CRITICAL HIGH MEDIUM LOW INFORMATIONAL UNTRIAGED CUSTOM"
+        .split(' ')
+        .flat_map(|s| [format!("{s}/1"), format!("{s}/2")])
+        .collect();
     assert_eq!(rows.len(), 14);
     assert_eq!(arns, want);
     assert_eq!(requests(&stub).len(), 14);
@@ -374,6 +367,74 @@ fn access_denied_names_the_iam_action() {
          AccessDeniedException); the caller needs the IAM permission inspector2:ListFindings\n"
     );
     assert_eq!(requests(&stub).len(), 1, "access denied is not retried");
+}
+
+/// Into S3, a live failure aborts the upload and the status document says why.
+#[test]
+fn a_live_failure_into_s3_leaves_nothing_and_says_why() {
+    let bucket = s3::Bucket::new("live");
+    let proxy = Intercept::start(Some(s3::endpoint()), |seen: &Seen| {
+        if seen.target == "/findings/list" {
+            api_error(403, "AccessDeniedException")
+        } else {
+            Answer::Forward
+        }
+    });
+    let kms = s3::kms_key();
+    let url = format!("s3://{}/r.csv", bucket.name);
+    let got = live(
+        &proxy.url,
+        &["-o", &url, "--kms-key-arn", &kms, "inspector2://us-west-2"],
+    );
+    assert_eq!(got.status.code(), Some(1));
+    let status: Value = serde_json::from_slice(&got.stdout).unwrap();
+    assert_eq!(status["status"], "FAILED", "{status}");
+    assert_eq!(status["errorCode"], "INTERNAL_ERROR", "{status}");
+    let message = status["errorMessage"].as_str().unwrap();
+    assert!(
+        message.starts_with("inspector2://us-west-2: access denied")
+            && message.contains("inspector2:ListFindings"),
+        "{status}"
+    );
+    assert_eq!(stderr(&got).lines().count(), 1, "{}", stderr(&got));
+    assert_eq!(bucket.uploads(), Vec::<String>::new());
+    assert_eq!(bucket.keys(), Vec::<String>::new());
+}
+
+/// `--output-dir`: one report per region, named after it.
+#[test]
+fn batch_mode_writes_one_report_per_region() {
+    let stub = Intercept::start(None, |seen: &Seen| {
+        // The region is in the signature's credential scope: .../REGION/inspector2/...
+        let auth = seen
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.clone())
+            .unwrap();
+        let region = auth.split('/').nth(2).unwrap().to_string();
+        let page = json!({"findings": [finding(&format!("arn:{region}"), "HIGH")]});
+        Answer::Reply(200, "application/json", page.to_string())
+    });
+    let dir = tempfile_dir();
+    let got = live(
+        &stub.url,
+        &[
+            "--api-concurrency",
+            "1",
+            "--columns",
+            "Finding ARN",
+            "--output-dir",
+            dir.to_str().unwrap(),
+            "inspector2://us-west-2,eu-central-1",
+        ],
+    );
+    ok(&got);
+    for region in ["us-west-2", "eu-central-1"] {
+        let report = std::fs::read_to_string(dir.join(format!("{region}.csv"))).unwrap();
+        assert_eq!(report, format!("\"Finding ARN\"\n\"arn:{region}\"\n"));
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

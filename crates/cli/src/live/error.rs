@@ -39,7 +39,7 @@ impl StdError for ApiError {}
 
 /// Where a request went, for the messages that depend on it.
 #[derive(Clone, Debug)]
-pub struct Target {
+pub struct RegionTarget {
     /// `inspector2://REGION`.
     pub input: String,
     /// The region.
@@ -61,7 +61,7 @@ impl ApiError {
     /// Words a failed ListFindings call after the SDK's retries; `attempts` is how many
     /// the SDK may make.
     pub fn from_sdk(
-        at: &Target,
+        at: &RegionTarget,
         e: &SdkError<ListFindingsError, HttpResponse>,
         attempts: u32,
     ) -> ApiError {

@@ -4,7 +4,7 @@
 //! it.
 
 use super::capture::{PageCapture, PAGE_FINDINGS};
-use super::error::{ApiError, Target};
+use super::error::{ApiError, RegionTarget};
 use super::meter::Meter;
 use super::pages::Message;
 use aws_sdk_inspector2::Client;
@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 /// Everything one region's fetch needs.
 pub struct Region {
     /// Where the requests go, for messages.
-    pub target: Target,
+    pub target: RegionTarget,
     /// The region's client.
     pub client: Client,
     /// The queries, disjoint; each is paginated on its own.

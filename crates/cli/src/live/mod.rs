@@ -5,12 +5,12 @@
 //! - [`LiveOptions`] checks the command line: the regions named, `--api-concurrency`,
 //!   and the query, whose `filterCriteria` is the filter document and shortcut options
 //!   ([`criteria`]), split into disjoint partitions by severity.
-//! - [`Session`] is one run's connection to the API: the AWS configuration, a client per
+//! - [`session`] is one run's connection to the API: the AWS configuration, a client per
 //!   region with adaptive retry, and a small runtime. Every region starts fetching when
 //!   the pipeline opens the first one, so regions are read at the same time.
 //! - [`fetch`] paginates a region's partitions in parallel; [`capture`] makes each
 //!   request with the service's own JSON both ways; [`pages`] hands the pages to the
-//!   pipeline in arrival order, at most [`PAGES_WAITING`] ahead of it; [`meter`] counts
+//!   pipeline in arrival order, at most [`pages::PAGES_WAITING`] ahead of it; [`meter`] counts
 //!   requests, retries, throttling and pages; [`error`] words what goes wrong.
 //!
 //! Report order: the regions in the order given, and within a region the order in which
@@ -22,23 +22,17 @@ pub mod error;
 pub mod fetch;
 pub mod meter;
 pub mod pages;
+pub mod session;
 
 pub use error::ApiError;
 pub use meter::{ApiCounts, Meter};
-pub use pages::PAGES_WAITING;
+pub use session::{RegionSource, Session};
 
 use crate::args::{AwsArgs, LiveArgs};
 use crate::error::CliError;
 use crate::filter::Filters;
-use aws_sdk_inspector2::config::retry::RetryConfig;
-use aws_sdk_inspector2::config::Region as SdkRegion;
-use inspector_report_core::{Input, Progress};
-use pages::{Message, Pages};
 use serde_json::{Map, Value};
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, Once};
-use tokio::runtime::Runtime;
-use tokio::sync::mpsc::{channel, Receiver};
+use std::sync::Arc;
 
 /// How a live input begins.
 pub const SCHEME: &str = "inspector2://";
@@ -113,14 +107,14 @@ impl LiveOptions {
         aws: &AwsArgs,
         filters: &Filters,
     ) -> Result<Option<LiveOptions>, CliError> {
+        if !inputs.iter().any(|i| i.starts_with(SCHEME)) {
+            return Ok(None);
+        }
         let mut named = Vec::new();
         for name in inputs {
             if let Some(regions) = regions(name) {
                 named.extend(regions?);
             }
-        }
-        if !inputs.iter().any(|i| i.starts_with(SCHEME)) {
-            return Ok(None);
         }
         check_distinct(&named)?;
         let concurrency = match a.api_concurrency {
@@ -164,167 +158,6 @@ fn check_distinct(regions: &[String]) -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-/// One run's connection to the API.
-pub struct Session {
-    runtime: Option<Runtime>,
-    /// Each region's fetch, until [`Session::start`] spawns them all.
-    pending: Mutex<Vec<(fetch::Region, tokio::sync::mpsc::Sender<Message>)>>,
-    /// Each region's reading end, until its source is opened.
-    readers: Vec<Mutex<Option<Receiver<Message>>>>,
-    started: Once,
-}
-
-/// One region, as an input of the run.
-pub struct RegionSource {
-    session: Arc<Session>,
-    index: usize,
-    name: String,
-    region: String,
-}
-
-impl Session {
-    /// Connects to every region that the live inputs among `names` name, in order; each
-    /// becomes one [`RegionSource`]. Nothing is requested until one is opened.
-    pub fn connect(o: &LiveOptions, names: &[String]) -> Result<Vec<RegionSource>, CliError> {
-        let runtime = crate::aws::runtime()
-            .map_err(|e| CliError::failure(format!("cannot start the AWS runtime: {e}")))?;
-        let shared = crate::aws::load(&runtime, &o.aws);
-        let mut regions = Vec::new();
-        for name in names {
-            let Some(named) = regions_of(name) else {
-                continue;
-            };
-            if named.is_empty() {
-                let configured = shared.region().ok_or_else(|| {
-                    CliError::usage(format!(
-                        "{SCHEME} reads the configured region, and none is configured: give \
-                         --region, set AWS_REGION, or name it ({SCHEME}us-east-1)"
-                    ))
-                })?;
-                regions.push(configured.to_string());
-            }
-            regions.extend(named);
-        }
-        check_distinct(&regions)?;
-        let attempts = match std::env::var_os("AWS_MAX_ATTEMPTS") {
-            Some(_) => shared
-                .retry_config()
-                .map_or(MAX_ATTEMPTS, |r| r.max_attempts()),
-            None => MAX_ATTEMPTS,
-        };
-        let custom_endpoint = shared.endpoint_url().is_some()
-            || std::env::var_os("AWS_ENDPOINT_URL_INSPECTOR2").is_some();
-        let mut pending = Vec::new();
-        let mut readers = Vec::new();
-        for region in &regions {
-            let answered = Arc::new(AtomicBool::new(false));
-            let config = aws_sdk_inspector2::config::Builder::from(&shared)
-                .region(SdkRegion::new(region.clone()))
-                .retry_config(RetryConfig::adaptive().with_max_attempts(attempts))
-                .interceptor(o.meter.interceptor())
-                .retry_classifier(error::UnknownHost {
-                    answered: Arc::clone(&answered),
-                })
-                .build();
-            let (tx, rx) = channel(PAGES_WAITING);
-            let input = format!("{SCHEME}{region}");
-            pending.push((
-                fetch::Region {
-                    target: error::Target {
-                        input,
-                        region: region.clone(),
-                        custom_endpoint,
-                    },
-                    client: aws_sdk_inspector2::Client::from_conf(config),
-                    partitions: o.partitions.clone(),
-                    concurrency: o.concurrency,
-                    attempts,
-                    meter: Arc::clone(&o.meter),
-                    answered,
-                },
-                tx,
-            ));
-            readers.push(Mutex::new(Some(rx)));
-        }
-        let session = Arc::new(Session {
-            runtime: Some(runtime),
-            pending: Mutex::new(pending),
-            readers,
-            started: Once::new(),
-        });
-        Ok(regions
-            .into_iter()
-            .enumerate()
-            .map(|(index, region)| RegionSource {
-                session: Arc::clone(&session),
-                index,
-                name: format!("{SCHEME}{region}"),
-                region,
-            })
-            .collect())
-    }
-
-    /// Starts every region's fetch, once.
-    fn start(&self) {
-        self.started.call_once(|| {
-            let Some(rt) = &self.runtime else { return };
-            let pending =
-                std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
-            for (region, tx) in pending {
-                rt.spawn(fetch::run(region, tx));
-            }
-        });
-    }
-}
-
-/// The runtime's requests stop with the run; none waits for a slow answer.
-impl Drop for Session {
-    fn drop(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
-    }
-}
-
-/// The regions of a name that [`LiveOptions::new`] has checked already.
-fn regions_of(name: &str) -> Option<Vec<String>> {
-    regions(name).and_then(Result::ok)
-}
-
-impl RegionSource {
-    /// `inspector2://REGION`.
-    pub fn name(&self) -> String {
-        self.name.clone()
-    }
-
-    /// The region, as batch mode names its report.
-    pub fn region(&self) -> &str {
-        &self.region
-    }
-
-    /// Starts the fetch (every region's, the first time) and reads this region's pages,
-    /// counting their bytes into `progress`.
-    pub fn open(&self, progress: Option<&Arc<Progress>>) -> inspector_report_core::Result<Input> {
-        self.session.start();
-        let rx = self.session.readers[self.index]
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        let reader: Box<dyn std::io::Read + Send> = match rx {
-            Some(rx) => Box::new(Pages::new(
-                rx,
-                progress.cloned(),
-                Arc::clone(&self.session) as Arc<dyn Send + Sync>,
-            )),
-            None => Box::new(std::io::Cursor::new(Vec::new())),
-        };
-        Ok(Input {
-            name: self.name(),
-            reader,
-        })
-    }
 }
 
 /// The API failure behind a conversion error, when a live source failed.
