@@ -401,18 +401,66 @@ fn a_live_failure_into_s3_leaves_nothing_and_says_why() {
     assert_eq!(bucket.keys(), Vec::<String>::new());
 }
 
+/// The region of a request, from its signature's credential scope (.../REGION/inspector2/...).
+fn region_of(seen: &Seen) -> String {
+    let auth = seen
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    auth.split('/').nth(2).unwrap().to_string()
+}
+
+/// A region later in the report is fetched at the API's pace while an earlier one is still
+/// being read: its pages past the ones kept in memory wait in the spool file, and the
+/// report is still in region order.
+#[test]
+fn a_later_region_does_not_wait_for_an_earlier_one() {
+    const LATER_PAGES: usize = 12;
+    let stub = Intercept::start(None, |seen: &Seen| {
+        let body: Value = serde_json::from_slice(&seen.body).unwrap();
+        if region_of(seen) == "us-west-2" {
+            // The first region answers slowly, once.
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            let page = json!({"findings": [finding("first", "HIGH")]});
+            return Answer::Reply(200, "application/json", page.to_string());
+        }
+        let n: usize = body["nextToken"].as_str().map_or(1, |t| t.parse().unwrap());
+        let mut page = json!({"findings": [finding(&format!("later-{n}"), "HIGH")]});
+        if n < LATER_PAGES {
+            page["nextToken"] = json!((n + 1).to_string());
+        }
+        Answer::Reply(200, "application/json", page.to_string())
+    });
+    let got = live(
+        &stub.url,
+        &[
+            "--api-concurrency",
+            "1",
+            "--columns",
+            "Finding ARN",
+            "inspector2://us-west-2,eu-central-1",
+        ],
+    );
+    let (_, rows) = parse_csv(&ok(&got));
+    let mut want = vec!["first".to_string()];
+    want.extend((1..=LATER_PAGES).map(|n| format!("later-{n}")));
+    assert_eq!(rows.iter().map(|r| r[0].clone()).collect::<Vec<_>>(), want);
+    // The log has a request when it was answered: every later page came before the first.
+    let answered: Vec<String> = stub.seen().iter().map(region_of).collect();
+    assert_eq!(
+        answered.last().map(String::as_str),
+        Some("us-west-2"),
+        "{answered:?}"
+    );
+}
+
 /// `--output-dir`: one report per region, named after it.
 #[test]
 fn batch_mode_writes_one_report_per_region() {
     let stub = Intercept::start(None, |seen: &Seen| {
-        // The region is in the signature's credential scope: .../REGION/inspector2/...
-        let auth = seen
-            .headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-            .map(|(_, v)| v.clone())
-            .unwrap();
-        let region = auth.split('/').nth(2).unwrap().to_string();
+        let region = region_of(seen);
         let page = json!({"findings": [finding(&format!("arn:{region}"), "HIGH")]});
         Answer::Reply(200, "application/json", page.to_string())
     });

@@ -6,13 +6,12 @@
 use super::capture::{PageCapture, PAGE_FINDINGS};
 use super::error::{ApiError, RegionTarget};
 use super::meter::Meter;
-use super::pages::Message;
+use super::pages::{NotQueued, PageSender};
 use aws_sdk_inspector2::Client;
 use serde_json::{Map, Value};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::mpsc::Sender;
 use tokio::task::JoinSet;
 
 /// Everything one region's fetch needs.
@@ -41,9 +40,9 @@ enum Stop {
     ReaderGone,
 }
 
-/// Fetches every page of `region` into `tx`; the channel closes when all are sent, or
-/// after the first failure.
-pub async fn run(region: Region, tx: Sender<Message>) {
+/// Fetches every page of `region` into `tx`; the queue ends when all are sent, or with
+/// the first failure.
+pub async fn run(region: Region, tx: PageSender) {
     let region = Arc::new(region);
     let queue = Arc::new(Mutex::new(VecDeque::from(region.partitions.clone())));
     let mut workers = JoinSet::new();
@@ -71,7 +70,7 @@ pub async fn run(region: Region, tx: Sender<Message>) {
         };
         workers.abort_all();
         if let Some(e) = failure {
-            let _ = tx.send(Err(e)).await;
+            tx.fail(e);
         }
         return;
     }
@@ -81,7 +80,7 @@ pub async fn run(region: Region, tx: Sender<Message>) {
 async fn paginate(
     region: &Region,
     criteria: &Map<String, Value>,
-    tx: &Sender<Message>,
+    tx: &PageSender,
 ) -> Result<(), Stop> {
     let mut token: Option<String> = None;
     loop {
@@ -104,7 +103,10 @@ async fn paginate(
             ))
         })?;
         region.meter.page();
-        tx.send(Ok(page)).await.map_err(|_| Stop::ReaderGone)?;
+        tx.send(page).map_err(|e| match e {
+            NotQueued::ReaderGone => Stop::ReaderGone,
+            NotQueued::Spool(e) => Stop::Failed(e),
+        })?;
         match out.next_token {
             Some(t) if !t.is_empty() => {
                 if token.as_deref() == Some(t.as_str()) {

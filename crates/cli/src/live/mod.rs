@@ -10,7 +10,8 @@
 //!   the pipeline opens the first one, so regions are read at the same time.
 //! - [`fetch`] paginates a region's partitions in parallel; [`capture`] makes each
 //!   request with the service's own JSON both ways; [`pages`] hands the pages to the
-//!   pipeline in arrival order, at most [`pages::PAGES_WAITING`] ahead of it; [`meter`] counts
+//!   pipeline in arrival order, at most [`pages::PAGES_WAITING`] in memory and the rest in
+//!   a temporary file, so no region waits for the pipeline; [`meter`] counts
 //!   requests, retries, throttling and pages; [`error`] words what goes wrong.
 //!
 //! Report order: the regions in the order given, and within a region the order in which

@@ -3,7 +3,7 @@
 //! first one, so regions are read at the same time; each is then one input of the run.
 
 use super::error::{self, ApiError};
-use super::pages::{Message, Pages, PAGES_WAITING};
+use super::pages::{self, PageSender, Pages};
 use super::{check_distinct, fetch, regions, LiveOptions, MAX_ATTEMPTS, SCHEME};
 use crate::error::CliError;
 use aws_sdk_inspector2::config::retry::RetryConfig;
@@ -12,15 +12,14 @@ use inspector_report_core::{Input, Progress};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, Once};
 use tokio::runtime::Runtime;
-use tokio::sync::mpsc::{channel, Receiver, Sender};
 
 /// One run's connection to the API.
 pub struct Session {
     runtime: Option<Runtime>,
     /// Each region's fetch, until [`Session::start`] spawns them all.
-    pending: Mutex<Vec<(fetch::Region, Sender<Message>)>>,
+    pending: Mutex<Vec<(fetch::Region, PageSender)>>,
     /// Each region's reading end, until its source is opened.
-    readers: Vec<Mutex<Option<Receiver<Message>>>>,
+    readers: Vec<Mutex<Option<Pages>>>,
     started: Once,
 }
 
@@ -76,8 +75,8 @@ impl Session {
                     answered: Arc::clone(&answered),
                 })
                 .build();
-            let (tx, rx) = channel(PAGES_WAITING);
             let input = format!("{SCHEME}{region}");
+            let (tx, reader) = pages::queue(&input);
             pending.push((
                 fetch::Region {
                     target: error::RegionTarget {
@@ -94,7 +93,7 @@ impl Session {
                 },
                 tx,
             ));
-            readers.push(Mutex::new(Some(rx)));
+            readers.push(Mutex::new(Some(reader)));
         }
         let session = Arc::new(Session {
             runtime: Some(runtime),
@@ -151,23 +150,20 @@ impl RegionSource {
     /// counting their bytes into `progress`.
     pub fn open(&self, progress: Option<&Arc<Progress>>) -> inspector_report_core::Result<Input> {
         self.session.start();
-        let rx = self.session.readers[self.index]
+        let pages = self.session.readers[self.index]
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
-        let rx = rx.unwrap_or_else(|| {
+        let pages = pages.unwrap_or_else(|| {
             // Each region is one input, opened once; a second reading says so.
-            let (tx, rx) = channel(1);
-            let _ = tx.try_send(Err(ApiError::new(&self.name, "read twice in one run")));
-            rx
+            let (tx, pages) = pages::queue(&self.name);
+            tx.fail(ApiError::new(&self.name, "read twice in one run"));
+            pages
         });
+        let keep = Arc::clone(&self.session) as Arc<dyn Send + Sync>;
         Ok(Input {
             name: self.name(),
-            reader: Box::new(Pages::new(
-                rx,
-                progress.cloned(),
-                Arc::clone(&self.session) as Arc<dyn Send + Sync>,
-            )),
+            reader: Box::new(pages.reading(progress.cloned(), keep)),
         })
     }
 }
