@@ -181,6 +181,15 @@ fn finding(arn: &str, severity: &str) -> Value {
            "type": "PACKAGE_VULNERABILITY", "title": "t", "unknownMember": {"kept": 1.50}})
 }
 
+/// A page of one finding, `arn` of `severity`, leading on to `token` when there is one.
+fn page(arn: &str, severity: &str, token: Option<String>) -> Answer {
+    let mut p = json!({"findings": [finding(arn, severity)]});
+    if let Some(t) = token {
+        p["nextToken"] = json!(t);
+    }
+    Answer::Reply(200, "application/json", p.to_string())
+}
+
 /// An error answer as the API sends it.
 fn api_error(status: u16, code: &str) -> Answer {
     Answer::Reply(
@@ -212,11 +221,7 @@ fn pages_follow_next_token_through_throttling_and_a_500() {
     let stub = Intercept::start(None, move |seen: &Seen| {
         let body: Value = serde_json::from_slice(&seen.body).unwrap();
         let page = |n: usize, token: Option<&str>| {
-            let mut p = json!({"findings": [finding(&format!("arn:{n}"), "HIGH")]});
-            if let Some(t) = token {
-                p["nextToken"] = json!(t);
-            }
-            Answer::Reply(200, "application/json", p.to_string())
+            page(&format!("arn:{n}"), "HIGH", token.map(String::from))
         };
         match (
             calls.fetch_add(1, Ordering::SeqCst),
@@ -314,22 +319,15 @@ fn partitions_split_the_query_by_severity() {
             _ => "CUSTOM".to_string(),
         };
         // Two pages per partition.
-        let (page, token) = match body["nextToken"].as_str() {
+        let (n, token) = match body["nextToken"].as_str() {
             None => (1, Some(format!("{severity}-2"))),
             Some(t) => {
                 assert_eq!(t, format!("{severity}-2"));
                 (2, None)
             }
         };
-        assert!(
-            served.lock().unwrap().insert(format!("{key}{page}")),
-            "{body}"
-        );
-        let mut p = json!({"findings": [finding(&format!("{severity}/{page}"), &severity)]});
-        if let Some(t) = token {
-            p["nextToken"] = json!(t);
-        }
-        Answer::Reply(200, "application/json", p.to_string())
+        assert!(served.lock().unwrap().insert(format!("{key}{n}")), "{body}");
+        page(&format!("{severity}/{n}"), &severity, token)
     });
     let got = live(
         &stub.url,
@@ -423,15 +421,11 @@ fn a_later_region_does_not_wait_for_an_earlier_one() {
         if region_of(seen) == "us-west-2" {
             // The first region answers slowly, once.
             std::thread::sleep(std::time::Duration::from_millis(1500));
-            let page = json!({"findings": [finding("first", "HIGH")]});
-            return Answer::Reply(200, "application/json", page.to_string());
+            return page("first", "HIGH", None);
         }
         let n: usize = body["nextToken"].as_str().map_or(1, |t| t.parse().unwrap());
-        let mut page = json!({"findings": [finding(&format!("later-{n}"), "HIGH")]});
-        if n < LATER_PAGES {
-            page["nextToken"] = json!((n + 1).to_string());
-        }
-        Answer::Reply(200, "application/json", page.to_string())
+        let next = (n < LATER_PAGES).then(|| (n + 1).to_string());
+        page(&format!("later-{n}"), "HIGH", next)
     });
     let got = live(
         &stub.url,
@@ -460,9 +454,7 @@ fn a_later_region_does_not_wait_for_an_earlier_one() {
 #[test]
 fn batch_mode_writes_one_report_per_region() {
     let stub = Intercept::start(None, |seen: &Seen| {
-        let region = region_of(seen);
-        let page = json!({"findings": [finding(&format!("arn:{region}"), "HIGH")]});
-        Answer::Reply(200, "application/json", page.to_string())
+        page(&format!("arn:{}", region_of(seen)), "HIGH", None)
     });
     let dir = tempfile_dir();
     let got = live(
