@@ -68,7 +68,7 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
 /// Each input and the report it becomes. Two inputs that would write the same report
 /// (`a.json` and `a.json.gz`) are an error, since one would overwrite the other.
 fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError> {
-    let expanded = source::expand_relative(&run.inputs)?;
+    let expanded = source::expand_relative(&run.inputs, run.live.as_ref())?;
     let mut seen: HashMap<PathBuf, String> = HashMap::new();
     let mut jobs = Vec::with_capacity(expanded.len());
     for (source, relative) in expanded {

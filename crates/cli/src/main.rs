@@ -12,6 +12,7 @@ mod batch;
 mod config;
 mod error;
 mod filter;
+mod live;
 mod progress;
 mod run;
 mod s3;

@@ -3,6 +3,7 @@
 use crate::args::NAME;
 use crate::config::RunConfig;
 use crate::error::Exit;
+use crate::live::ApiCounts;
 use inspector_report_core::{Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -76,13 +77,19 @@ impl Summary<'_> {
     /// already) and writes `--summary-json`; returns `exit`, or a failure if the JSON
     /// summary cannot be written.
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
+        let api = run.live.as_ref().map(|l| l.counts());
         if !run.quiet && (exit == Exit::Success || self.batch) {
-            for line in self.lines() {
+            let mut lines = self.lines();
+            if let Some(a) = api {
+                // Before the closing `time:` line.
+                lines.insert(lines.len().saturating_sub(1), a.line());
+            }
+            for line in lines {
                 eprintln!("{NAME}: {line}");
             }
         }
         if let Some(p) = &run.summary_json {
-            if let Err(e) = self.write_json(p) {
+            if let Err(e) = self.write_json(p, api) {
                 eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
                 return Exit::Failure;
             }
@@ -153,10 +160,13 @@ impl Summary<'_> {
         v
     }
 
-    /// Writes the JSON summary to `path`.
-    pub fn write_json(&self, path: &Path) -> std::io::Result<()> {
-        let mut text =
-            serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
+    /// Writes the JSON summary to `path`, with the live inputs' `api` counts if any.
+    pub fn write_json(&self, path: &Path, api: Option<ApiCounts>) -> std::io::Result<()> {
+        let mut v = self.to_json();
+        if let Some(a) = api {
+            v["api"] = a.to_json();
+        }
+        let mut text = serde_json::to_string_pretty(&v).map_err(std::io::Error::other)?;
         text.push('\n');
         std::fs::write(path, text)
     }
