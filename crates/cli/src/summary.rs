@@ -100,7 +100,10 @@ impl Summary<'_> {
                     .warning_examples
                     .iter()
                     .filter(|e| e.kind == *k)
-                    .map(|e| json!({"input": e.input, "byte": e.byte, "finding": e.finding}))
+                    .map(|e| {
+                        json!({"input": e.input, "byte": e.byte, "finding": e.finding,
+                            "findingArn": e.finding_arn, "member": e.member, "value": e.value})
+                    })
                     .collect();
                 (
                     k.id().to_string(),

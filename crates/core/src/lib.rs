@@ -60,6 +60,7 @@ pub mod report;
 pub mod scan;
 pub mod stats;
 pub mod timestamp;
+mod witness;
 
 pub use columns::{Column, Layout};
 pub use error::{Error, ErrorKind, Position, Result};
