@@ -73,21 +73,44 @@ impl Summary<'_> {
     }
 
     /// Prints the human lines (unless `--quiet`; a single run that failed has said why
-    /// already) and writes `--summary-json`; returns `exit`, or a failure if the JSON
-    /// summary cannot be written.
+    /// already), with the run's warnings about its filter, and writes `--summary-json`;
+    /// returns `exit`, or a failure if the JSON summary cannot be written. A run that
+    /// fails so takes back the report files it wrote, since a failed run leaves none
+    /// (the checks before the run make that rare: the summary's folder takes new files).
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
         if !run.quiet && (exit == Exit::Success || self.batch) {
             for line in self.lines() {
                 eprintln!("{NAME}: {line}");
             }
+            for w in &run.filter_warnings {
+                eprintln!("{NAME}: warning: {w}");
+            }
         }
         if let Some(p) = &run.summary_json {
-            if let Err(e) = self.write_json(p) {
+            let mut v = self.to_json();
+            v["filterWarnings"] = json!(run.filter_warnings);
+            if let Err(e) = write_json(&v, p) {
                 eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
+                self.remove_reports();
                 return Exit::Failure;
             }
         }
         exit
+    }
+
+    /// Removes the report files this run wrote (regular files only: never a device that
+    /// was written in place).
+    fn remove_reports(&self) {
+        for o in self.outputs.iter().filter(|o| o.error.is_none()) {
+            let p = Path::new(&o.path);
+            if o.path == "-" || o.path.starts_with("s3://") {
+                continue;
+            }
+            let regular = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+            if regular && std::fs::remove_file(p).is_ok() {
+                eprintln!("{NAME}: removed the report {}", p.display());
+            }
+        }
     }
 
     /// The machine-readable summary.
@@ -155,12 +178,24 @@ impl Summary<'_> {
         }
         v
     }
+}
 
-    /// Writes the JSON summary to `path`.
-    pub fn write_json(&self, path: &Path) -> std::io::Result<()> {
-        let mut text =
-            serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
-        text.push('\n');
-        std::fs::write(path, text)
+/// Writes the JSON summary `v` to `path`: beside it under a temporary name, then renamed,
+/// so a reader never sees half a summary. A device (`/dev/stdout`) is written in place.
+fn write_json(v: &Value, path: &Path) -> std::io::Result<()> {
+    let mut text = serde_json::to_string_pretty(v).map_err(std::io::Error::other)?;
+    text.push('\n');
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, text);
     }
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?
+        .to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
