@@ -88,12 +88,15 @@ fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError>
         }
         jobs.push((source, dest));
     }
-    let mut outputs: Vec<(&str, &Path)> = jobs
+    let mut outputs: Vec<preflight::Output> = jobs
         .iter()
-        .map(|(_, dest)| ("--output-dir", dest.as_path()))
+        .map(|(_, dest)| preflight::Output {
+            what: format!("--output-dir: the report {}", dest.display()),
+            path: dest,
+        })
         .collect();
     if let Some(p) = &run.summary_json {
-        outputs.push(("--summary-json", p));
+        outputs.push(preflight::Output::option("--summary-json", p));
     }
     let inputs = run::local_inputs(jobs.iter().map(|(s, _)| s));
     preflight::no_output_is_an_input(&inputs, &outputs)?;

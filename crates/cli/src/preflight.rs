@@ -180,11 +180,40 @@ fn stdin_file() -> Option<PathBuf> {
         .map(|_| p.to_path_buf())
 }
 
-/// Checks that none of `outputs` (option name and path) is one of `inputs` (the local
-/// files read, named as the user named them; `-` for standard input), nor another output.
+/// An output as the checks name it: `-o PATH`, `--summary-json PATH`, standard output (a
+/// file when redirected to one), a batch report.
+pub struct Output<'a> {
+    /// How messages name it.
+    pub what: String,
+    /// The file it writes.
+    pub path: &'a Path,
+}
+
+impl<'a> Output<'a> {
+    /// The output of `option` (`-o`, `--summary-json`) at `path`.
+    pub fn option(option: &str, path: &'a Path) -> Output<'a> {
+        Output {
+            what: format!("{option} {}", path.display()),
+            path,
+        }
+    }
+
+    /// Standard output, when it is redirected to a regular file (`>> dump.json`).
+    pub fn stdout() -> Option<Output<'static>> {
+        let p = Path::new("/dev/stdout");
+        fs::metadata(p).ok().filter(|m| m.is_file())?;
+        Some(Output {
+            what: "standard output".into(),
+            path: p,
+        })
+    }
+}
+
+/// Checks that none of `outputs` is one of `inputs` (the local files read, named as the
+/// user named them; `-` for standard input), nor another output.
 pub fn no_output_is_an_input(
     inputs: &[(String, Option<PathBuf>)],
-    outputs: &[(&str, &Path)],
+    outputs: &[Output<'_>],
 ) -> Result<(), CliError> {
     let ins: Vec<(&str, Identity)> = inputs
         .iter()
@@ -197,25 +226,24 @@ pub fn no_output_is_an_input(
             Some((name.as_str(), identity(&path)?))
         })
         .collect();
-    let mut outs: Vec<(&str, &Path, Identity)> = Vec::new();
-    for (option, path) in outputs {
-        let Some(id) = identity(path) else { continue };
+    let mut seen: Vec<(&str, Identity)> = Vec::new();
+    for o in outputs {
+        let Some(id) = identity(o.path) else { continue };
         if let Some((name, _)) = ins.iter().find(|(_, i)| *i == id) {
             let input = if *name == "-" { "standard input" } else { name };
             return Err(CliError::usage(format!(
-                "{option} {} is the same file as the input {input}: a report never \
-                 overwrites its source; name another output",
-                path.display()
+                "{} is the same file as the input {input}: a report never overwrites its \
+                 source; name another output",
+                o.what
             )));
         }
-        if let Some((other, p, _)) = outs.iter().find(|(_, _, i)| *i == id) {
+        if let Some((other, _)) = seen.iter().find(|(_, i)| *i == id) {
             return Err(CliError::usage(format!(
-                "{option} {} and {other} {} are the same file; name two files",
-                path.display(),
-                p.display()
+                "{} and {other} are the same file; name two files",
+                o.what
             )));
         }
-        outs.push((option, path, id));
+        seen.push((&o.what, id));
     }
     Ok(())
 }

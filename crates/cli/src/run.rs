@@ -85,12 +85,14 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
 /// before anything was converted.
 fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
     let sources = source::expand(&run.inputs)?;
-    let mut outputs: Vec<(&str, &Path)> = Vec::new();
-    if let Output::File(p) = output {
-        outputs.push(("-o", p));
+    let mut outputs: Vec<preflight::Output> = Vec::new();
+    match output {
+        Output::File(p) => outputs.push(preflight::Output::option("-o", p)),
+        Output::Stdout => outputs.extend(preflight::Output::stdout()),
+        Output::S3(_) => {}
     }
     if let Some(p) = &run.summary_json {
-        outputs.push(("--summary-json", p));
+        outputs.push(preflight::Output::option("--summary-json", p));
     }
     preflight::no_output_is_an_input(&local_inputs(&sources), &outputs)?;
     let mut sink = begin(output)?;

@@ -205,6 +205,25 @@ fn unwritable_outputs_are_refused_before_anything_is_written() {
     let o = run(&["--summary-json", d.0.to_str().unwrap(), &rules()]);
     fails_with(&o, 2, &["is a folder"]);
     assert_eq!(d.names(), ["file"]);
+    // A summary that fails only at the end (a full device) takes the report back with it:
+    // a run that exits 1 leaves no report.
+    let o = run(&[
+        "-q",
+        "-o",
+        report.to_str().unwrap(),
+        "--summary-json",
+        "/dev/full",
+        &rules(),
+    ]);
+    fails_with(
+        &o,
+        1,
+        &[
+            "cannot write the summary to /dev/full",
+            "removed the report",
+        ],
+    );
+    assert!(!report.exists());
 }
 
 fn same_content(a: &Path, b: &Path) {
@@ -254,6 +273,14 @@ fn an_output_that_is_an_input_is_refused_in_both_modes() {
         .output()
         .unwrap();
     fails_with(&o, 2, &["is the same file as the input standard input"]);
+    // Standard output appended to the input (`>> in.json`).
+    let append = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&input)
+        .unwrap();
+    let o = bin().arg(in_arg).stdout(append).output().unwrap();
+    fails_with(&o, 2, &["standard output is the same file as the input"]);
+    same_content(&input, &original);
     // -o and --summary-json naming one file.
     let r = d.path("r.csv");
     let o = run(&[
