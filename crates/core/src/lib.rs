@@ -13,14 +13,15 @@
 //!   of the stream without building a DOM.
 //! * [`decode`] turns one finding's bytes into a borrowed, typed
 //!   [`decode::finding::Finding`] (lenient where real data breaks the model, see
-//!   [`decode::value`]). Its fast path is the validating [`decode::walk`]er; serde_json
+//!   [`decode::value`]), and refuses an object that is no Inspector finding. Its fast path is the validating [`decode::walk`]er; serde_json
 //!   takes every finding the walker gives back.
 //! * [`filter::Filter`] keeps or drops the finding (default: only ACTIVE findings).
 //! * [`columns`] computes each CSV cell; [`report`] frames rows into the CSV or JSON
 //!   report ([`report::json`] copies the finding's own bytes, minified, with timestamps
 //!   patched).
 //! * [`pipeline::convert`] runs it all: the scanner and ordered rayon batches on one
-//!   pool, one writer, memory bounded by [`Limits`].
+//!   pool, one writer, memory bounded by [`Limits`]. The [`Stats`] it returns count the
+//!   warnings, with examples that name the member and value that raised them.
 //!
 //! # Example
 //!
