@@ -33,9 +33,9 @@ pub const NAME: &str = "inspector-report";
     The JSON report, with timestamps as UTC strings:
         inspector-report -f json -o report.json findings.json.gz
 
-    Critical and high findings of one account, first seen this year:
-        inspector-report --severity CRITICAL,HIGH --account 111122223333 \\
-            --first-observed-after 2026-01-01T00:00:00Z dump.json
+    Critical and high findings of one account, first seen in the last 30 days:
+        inspector-report --severity critical,high --account 111122223333 \\
+            --first-observed-after 30d dump.json
 
     The filter document you give `aws inspector2 create-findings-report`:
         inspector-report --filter-criteria filter.json -o report.csv archive/
@@ -48,18 +48,25 @@ pub const NAME: &str = "inspector-report";
         inspector-report -o s3://my-bucket/inspector/ --kms-key-arn arn:aws:kms:us-east-1:111122223333:key/... \
             --gzip archive/
 
+WHAT IS A FINDING:
+    An object with none of the members a finding requires (awsAccountId, description,
+    findingArn, firstObservedAt, lastObservedAt, remediation, resources, severity, status,
+    type), such as a Security Hub or ListCoverage document, is bad input, never an empty row.
+
 EXIT STATUS:
     0 success (also when the reader of stdout goes away, as in `| head`)
-    1 bad input, read, write or S3 failure; nothing is left at --output
-    2 usage error or a bad filter document"
+    1 bad input, read, write or S3 failure; nothing is left at --output. Messages name the
+      input, the byte and the finding's number, counted from 1
+    2 usage error or a bad filter document, found before anything is read: also an output
+      that cannot be written, whose name says another format, or that is one of the inputs"
 )]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Inputs: files, directories, or `-` for standard input (the default); or
-    /// `inspector2://REGION[,REGION...]` (`inspector2://` for the configured region) to read
-    /// the findings live from Inspector's ListFindings API.
+    /// Inputs: files, directories, or `-` for standard input (the default; on a terminal, a
+    /// hint says so); or `inspector2://REGION[,REGION...]` (`inspector2://` for the
+    /// configured region) to read the findings live from Inspector's ListFindings API.
     ///
     /// A live input sends the filter (the document and the shortcuts, with `findingStatus`
     /// ACTIVE when no status is asked for) as the API's filterCriteria, and applies it
@@ -78,7 +85,9 @@ pub struct Args {
     /// `s3://BUCKET/PREFIX` (with --kms-key-arn).
     ///
     /// A file is written to a temporary name beside it and renamed only when the whole
-    /// report is written, so a failed run never leaves a partial report under PATH.
+    /// report is written, so a failed run never leaves a partial report under PATH. A name
+    /// ending in .csv, .json or .ndjson (with or without .gz) must agree with -f and --gzip;
+    /// its folder must exist; and it may not be one of the inputs (by any path or link).
     ///
     /// An S3 path ending in .csv, .json, .csv.gz or .json.gz is the exact object key;
     /// otherwise it is a prefix and the key is PREFIX/<reportId>.csv (or .json, .gz), as
@@ -103,8 +112,9 @@ pub struct Args {
     #[arg(long, value_name = "NAMES")]
     pub columns: Option<String>,
 
-    /// Report time for `Age (Days)`, in any timestamp form the inputs may use
-    /// (epoch seconds, ISO 8601, EventBridge forms). Default: now.
+    /// Report time for `Age (Days)` and relative dates, in any timestamp form the inputs
+    /// may use (epoch seconds, ISO 8601, EventBridge forms) or a date (2026-01-01, midnight
+    /// UTC). Default: now.
     #[arg(long, value_name = "TIMESTAMP")]
     pub as_of: Option<String>,
 
@@ -132,8 +142,9 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = ProgressArg::Auto, value_name = "WHEN")]
     pub progress: ProgressArg,
 
-    /// Also write the run summary as JSON to FILE (counts, warnings with examples,
-    /// outputs, duration, throughput), for CI to gate on.
+    /// Also write the run summary as JSON to FILE (counts, warnings with examples that name
+    /// the finding, member and value, filter warnings, outputs, duration, throughput), for
+    /// CI to gate on. Its folder must exist.
     #[arg(long, value_name = "FILE")]
     pub summary_json: Option<PathBuf>,
 
@@ -188,11 +199,13 @@ pub struct FilterArgs {
     #[arg(long, value_name = "FILE|JSON")]
     pub filter_criteria: Option<String>,
 
-    /// Only these severities (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNTRIAGED).
+    /// Only these severities (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNTRIAGED), in any
+    /// case; another value is an error that names the nearest.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub severity: Vec<String>,
 
-    /// Only these statuses (ACTIVE, SUPPRESSED, CLOSED); replaces the default ACTIVE-only rule.
+    /// Only these statuses (ACTIVE, SUPPRESSED, CLOSED), in any case; replaces the default
+    /// ACTIVE-only rule.
     #[arg(
         long,
         value_name = "LIST",
@@ -209,7 +222,8 @@ pub struct FilterArgs {
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub account: Vec<String>,
 
-    /// Only findings on these resource types (AWS_EC2_INSTANCE, AWS_ECR_CONTAINER_IMAGE, ...).
+    /// Only findings on these resource types (AWS_EC2_INSTANCE, AWS_ECR_CONTAINER_IMAGE,
+    /// AWS_ECR_REPOSITORY, AWS_LAMBDA_FUNCTION, CODE_REPOSITORY), in any case.
     #[arg(long, value_name = "TYPE", value_delimiter = ',')]
     pub resource_type: Vec<String>,
 
@@ -217,7 +231,9 @@ pub struct FilterArgs {
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub vulnerability_id: Vec<String>,
 
-    /// Only findings first observed at or after this time (any timestamp form).
+    /// Only findings first observed at or after this time: any timestamp form, a date
+    /// (2026-01-01, midnight UTC), or 30d / 12h before --as-of. A range that ends before it
+    /// starts is an error.
     #[arg(long, value_name = "TS")]
     pub first_observed_after: Option<String>,
 

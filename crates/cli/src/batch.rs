@@ -4,6 +4,7 @@
 use crate::args::NAME;
 use crate::config::RunConfig;
 use crate::error::{CliError, Exit};
+use crate::preflight;
 use crate::run::{self, Outcome};
 use crate::sink::{file::FileSink, Sink};
 use crate::source::{self, Source};
@@ -21,6 +22,11 @@ use std::time::Instant;
 pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
     let plan = match plan(run, dir) {
         Ok(p) => p,
+        // A usage error is said as every usage error is, with no summary.
+        Err(error) if error.exit == Exit::Usage => {
+            eprintln!("{NAME}: {error}");
+            return Exit::Usage;
+        }
         Err(error) => {
             eprintln!("{NAME}: {error}");
             let s = Summary {
@@ -82,6 +88,18 @@ fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError>
         }
         jobs.push((source, dest));
     }
+    let mut outputs: Vec<preflight::Output> = jobs
+        .iter()
+        .map(|(_, dest)| preflight::Output {
+            what: format!("--output-dir: the report {}", dest.display()),
+            path: dest,
+        })
+        .collect();
+    if let Some(p) = &run.summary_json {
+        outputs.push(preflight::Output::option("--summary-json", p));
+    }
+    let inputs = run::local_inputs(jobs.iter().map(|(s, _)| s));
+    preflight::no_output_is_an_input(&inputs, &outputs)?;
     Ok(jobs)
 }
 

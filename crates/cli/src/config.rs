@@ -5,11 +5,13 @@ use crate::args::{Args, Format, JsonTsArg, LayoutArg, ProgressArg, QuoteArg};
 use crate::error::CliError;
 use crate::filter::Filters;
 use crate::live::LiveOptions;
+use crate::preflight::{self, OutputPath};
 use crate::s3::{self, S3Options};
 use crate::target::Target;
+use inspector_report_core::filter::shortcuts::parse_instant;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
 use inspector_report_core::{
-    timestamp, Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
+    Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
 };
 use std::path::PathBuf;
 
@@ -27,6 +29,10 @@ pub struct RunConfig {
     pub summary_json: Option<PathBuf>,
     /// No summary on stderr.
     pub quiet: bool,
+    /// Warnings about the filter document, for the summary.
+    pub filter_warnings: Vec<String>,
+    /// No input was named: standard input is read by default.
+    pub stdin_by_default: bool,
     /// Inputs as named; see [`crate::source::expand`].
     pub inputs: Vec<String>,
     /// The live inputs' options, when an input is `inspector2://`.
@@ -56,7 +62,17 @@ pub enum Output {
 impl RunConfig {
     /// Checks the command line.
     pub fn from_args(a: Args) -> Result<RunConfig, CliError> {
-        let filters = Filters::new(&a.filters)?;
+        let mut config = Config::default();
+        if let Some(t) = &a.as_of {
+            config.as_of_ms = parse_instant(t).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--as-of {t:?} is not a time; use a date (2026-01-01, midnight UTC), ISO \
+                     8601 (2025-05-29T17:28:07Z), epoch seconds (1748539687.919) or an \
+                     EventBridge form"
+                ))
+            })?;
+        }
+        let filters = Filters::new(&a.filters, config.as_of_ms)?;
         let inputs = if a.inputs.is_empty() {
             vec!["-".to_string()]
         } else {
@@ -84,19 +100,8 @@ impl RunConfig {
                 },
             },
         };
-        let mut config = Config {
-            format,
-            filter: Filter::new(filters.criteria),
-            ..Config::default()
-        };
-        if let Some(t) = &a.as_of {
-            config.as_of_ms = timestamp::parse(t).ok_or_else(|| {
-                CliError::usage(format!(
-                    "--as-of {t:?} is not a timestamp; use epoch seconds (1748539687.919), \
-                     ISO 8601 (2025-05-29T17:28:07Z) or an EventBridge form"
-                ))
-            })?;
-        }
+        config.format = format;
+        config.filter = Filter::new(filters.criteria);
         if let Some(n) = a.threads {
             if n == 0 {
                 return Err(CliError::usage("--threads must be at least 1"));
@@ -130,6 +135,9 @@ impl RunConfig {
         if !matches!(output, Output::S3(_)) {
             s3::refuse_without_s3(&a.s3, live.is_some())?;
         }
+        if let Output::File(p) = &output {
+            preflight::name_agrees(p, extension, a.gzip)?;
+        }
         config.gzip = match &output {
             Output::File(p) => a.gzip || p.extension().is_some_and(|e| e == "gz"),
             Output::S3(o) => o.destination.gzip,
@@ -149,6 +157,8 @@ impl RunConfig {
             progress_forced: a.progress == ProgressArg::Always,
             summary_json: a.summary_json,
             quiet: a.quiet,
+            filter_warnings: filters.warnings,
+            stdin_by_default: a.inputs.is_empty(),
             inputs,
             live,
             mode: match a.output_dir {
@@ -156,6 +166,23 @@ impl RunConfig {
                 None => Mode::Single(output),
             },
         })
+    }
+}
+
+impl RunConfig {
+    /// Every local output the run writes: `-o FILE` or `--output-dir`, and
+    /// `--summary-json`.
+    pub fn output_paths(&self) -> Vec<OutputPath<'_>> {
+        let mut v = Vec::new();
+        match &self.mode {
+            Mode::Single(Output::File(p)) => v.push(OutputPath::File("-o", p)),
+            Mode::Batch(dir) => v.push(OutputPath::Dir(dir)),
+            Mode::Single(_) => {}
+        }
+        if let Some(p) = &self.summary_json {
+            v.push(OutputPath::File("--summary-json", p));
+        }
+        v
     }
 }
 

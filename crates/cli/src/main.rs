@@ -13,6 +13,7 @@ mod config;
 mod error;
 mod filter;
 mod live;
+mod preflight;
 mod progress;
 mod run;
 mod s3;
@@ -27,7 +28,7 @@ use clap::{CommandFactory, Parser};
 use config::{Mode, RunConfig};
 use error::Exit;
 use inspector_report_core::{Layout, ReportFormat};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -48,6 +49,15 @@ fn main() -> ExitCode {
     if list_columns {
         print_columns(&run);
         return ExitCode::SUCCESS;
+    }
+    if let Err(e) = preflight::outputs_writable(&run.output_paths()) {
+        eprintln!("{NAME}: {e}");
+        return e.exit.into();
+    }
+    if run.stdin_by_default && !run.quiet && std::io::stdin().is_terminal() {
+        eprintln!(
+            "{NAME}: reading findings from standard input (end with Ctrl-D; --help for usage)"
+        );
     }
     signals::clean_up_on_signals();
     let started = Instant::now();

@@ -8,6 +8,7 @@
 use crate::args::NAME;
 use crate::config::{Output, RunConfig};
 use crate::error::{CliError, Exit};
+use crate::preflight;
 use crate::progress;
 use crate::s3::S3Sink;
 use crate::sink::{file::FileSink, Delivered, Sink, StdoutSink};
@@ -15,6 +16,7 @@ use crate::source::{self, Source};
 use crate::summary::{OutputInfo, Summary};
 use inspector_report_core::{Config, Progress, Stats};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -83,6 +85,16 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
 /// before anything was converted.
 fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
     let sources = source::expand(&run.inputs, run.live.as_ref())?;
+    let mut outputs: Vec<preflight::Output> = Vec::new();
+    match output {
+        Output::File(p) => outputs.push(preflight::Output::option("-o", p)),
+        Output::Stdout => outputs.extend(preflight::Output::stdout()),
+        Output::S3(_) => {}
+    }
+    if let Some(p) = &run.summary_json {
+        outputs.push(preflight::Output::option("--summary-json", p));
+    }
+    preflight::no_output_is_an_input(&local_inputs(&sources), &outputs)?;
     let mut sink = begin(output)?;
     let total = sources.iter().map(Source::size).sum::<Option<u64>>();
     let (progress, display) = start_progress(run, total);
@@ -95,6 +107,16 @@ fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
         d.finish();
     }
     Ok(finish(sink, converted))
+}
+
+/// Each source's name, with the local file it reads, for [`preflight::no_output_is_an_input`].
+pub fn local_inputs<'a>(
+    sources: impl IntoIterator<Item = &'a Source>,
+) -> Vec<(String, Option<PathBuf>)> {
+    sources
+        .into_iter()
+        .map(|s| (s.name(), s.local_file().map(Path::to_path_buf)))
+        .collect()
 }
 
 /// Begins the sink for `output`: the only place a run looks at where its report goes.

@@ -27,6 +27,14 @@ impl Source {
         }
     }
 
+    /// The local file it reads, when it is one (standard input is not).
+    pub fn local_file(&self) -> Option<&std::path::Path> {
+        match self {
+            Source::Local(input::Source::File(p)) => Some(p),
+            Source::Local(_) | Source::Live(_) => None,
+        }
+    }
+
     /// Its size in bytes, where known before reading (for the progress bar).
     pub fn size(&self) -> Option<u64> {
         match self {

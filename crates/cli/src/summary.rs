@@ -3,7 +3,6 @@
 use crate::args::NAME;
 use crate::config::RunConfig;
 use crate::error::Exit;
-use crate::live::ApiCounts;
 use inspector_report_core::{Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -74,8 +73,10 @@ impl Summary<'_> {
     }
 
     /// Prints the human lines (unless `--quiet`; a single run that failed has said why
-    /// already) and writes `--summary-json`; returns `exit`, or a failure if the JSON
-    /// summary cannot be written.
+    /// already), with the run's warnings about its filter, and writes `--summary-json`;
+    /// returns `exit`, or a failure if the JSON summary cannot be written. A run that
+    /// fails so takes back the report files it wrote, since a failed run leaves none
+    /// (the checks before the run make that rare: the summary's folder takes new files).
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
         let api = run.live.as_ref().map(|l| l.counts());
         if !run.quiet && (exit == Exit::Success || self.batch) {
@@ -87,14 +88,38 @@ impl Summary<'_> {
             for line in lines {
                 eprintln!("{NAME}: {line}");
             }
+            for w in &run.filter_warnings {
+                eprintln!("{NAME}: warning: {w}");
+            }
         }
         if let Some(p) = &run.summary_json {
-            if let Err(e) = self.write_json(p, api) {
+            let mut v = self.to_json();
+            v["filterWarnings"] = json!(run.filter_warnings);
+            if let Some(a) = api {
+                v["api"] = a.to_json();
+            }
+            if let Err(e) = write_json(&v, p) {
                 eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
+                self.remove_reports();
                 return Exit::Failure;
             }
         }
         exit
+    }
+
+    /// Removes the report files this run wrote (regular files only: never a device that
+    /// was written in place).
+    fn remove_reports(&self) {
+        for o in self.outputs.iter().filter(|o| o.error.is_none()) {
+            let p = Path::new(&o.path);
+            if o.path == "-" || o.path.starts_with("s3://") {
+                continue;
+            }
+            let regular = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+            if regular && std::fs::remove_file(p).is_ok() {
+                eprintln!("{NAME}: removed the report {}", p.display());
+            }
+        }
     }
 
     /// The machine-readable summary.
@@ -107,7 +132,10 @@ impl Summary<'_> {
                     .warning_examples
                     .iter()
                     .filter(|e| e.kind == *k)
-                    .map(|e| json!({"input": e.input, "byte": e.byte, "finding": e.finding}))
+                    .map(|e| {
+                        json!({"input": e.input, "byte": e.byte, "finding": e.finding,
+                            "findingArn": e.finding_arn, "member": e.member, "value": e.value})
+                    })
                     .collect();
                 (
                     k.id().to_string(),
@@ -159,15 +187,24 @@ impl Summary<'_> {
         }
         v
     }
+}
 
-    /// Writes the JSON summary to `path`, with the live inputs' `api` counts if any.
-    pub fn write_json(&self, path: &Path, api: Option<ApiCounts>) -> std::io::Result<()> {
-        let mut v = self.to_json();
-        if let Some(a) = api {
-            v["api"] = a.to_json();
-        }
-        let mut text = serde_json::to_string_pretty(&v).map_err(std::io::Error::other)?;
-        text.push('\n');
-        std::fs::write(path, text)
+/// Writes the JSON summary `v` to `path`: beside it under a temporary name, then renamed,
+/// so a reader never sees half a summary. A device (`/dev/stdout`) is written in place.
+fn write_json(v: &Value, path: &Path) -> std::io::Result<()> {
+    let mut text = serde_json::to_string_pretty(v).map_err(std::io::Error::other)?;
+    text.push('\n');
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, text);
     }
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?
+        .to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }

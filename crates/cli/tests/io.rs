@@ -189,7 +189,8 @@ fn special_files_and_links_are_written_in_place() {
 
     let input = testdata("pass/layouts/page.json");
     let o = run(&["-q", "-o", d.0.to_str().unwrap(), input.to_str().unwrap()]);
-    fails_with(&o, 1, &["is a directory"]);
+    // Checked before anything is read: a usage error.
+    fails_with(&o, 2, &["is a folder; name a file"]);
 
     // /dev/null itself, checked without risk now that the rule above holds.
     ok(&run(&["-q", "-o", "/dev/null", input.to_str().unwrap()]));

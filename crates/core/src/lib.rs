@@ -39,12 +39,13 @@
 //!    thread every stage runs in turn on the calling thread.
 //! 4. `report::renderer` does one finding: `decode` turns its bytes into a borrowed,
 //!    typed view (`decode::walk` is the validating fast path, serde_json decides whenever
-//!    it gives up, `decode::value` holds the lenient leaves), [`filter`] keeps or drops
-//!    it, then [`columns`] computes its CSV cells or `report::json` copies its own bytes,
+//!    it gives up, `decode::value` holds the lenient leaves) and refuses an object that
+//!    is no Inspector finding, [`filter`] keeps or drops it, then [`columns`] computes its CSV cells or `report::json` copies its own bytes,
 //!    minified, with timestamps rewritten by [`timestamp`].
 //! 5. `pipeline::writer` writes the rendered chunks in order, framed by the report (the
 //!    CSV header, the JSON report's brackets and commas, gzip members), and keeps the
-//!    [`stats`].
+//!    [`stats`]: counts, and warnings with examples that name the member and value that
+//!    raised them.
 //!
 //! Memory is bounded by [`Limits`], whatever the size of the input.
 //!
@@ -90,6 +91,7 @@ pub mod report;
 pub mod scan;
 pub mod stats;
 pub mod timestamp;
+mod witness;
 
 pub use columns::{Column, Layout};
 pub use error::{Error, ErrorKind, Position, Result};

@@ -252,7 +252,7 @@ mod tests {
     fn shortcut(name: &str, values: &[&str]) -> Criteria {
         let s = SHORTCUTS.iter().find(|s| s.name == name).unwrap();
         let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-        shortcuts::criteria([(s, &values[..])]).unwrap()
+        shortcuts::criteria([(s, &values[..])], 0).unwrap()
     }
 
     #[test]

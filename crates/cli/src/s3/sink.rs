@@ -5,6 +5,7 @@
 use super::options::S3Options;
 use super::status::{ErrorCode, Failure, State, Status};
 use super::upload::{self, Create, Upload, UploadRef};
+use crate::aws::SetupError;
 use crate::error::CliError;
 use crate::sink::{Delivered, Sink};
 use inspector_report_core::Stats;
@@ -78,7 +79,14 @@ impl S3Sink {
                 Failure::new(ErrorCode::InternalError, e.to_string()),
             )
         })?;
-        let shared = crate::aws::config(&rt, &o.aws, "the S3 destination")?;
+        let shared = match crate::aws::config(&rt, &o.aws, "the S3 destination") {
+            Ok(shared) => shared,
+            Err(SetupError::Credentials(why)) => {
+                let f = Failure::new(ErrorCode::InvalidPermissions, why);
+                return Err(fail(&mut status, f));
+            }
+            Err(e) => return Err(e.into()),
+        };
         let client =
             aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).build());
         let dest = &o.destination;

@@ -4,7 +4,7 @@
 
 use super::destination::Destination;
 use crate::filter::FilterEcho;
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use serde_json::{json, Value};
 
 /// `ReportingErrorCode`, as Inspector reports why a findings report failed.
@@ -107,14 +107,7 @@ impl Failure {
         let status = e.raw_response().map(|r| r.status().as_u16());
         let code = e.code().map(str::to_string);
         let message = e.message().map(str::to_string);
-        let text = match (&code, &message) {
-            (Some(c), Some(m)) => format!("{c}: {m}"),
-            (Some(c), None) => c.clone(),
-            _ => match status {
-                Some(s) => format!("HTTP {s}: {}", DisplayErrorContext(&e)),
-                None => DisplayErrorContext(&e).to_string(),
-            },
-        };
+        let text = crate::aws::describe(&e);
         Failure {
             code: classify(code.as_deref(), message.as_deref(), status),
             message: if what.is_empty() {

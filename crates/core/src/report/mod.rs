@@ -12,10 +12,13 @@
 //!
 //! Rows are rendered by the workers, each into its own buffer, through one entry point
 //! (`renderer.rs`); the writer only concatenates, and asks `framing.rs` what goes around
-//! and between the chunks (the prologue and epilogue here, separators, gzip members).
+//! and between the chunks (the prologue and epilogue here, separators, gzip members). The
+//! few findings whose warnings become the run summary's examples are rendered once more
+//! to tell where each warning came from (`explain.rs`).
 
 #[doc(hidden)]
 pub mod csv;
+pub(crate) mod explain;
 pub(crate) mod framing;
 #[doc(hidden)]
 pub mod gzip;
