@@ -5,6 +5,7 @@ use crate::args::{Args, Format, JsonTsArg, LayoutArg, ProgressArg, QuoteArg};
 use crate::error::CliError;
 use crate::filter::Filters;
 use crate::s3::{self, S3Options};
+use crate::sink::{links, rules};
 use crate::target::Target;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
 use inspector_report_core::{
@@ -30,6 +31,12 @@ pub struct RunConfig {
     pub inputs: Vec<String>,
     /// One report, or one per input.
     pub mode: Mode,
+    /// How report and summary files are created: their mode, and links.
+    pub files: rules::FileRules,
+    /// `--bom`: a UTF-8 byte-order mark before the CSV header.
+    pub bom: bool,
+    /// `--max-output-bytes`: the most bytes a report may have, as written.
+    pub max_output_bytes: Option<u64>,
 }
 
 /// How many reports a run writes, and where.
@@ -132,6 +139,25 @@ impl RunConfig {
             Output::Stdout => a.gzip,
         }
         .then_some(DEFAULT_LEVEL);
+        let files = rules::FileRules {
+            mode: a.mode.as_deref().map(rules::parse_mode).transpose()?,
+            follow_links: a.follow_output_links,
+        };
+        check_output_paths(&a, &output, &files)?;
+        if a.bom && !matches!(config.format, ReportFormat::Csv { .. }) {
+            return Err(CliError::usage(
+                "--bom is for the CSV report, for Excel; a JSON report is UTF-8 without a \
+                 byte-order mark, as JSON must be",
+            ));
+        }
+        let max_output_bytes = match &a.max_output_bytes {
+            None => None,
+            Some(text) => Some(crate::size::parse(text).filter(|&n| n > 0).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--max-output-bytes {text:?}: give bytes or a size like 10GiB"
+                ))
+            })?),
+        };
         use std::io::IsTerminal;
         let progress = match a.progress {
             ProgressArg::Never => false,
@@ -150,8 +176,26 @@ impl RunConfig {
                 Some(dir) => Mode::Batch(dir),
                 None => Mode::Single(output),
             },
+            files,
+            bom: a.bom,
+            max_output_bytes,
         })
     }
+}
+
+/// The output paths given on the command line, before anything is read: a symbolic link
+/// at any of them is a usage error, unless `--follow-output-links`.
+fn check_output_paths(a: &Args, output: &Output, files: &rules::FileRules) -> Result<(), CliError> {
+    if let Output::File(p) = output {
+        links::check_given("-o", p, files)?;
+    }
+    if let Some(p) = &a.summary_json {
+        links::check_given("--summary-json", p, files)?;
+    }
+    if let Some(p) = &a.output_dir {
+        links::check_given("--output-dir", p, files)?;
+    }
+    Ok(())
 }
 
 /// `--columns`: header names, checked against the known columns.

@@ -1,8 +1,10 @@
 //! The run summary: a few lines on stderr for people, and `--summary-json` for machines.
 
-use crate::args::NAME;
 use crate::config::RunConfig;
-use crate::error::Exit;
+use crate::error::{CliError, Exit};
+use crate::sink::file;
+use crate::sink::rules::FileRules;
+use crate::terminal::say;
 use inspector_report_core::{Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -78,12 +80,12 @@ impl Summary<'_> {
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
         if !run.quiet && (exit == Exit::Success || self.batch) {
             for line in self.lines() {
-                eprintln!("{NAME}: {line}");
+                say(line);
             }
         }
         if let Some(p) = &run.summary_json {
-            if let Err(e) = self.write_json(p) {
-                eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
+            if let Err(e) = self.write_json(p, &run.files) {
+                say(&e);
                 return Exit::Failure;
             }
         }
@@ -153,11 +155,12 @@ impl Summary<'_> {
         v
     }
 
-    /// Writes the JSON summary to `path`.
-    pub fn write_json(&self, path: &Path) -> std::io::Result<()> {
-        let mut text =
-            serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
+    /// Writes the JSON summary to `path`, atomically and privately, as a report is
+    /// written.
+    pub fn write_json(&self, path: &Path, rules: &FileRules) -> Result<(), CliError> {
+        let mut text = serde_json::to_string_pretty(&self.to_json())
+            .map_err(|e| CliError::failure(e.to_string()))?;
         text.push('\n');
-        std::fs::write(path, text)
+        file::write_whole(path, "the summary", rules, text.as_bytes())
     }
 }

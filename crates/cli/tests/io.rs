@@ -181,7 +181,7 @@ fn report_rows_match_the_generator() {
 
 /// Regression: `-o /dev/null` once renamed a regular file over the device (as root this
 /// breaks every program on the machine). Devices and FIFOs are written in place; symbolic
-/// links stay links.
+/// links, where they are followed (safe_files.rs has their refusal), stay links.
 #[test]
 fn special_files_and_links_are_written_in_place() {
     use std::os::unix::fs::FileTypeExt;
@@ -219,6 +219,7 @@ fn special_files_and_links_are_written_in_place() {
         "-q",
         "--as-of",
         AS_OF,
+        "--follow-output-links",
         "-o",
         link.to_str().unwrap(),
         input.to_str().unwrap(),

@@ -26,6 +26,8 @@ pub struct S3Options {
     pub extension: &'static str,
     /// The filters given, for the status document.
     pub filter: FilterEcho,
+    /// `--overwrite`: an object already at an exact key may be replaced.
+    pub overwrite: bool,
 }
 
 impl S3Options {
@@ -65,6 +67,7 @@ impl S3Options {
             concurrency,
             extension,
             filter,
+            overwrite: a.overwrite,
         })
     }
 
@@ -85,6 +88,7 @@ pub fn refuse_without_s3(a: &S3Args) -> Result<(), CliError> {
         (a.aws.region.is_some(), "--region"),
         (a.aws.profile.is_some(), "--profile"),
         (a.aws.endpoint_url.is_some(), "--endpoint-url"),
+        (a.overwrite, "--overwrite"),
     ] {
         if given {
             return Err(CliError::usage(format!(

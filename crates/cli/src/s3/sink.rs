@@ -82,6 +82,12 @@ impl S3Sink {
         let client =
             aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).build());
         let dest = &o.destination;
+        // A prefix's key is a fresh report id: only an exact key can name an object.
+        let keep_existing = dest.exact && !o.overwrite;
+        if keep_existing {
+            upload::refuse_existing(rt.handle(), &client, &dest.bucket, &dest.key)
+                .map_err(|f| fail(&mut status, f))?;
+        }
         let mut active = lock();
         *active = Some(Active {
             rt: rt.handle().clone(),
@@ -98,6 +104,7 @@ impl S3Sink {
                 content_type: content_type(o.extension, dest.gzip),
                 part_size: o.part_size,
                 concurrency: o.concurrency,
+                if_absent: keep_existing,
             },
         );
         let upload = match created {

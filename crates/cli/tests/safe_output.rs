@@ -1,0 +1,281 @@
+//! What a run prints and writes is safe to look at: messages cannot drive the terminal,
+//! a gzip bomb cannot fill the disk (--max-output-bytes, and progress shows what input
+//! decompresses to), and --bom marks a CSV report's encoding for Excel.
+
+mod common;
+use common::*;
+use std::fs;
+use std::io::{Read, Write};
+use std::process::Stdio;
+use std::time::Duration;
+
+fn page() -> String {
+    testdata("pass/layouts/page.json").display().to_string()
+}
+
+fn expected() -> Vec<u8> {
+    fs::read(testdata("expected/layouts.csv")).unwrap()
+}
+
+/// Findings whose titles are `mb` MB of one letter: a few KB of gzip that grows a
+/// thousandfold.
+fn bomb(mb: usize) -> (Vec<u8>, usize) {
+    let title = "A".repeat(100_000);
+    let mut plain = Vec::new();
+    for i in 0..mb * 10 {
+        writeln!(
+            plain,
+            r#"{{"status":"ACTIVE","awsAccountId":"{i}","title":"{title}"}}"#
+        )
+        .unwrap();
+    }
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(&plain).unwrap();
+    (e.finish().unwrap(), plain.len())
+}
+
+#[track_caller]
+fn no_raw_controls(text: &[u8]) {
+    let raw: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|&b| b < 0x20 && b != b'\n')
+        .collect();
+    assert!(
+        raw.is_empty(),
+        "raw control bytes {raw:?} in {}",
+        String::from_utf8_lossy(text)
+    );
+}
+
+#[test]
+fn file_names_cannot_drive_the_terminal() {
+    let d = TempDir::new("escape");
+    let input = d.path("in");
+    fs::create_dir_all(&input).unwrap();
+    let hostile = "bad\x1b[2J\x1b]0;pwned\x07\r.json";
+    fs::write(input.join(hostile), "[{\"status\":\"ACTIVE\"},").unwrap();
+    let shown = "bad\\x1b[2J\\x1b]0;pwned\\x07\\x0d.json";
+
+    // The failing directory, as one report: the error names the file.
+    let o = run(&[
+        "--as-of",
+        AS_OF,
+        "-o",
+        d.path("r.csv").to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    no_raw_controls(&o.stderr);
+    assert!(stderr(&o).contains(shown), "{}", stderr(&o));
+
+    // Batch mode: the summary's FAILED line, with and without -q.
+    fs::copy(page(), input.join("good.json")).unwrap();
+    for quiet in [false, true] {
+        let mut batch = bin();
+        batch
+            .args(["--as-of", AS_OF, "--output-dir"])
+            .arg(d.path("out"));
+        if quiet {
+            batch.arg("-q");
+        }
+        let o = batch.arg(&input).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        no_raw_controls(&o.stderr);
+        assert!(
+            stderr(&o).contains(&format!("FAILED {}/{shown}", input.display())),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    // A value clap quotes in a usage error (clap drops ESC sequences itself, but not a
+    // carriage return, which would hide the start of the line).
+    let o = run(&["--format", "json\rcsv"]);
+    assert_eq!(o.status.code(), Some(2));
+    no_raw_controls(&o.stderr);
+    assert!(stderr(&o).contains("'json\\x0dcsv'"), "{}", stderr(&o));
+}
+
+#[test]
+fn max_output_bytes_stops_a_gzip_bomb_and_leaves_nothing() {
+    let d = TempDir::new("bomb");
+    let (gz, plain) = bomb(20);
+    assert!(gz.len() * 200 < plain, "{} bytes of gzip", gz.len());
+    let input = d.path("bomb.json.gz");
+    fs::write(&input, &gz).unwrap();
+    let report = d.path("r.csv");
+    let o = run(&[
+        "--as-of",
+        AS_OF,
+        "--max-output-bytes",
+        "1MiB",
+        "-o",
+        report.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the report would pass --max-output-bytes (1048576 bytes)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(d.names(), ["bomb.json.gz"], "nothing is left");
+
+    // To standard output: what went out stays within the bound.
+    let o = run(&[
+        "-q",
+        "--as-of",
+        AS_OF,
+        "--max-output-bytes",
+        "300KiB",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        o.stdout.len() <= 300 << 10 && o.stdout.len() > 100_000,
+        "{}",
+        o.stdout.len()
+    );
+
+    // Batch mode bounds each report: the bomb fails, the page beside it does not.
+    let batch_in = d.path("in");
+    fs::create_dir_all(&batch_in).unwrap();
+    fs::write(batch_in.join("bomb.json.gz"), &gz).unwrap();
+    fs::copy(page(), batch_in.join("page.json")).unwrap();
+    let out = d.path("out");
+    let o = bin()
+        .args([
+            "-q",
+            "--as-of",
+            AS_OF,
+            "--max-output-bytes",
+            "64KiB",
+            "--output-dir",
+        ])
+        .arg(&out)
+        .arg(&batch_in)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("bomb.json.gz: write error"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read(out.join("page.csv")).unwrap(), expected());
+    assert!(!out.join("bomb.csv").exists());
+}
+
+/// The bound is exact: a report of exactly SIZE bytes is written, one byte less is not.
+#[test]
+fn max_output_bytes_is_exact() {
+    let d = TempDir::new("bound");
+    let report = d.path("r.csv");
+    let size = expected().len();
+    for (max, code) in [(size, 0), (size - 1, 1)] {
+        let o = run(&[
+            "-q",
+            "--as-of",
+            AS_OF,
+            "--max-output-bytes",
+            &max.to_string(),
+            "-o",
+            report.to_str().unwrap(),
+            &page(),
+        ]);
+        assert_eq!(o.status.code(), Some(code), "{max}: {}", stderr(&o));
+    }
+    assert_eq!(fs::read(&report).unwrap(), expected());
+    for bad in ["0", "lots", "-5"] {
+        let o = run(&["--max-output-bytes", bad, &page()]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+    }
+}
+
+/// The progress bar shows what the input decompresses to beside what was read, so a
+/// bomb is plain to see while it goes off.
+#[test]
+fn progress_shows_decompressed_bytes() {
+    let (gz, _) = bomb(20);
+    let mut child = bin()
+        .args([
+            "--progress",
+            "always",
+            "--severity",
+            "CRITICAL",
+            "-o",
+            "/dev/null",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut sin = child.stdin.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        err.read_to_end(&mut text).unwrap();
+        String::from_utf8_lossy(&text).into_owned()
+    });
+    // Half the input, then a pause of several progress ticks, then the rest.
+    sin.write_all(&gz[..gz.len() / 2]).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    sin.write_all(&gz[gz.len() / 2..]).unwrap();
+    drop(sin);
+    let status = child.wait().unwrap();
+    let shown = reader.join().unwrap();
+    assert_eq!(status.code(), Some(0), "{shown}");
+    assert!(shown.contains("MiB decompressed"), "{shown}");
+}
+
+#[test]
+fn bom_marks_the_csv_report_plain_or_gzip() {
+    let d = TempDir::new("bom");
+    let o = run(&["-q", "--as-of", AS_OF, "--bom", &page()]);
+    let mut want = b"\xef\xbb\xbf".to_vec();
+    want.extend(expected());
+    assert_eq!(o.stdout, want);
+    assert_eq!(o.status.code(), Some(0));
+
+    let gz = d.path("r.csv.gz");
+    ok(&run(&[
+        "-q",
+        "--as-of",
+        AS_OF,
+        "--bom",
+        "-o",
+        gz.to_str().unwrap(),
+        &page(),
+    ]));
+    let mut plain = Vec::new();
+    flate2::read::MultiGzDecoder::new(&fs::read(&gz).unwrap()[..])
+        .read_to_end(&mut plain)
+        .unwrap();
+    assert_eq!(plain, want);
+
+    // The summary counts the mark as a byte of the report.
+    let summary = d.path("s.json");
+    ok(&run(&[
+        "-q",
+        "--as-of",
+        AS_OF,
+        "--bom",
+        "-o",
+        d.path("r.csv").to_str().unwrap(),
+        "--summary-json",
+        summary.to_str().unwrap(),
+        &page(),
+    ]));
+    let s: serde_json::Value = serde_json::from_slice(&fs::read(&summary).unwrap()).unwrap();
+    assert_eq!(s["output"]["bytes"], want.len() as u64);
+
+    let o = run(&["--bom", "-f", "json", &page()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--bom is for the CSV report"),
+        "{}",
+        stderr(&o)
+    );
+}
