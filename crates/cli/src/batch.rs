@@ -4,7 +4,7 @@
 use crate::config::RunConfig;
 use crate::error::{CliError, Exit};
 use crate::run::{self, Outcome};
-use crate::sink::{file::FileSink, links, Sink};
+use crate::sink::{file::FileSink, folders, Sink};
 use crate::source::{self, Source};
 use crate::summary::{OutputInfo, Summary};
 use crate::terminal::say;
@@ -70,7 +70,7 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
 /// overwrite the other.
 fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError> {
     let expanded = source::expand_relative(&run.inputs)?;
-    links::make_output_dir(dir, &run.files)
+    folders::make_output_dir(dir, &run.files)
         .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
     let mut seen: HashMap<PathBuf, String> = HashMap::new();
     let mut jobs = Vec::with_capacity(expanded.len());
@@ -186,7 +186,7 @@ fn into_file(
     progress: Option<&Arc<Progress>>,
 ) -> Result<Outcome, CliError> {
     if let Some(parent) = dest.parent() {
-        links::make_folders_below(dir, parent, &run.files).map_err(CliError::failure)?;
+        folders::make_folders_below(dir, parent, &run.files).map_err(CliError::failure)?;
     }
     let mut sink = Box::new(FileSink::begin(
         dest,

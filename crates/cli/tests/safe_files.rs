@@ -93,18 +93,23 @@ fn mode_gives_what_it_says_and_a_replaced_report_keeps_its_mode() {
         .unwrap();
     succeeds(&o);
     assert_eq!((mode(&report), mode(&summary)), (0o640, 0o640));
-    let out = d.path("out");
+    let out = d.path("out/reports");
     let input = d.path("in");
     fs::create_dir_all(input.join("sub")).unwrap();
     fs::copy(page(), input.join("sub/a.json")).unwrap();
-    let o = under_umask("022")
+    let o = under_umask("077")
         .args(["--mode", "640", "--output-dir"])
         .arg(&out)
         .arg(&input)
         .output()
         .unwrap();
     succeeds(&o);
-    assert_eq!(mode(&out), 0o750, "readers of the reports may enter");
+    assert_eq!(
+        mode(&d.path("out")),
+        0o750,
+        "readers of the reports may enter"
+    );
+    assert_eq!(mode(&out), 0o750);
     assert_eq!(mode(&out.join("sub")), 0o750);
     assert_eq!(mode(&out.join("sub/a.csv")), 0o640);
 

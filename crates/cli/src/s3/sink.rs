@@ -1,6 +1,10 @@
 //! The S3 upload as a [`Sink`]: begun with CreateMultipartUpload before any input is read,
 //! committed with CompleteMultipartUpload, and aborted on any failure, an empty report,
 //! SIGINT or SIGTERM, with the status document on stdout in every case.
+//!
+//! An exact key is never replaced silently: an object already there is refused before the
+//! upload begins (HeadObject), and one written meanwhile by the conditional completion
+//! (`If-None-Match: *`), unless `--overwrite`.
 
 use super::options::S3Options;
 use super::status::{ErrorCode, Failure, State, Status};

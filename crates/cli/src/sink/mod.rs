@@ -6,11 +6,12 @@
 //! the run either commits the sink (the whole report appears where it was asked for) or
 //! aborts it (nothing is left behind).
 //!
-//! Every file is created privately and never through a symbolic link ([`rules`],
-//! [`links`]); [`bounded`] caps the report's size.
+//! Every file and folder is created privately and never through a symbolic link
+//! ([`rules`], [`links`], [`folders`]); [`bounded`] caps the report's size.
 
 pub mod bounded;
 pub mod file;
+pub mod folders;
 pub mod links;
 pub mod rules;
 
