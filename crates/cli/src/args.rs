@@ -138,6 +138,13 @@ pub struct Args {
     #[arg(long)]
     pub list_columns: bool,
 
+    /// Put a `'` before every text cell that starts with =, +, -, @, a tab or a carriage
+    /// return, so that a spreadsheet shows it instead of running it as a formula (CSV
+    /// only). Number columns and the header are left as they are. Off by default: the
+    /// report is then exactly as Inspector writes it.
+    #[arg(long)]
+    pub excel_safe: bool,
+
     /// Write a UTF-8 byte-order mark before the CSV header, so that Excel reads the
     /// report as UTF-8 (CSV only).
     #[arg(long)]

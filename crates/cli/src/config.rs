@@ -74,6 +74,7 @@ impl RunConfig {
                     QuoteArg::Always => QuoteStyle::Always,
                     QuoteArg::Necessary => QuoteStyle::Necessary,
                 },
+                excel_safe: a.excel_safe,
             },
             Format::Json => ReportFormat::Json {
                 timestamps: match a.json_timestamps {
@@ -148,6 +149,11 @@ impl RunConfig {
             return Err(CliError::usage(
                 "--bom is for the CSV report, for Excel; a JSON report is UTF-8 without a \
                  byte-order mark, as JSON must be",
+            ));
+        }
+        if a.excel_safe && !matches!(config.format, ReportFormat::Csv { .. }) {
+            return Err(CliError::usage(
+                "--excel-safe is for the CSV report; a JSON report keeps every value exactly",
             ));
         }
         let max_output_bytes = match &a.max_output_bytes {

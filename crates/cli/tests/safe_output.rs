@@ -279,3 +279,72 @@ fn bom_marks_the_csv_report_plain_or_gzip() {
         stderr(&o)
     );
 }
+
+/// One finding with a formula in text cells of every trigger character, and negative
+/// numbers in the number columns.
+const FORMULAS: &str = r#"{"status":"ACTIVE","awsAccountId":"111122223333",
+ "title":"=HYPERLINK(\"http://evil.example\",\"open me\")",
+ "description":"+cmd|' /C calc'!A0",
+ "remediation":{"recommendation":{"text":"-2+3"}},
+ "findingArn":"@SUM(1+1)",
+ "severity":"\tHIGH",
+ "type":"\rPACKAGE_VULNERABILITY",
+ "inspectorScore":-1.5,
+ "epss":{"score":-0.25},
+ "packageVulnerabilityDetails":{"source":"NVD","vulnerabilityId":"CVE-1","cvss":[
+   {"source":"NVD","version":"3.1","baseScore":-9.8,"scoringVector":"=v3"},
+   {"source":"NVD","version":"2.0","baseScore":-5,"scoringVector":"v2"}]},
+ "resources":[{"id":"i-1","type":"AWS_EC2_INSTANCE","tags":{"=k":"v"}}]}"#;
+
+#[test]
+fn excel_safe_defuses_every_trigger_and_leaves_numbers() {
+    let cells = |extra: &[&str]| {
+        let mut args = vec!["-q", "--as-of", AS_OF];
+        args.extend_from_slice(extra);
+        let out = ok(&run_stdin(&args, FORMULAS.as_bytes()));
+        let (header, rows) = parse_csv(&out);
+        assert_eq!(rows.len(), 1);
+        (header, rows.into_iter().next().unwrap(), out)
+    };
+    let (plain_header, plain, plain_text) = cells(&[]);
+    for quote in ["always", "necessary"] {
+        let (header, safe, text) = cells(&["--excel-safe", "--quote", quote]);
+        assert_eq!(header, plain_header, "the header is never changed");
+        let (mut defused, mut numbers) = (0, 0);
+        for (i, name) in header.iter().enumerate() {
+            let (p, s) = (&plain[i], &safe[i]);
+            let number = [
+                "Age (Days)",
+                "Inspector Score",
+                "NVD CVSS3 Score",
+                "NVD CVSS2 Score",
+                "Vendor CVSS3 Score",
+                "Vendor CVSS2 Score",
+                "Epss Score",
+            ]
+            .contains(&name.as_str());
+            if number {
+                assert_eq!(s, p, "{name}");
+                numbers += p.starts_with('-') as usize;
+            } else if p.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                assert_eq!(*s, format!("'{p}"), "{name}");
+                defused += 1;
+            } else {
+                assert_eq!(s, p, "{name}");
+            }
+        }
+        // Title, Description, Remediation, Finding ARN, Severity, Finding Type, the NVD
+        // and vendor CVSS3 vectors, Resource Tags; and six negative scores.
+        assert_eq!((defused, numbers), (9, 6), "{text}");
+        assert!(
+            text.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"open me\"\")\""),
+            "{text}"
+        );
+    }
+    assert!(
+        plain_text.contains("\"=HYPERLINK("),
+        "off by default: {plain_text}"
+    );
+    let o = run(&["--excel-safe", "-f", "json", &page()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

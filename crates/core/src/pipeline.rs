@@ -958,7 +958,25 @@ fn render_chunk(
         }
         r.counts.findings_written += 1;
         match &config.format {
-            ReportFormat::Csv { columns, quote } => write_row(
+            // One row function per setting, so the default pays nothing per cell.
+            ReportFormat::Csv {
+                columns,
+                quote,
+                excel_safe: false,
+            } => write_row::<false>(
+                &finding,
+                columns,
+                *quote,
+                ctx,
+                cell,
+                &mut r.bytes,
+                &mut r.counts.warnings,
+            ),
+            ReportFormat::Csv {
+                columns,
+                quote,
+                excel_safe: true,
+            } => write_row::<true>(
                 &finding,
                 columns,
                 *quote,
@@ -1031,8 +1049,8 @@ fn note_examples(r: &mut Rendered, before: &Warnings, item: &Item) {
 
 /// One CSV row. Quoting every field (the default), each cell is written straight into
 /// `out` between its quotes; otherwise it is assembled in `cell`, then quoted if it needs
-/// to be.
-fn write_row(
+/// to be. `EXCEL_SAFE` defuses formulas in text cells (spec 2.2.1).
+fn write_row<const EXCEL_SAFE: bool>(
     f: &Finding,
     columns: &[Column],
     quote: QuoteStyle,
@@ -1048,11 +1066,17 @@ fn write_row(
         if quote == QuoteStyle::Always {
             let start = csv::open_quoted(out);
             columns::write_cell(col, f, ctx, out, w);
+            if EXCEL_SAFE && !col.is_number() {
+                csv::defuse_formula(out, start);
+            }
             csv::close_quoted(out, start, cell);
             continue;
         }
         cell.clear();
         columns::write_cell(col, f, ctx, cell, w);
+        if EXCEL_SAFE && !col.is_number() {
+            csv::defuse_formula(cell, 0);
+        }
         if columns.len() == 1 && cell.is_empty() {
             out.extend_from_slice(b"\"\"");
         } else {

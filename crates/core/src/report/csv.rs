@@ -61,7 +61,7 @@ pub fn open_quoted(out: &mut Vec<u8>) -> usize {
 /// Ends the quoted field opened at `start` by [`open_quoted`]: doubles each `"` written
 /// since (a title or description that quotes something) and adds the closing quote.
 /// The same bytes as [`write_field`] with [`QuoteStyle::Always`].
-#[inline]
+#[inline(always)]
 pub fn close_quoted(out: &mut Vec<u8>, start: usize, scratch: &mut Vec<u8>) {
     if let Some(q) = crate::classify::find(out, start, b'"') {
         scratch.clear();
@@ -70,6 +70,16 @@ pub fn close_quoted(out: &mut Vec<u8>, start: usize, scratch: &mut Vec<u8>) {
         push_doubling_quotes(out, scratch);
     }
     out.push(b'"');
+}
+
+/// Spec 2.2.1 (`--excel-safe`): puts one `'` before the cell text that starts at `start`
+/// in `out` when its first character would make a spreadsheet read it as a formula (`=`,
+/// `+`, `-`, `@`, a tab or a carriage return), so the spreadsheet shows it as text.
+#[inline]
+pub fn defuse_formula(out: &mut Vec<u8>, start: usize) {
+    if let Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') = out.get(start) {
+        out.insert(start, b'\'');
+    }
 }
 
 /// Writes a whole record and its `\n`.
@@ -122,6 +132,32 @@ mod tests {
             ),
             b"\"a\",\"\",\"x\"\"y\",\"l1\nl2,\"\n"
         );
+    }
+
+    #[test]
+    fn formulas_are_defused_and_other_text_is_not() {
+        for (cell, want) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("a=b", "a=b"),
+            (" =x", " =x"),
+            ("'=x", "'=x"),
+            ("", ""),
+        ] {
+            let mut out = b"\"prefix\",\"".to_vec();
+            let start = out.len();
+            out.extend_from_slice(cell.as_bytes());
+            defuse_formula(&mut out, start);
+            assert_eq!(&out[start..], want.as_bytes(), "{cell:?}");
+            assert!(out.starts_with(b"\"prefix\",\""));
+        }
     }
 
     proptest! {
