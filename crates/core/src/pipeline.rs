@@ -1066,7 +1066,7 @@ fn write_row<const EXCEL_SAFE: bool>(
         if quote == QuoteStyle::Always {
             let start = csv::open_quoted(out);
             columns::write_cell(col, f, ctx, out, w);
-            if EXCEL_SAFE && !col.is_number() {
+            if EXCEL_SAFE && !csv::is_number(col) {
                 csv::defuse_formula(out, start);
             }
             csv::close_quoted(out, start, cell);
@@ -1074,7 +1074,7 @@ fn write_row<const EXCEL_SAFE: bool>(
         }
         cell.clear();
         columns::write_cell(col, f, ctx, cell, w);
-        if EXCEL_SAFE && !col.is_number() {
+        if EXCEL_SAFE && !csv::is_number(col) {
             csv::defuse_formula(cell, 0);
         }
         if columns.len() == 1 && cell.is_empty() {

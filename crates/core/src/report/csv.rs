@@ -6,6 +6,7 @@
 //! buffer per batch for the same bytes. The rules are those of csv's `QuoteStyle`, and a
 //! test checks this writer against the csv crate byte for byte.
 
+use crate::columns::Column;
 use memchr::{memchr, memchr3};
 
 /// When to quote a field.
@@ -70,6 +71,21 @@ pub fn close_quoted(out: &mut Vec<u8>, start: usize, scratch: &mut Vec<u8>) {
         push_doubling_quotes(out, scratch);
     }
     out.push(b'"');
+}
+
+/// True for the number columns, which `--excel-safe` leaves as they are (spec 2.2.1):
+/// `-1.5` there is a number, not a formula.
+pub fn is_number(column: Column) -> bool {
+    matches!(
+        column,
+        Column::AgeDays
+            | Column::InspectorScore
+            | Column::NvdCvss3Score
+            | Column::NvdCvss2Score
+            | Column::VendorCvss3Score
+            | Column::VendorCvss2Score
+            | Column::EpssScore
+    )
 }
 
 /// Spec 2.2.1 (`--excel-safe`): puts one `'` before the cell text that starts at `start`
