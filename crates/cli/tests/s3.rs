@@ -4,20 +4,13 @@
 
 mod common;
 
-use common::s3::{self, Answer, Bucket, Intercept};
+use common::s3::{self, kms, run_s3, status, Answer, Bucket, Intercept};
 use common::AS_OF;
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// One KMS key for every test.
-fn kms() -> &'static str {
-    static KEY: OnceLock<String> = OnceLock::new();
-    KEY.get_or_init(s3::kms_key)
-}
 
 /// `gen`-style findings of about `mb` MB in the CLI layout.
 fn findings(mb: u64) -> Vec<u8> {
@@ -57,25 +50,6 @@ mod tempdir {
             let _ = std::fs::remove_dir_all(&self.0);
         }
     }
-}
-
-fn run_s3(endpoint: &str, args: &[&str]) -> Output {
-    s3::bin_for(endpoint)
-        .args(["--as-of", AS_OF, "-q", "--kms-key-arn", kms()])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn status(o: &Output) -> Value {
-    let text = String::from_utf8_lossy(&o.stdout);
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| {
-        panic!(
-            "stdout is one status document ({e}): {text}\nstderr: {}",
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
 }
 
 /// The same run written to a local file.

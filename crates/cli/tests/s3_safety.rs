@@ -3,40 +3,12 @@
 
 mod common;
 
-use common::s3::{self, Answer, Bucket, Intercept};
-use common::AS_OF;
-use serde_json::Value;
-use std::process::{Output, Stdio};
-use std::sync::OnceLock;
-
-fn kms() -> &'static str {
-    static KEY: OnceLock<String> = OnceLock::new();
-    KEY.get_or_init(s3::kms_key)
-}
+use common::s3::{self, run_s3, status, Answer, Bucket, Intercept};
 
 fn page() -> String {
     common::testdata("pass/layouts/page.json")
         .display()
         .to_string()
-}
-
-fn run_s3(endpoint: &str, args: &[&str]) -> Output {
-    s3::bin_for(endpoint)
-        .args(["--as-of", AS_OF, "-q", "--kms-key-arn", kms()])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn status(o: &Output) -> Value {
-    let text = String::from_utf8_lossy(&o.stdout);
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| {
-        panic!(
-            "stdout is one status document ({e}): {text}\nstderr: {}",
-            common::stderr(o)
-        )
-    })
 }
 
 /// PutObject of `body` at `bucket/key`, readable by the unsigned checks of these tests.

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -41,28 +41,43 @@ fn succeeds(o: &Output) {
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
 }
 
+/// A run under `umask` with `options` that writes `r.csv` and `s.json` in `d`; their
+/// paths.
+#[track_caller]
+fn report_and_summary(d: &TempDir, umask: &str, options: &[&str]) -> (PathBuf, PathBuf) {
+    let (report, summary) = (d.path("r.csv"), d.path("s.json"));
+    let o = under_umask(umask)
+        .args(options)
+        .arg("-o")
+        .arg(&report)
+        .arg("--summary-json")
+        .arg(&summary)
+        .arg(page())
+        .output()
+        .unwrap();
+    succeeds(&o);
+    assert_eq!(fs::read_to_string(&report).unwrap(), expected());
+    (report, summary)
+}
+
+/// A folder of inputs in `d` with one file a folder down, for batch mode.
+fn input_tree(d: &TempDir) -> PathBuf {
+    let input = d.path("in");
+    fs::create_dir_all(input.join("sub")).unwrap();
+    fs::copy(page(), input.join("sub/a.json")).unwrap();
+    input
+}
+
 #[test]
 fn reports_summaries_and_batch_folders_are_private_whatever_the_umask() {
     for umask in ["022", "077", "000"] {
         let d = TempDir::new("private");
-        let (report, summary) = (d.path("r.csv"), d.path("s.json"));
-        let o = under_umask(umask)
-            .arg("-o")
-            .arg(&report)
-            .arg("--summary-json")
-            .arg(&summary)
-            .arg(page())
-            .output()
-            .unwrap();
-        succeeds(&o);
-        assert_eq!(fs::read_to_string(&report).unwrap(), expected());
+        let (report, summary) = report_and_summary(&d, umask, &[]);
         assert_eq!(mode(&report), 0o600, "report, umask {umask}");
         assert_eq!(mode(&summary), 0o600, "summary, umask {umask}");
 
         // Batch mode: the output folder, the folders below it and the reports.
-        let input = d.path("in");
-        fs::create_dir_all(input.join("sub")).unwrap();
-        fs::copy(page(), input.join("sub/a.json")).unwrap();
+        let input = input_tree(&d);
         let out = d.path("out/reports");
         let o = under_umask(umask)
             .arg("--output-dir")
@@ -81,22 +96,11 @@ fn reports_summaries_and_batch_folders_are_private_whatever_the_umask() {
 #[test]
 fn mode_gives_what_it_says_and_a_replaced_report_keeps_its_mode() {
     let d = TempDir::new("mode");
-    let (report, summary) = (d.path("r.csv"), d.path("s.json"));
     // --mode holds under a umask that would take the group's bits away.
-    let o = under_umask("077")
-        .args(["--mode", "0640", "-o"])
-        .arg(&report)
-        .arg("--summary-json")
-        .arg(&summary)
-        .arg(page())
-        .output()
-        .unwrap();
-    succeeds(&o);
+    let (report, summary) = report_and_summary(&d, "077", &["--mode", "0640"]);
     assert_eq!((mode(&report), mode(&summary)), (0o640, 0o640));
     let out = d.path("out/reports");
-    let input = d.path("in");
-    fs::create_dir_all(input.join("sub")).unwrap();
-    fs::copy(page(), input.join("sub/a.json")).unwrap();
+    let input = input_tree(&d);
     let o = under_umask("077")
         .args(["--mode", "640", "--output-dir"])
         .arg(&out)

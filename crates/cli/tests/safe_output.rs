@@ -239,35 +239,30 @@ fn bom_marks_the_csv_report_plain_or_gzip() {
     assert_eq!(o.stdout, want);
     assert_eq!(o.status.code(), Some(0));
 
-    let gz = d.path("r.csv.gz");
-    ok(&run(&[
-        "-q",
-        "--as-of",
-        AS_OF,
-        "--bom",
-        "-o",
-        gz.to_str().unwrap(),
-        &page(),
-    ]));
+    // Into a gzip report, and with the summary, which counts the mark as a byte of the
+    // report.
+    let (gz, summary) = (d.path("r.csv.gz"), d.path("s.json"));
+    let to = |report: &std::path::Path| {
+        let (report, summary) = (report.to_str().unwrap(), summary.to_str().unwrap());
+        ok(&run(&[
+            "-q",
+            "--as-of",
+            AS_OF,
+            "--bom",
+            "-o",
+            report,
+            "--summary-json",
+            summary,
+            &page(),
+        ]))
+    };
+    to(&gz);
     let mut plain = Vec::new();
     flate2::read::MultiGzDecoder::new(&fs::read(&gz).unwrap()[..])
         .read_to_end(&mut plain)
         .unwrap();
     assert_eq!(plain, want);
-
-    // The summary counts the mark as a byte of the report.
-    let summary = d.path("s.json");
-    ok(&run(&[
-        "-q",
-        "--as-of",
-        AS_OF,
-        "--bom",
-        "-o",
-        d.path("r.csv").to_str().unwrap(),
-        "--summary-json",
-        summary.to_str().unwrap(),
-        &page(),
-    ]));
+    to(&d.path("r.csv"));
     let s: serde_json::Value = serde_json::from_slice(&fs::read(&summary).unwrap()).unwrap();
     assert_eq!(s["output"]["bytes"], want.len() as u64);
 
