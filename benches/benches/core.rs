@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use inspector_report_bench::{generate, Layout};
-use inspector_report_core::read::ItemReader;
+use inspector_report_core::scan::ItemReader;
 use inspector_report_core::{
     convert, timestamp, Config, Input, JsonTimestamps, Limits, ReportFormat,
 };
@@ -115,8 +115,8 @@ fn one_batch(c: &mut Criterion) {
 fn decoders(c: &mut Criterion) {
     // The same findings through the walker and through serde_json's visitors: the fast
     // path's gain, and a check that the generator keeps it on the fast path.
-    use inspector_report_core::finding::Finding;
-    use inspector_report_core::walk::walk;
+    use inspector_report_core::decode::finding::Finding;
+    use inspector_report_core::decode::walk::walk;
     let findings: Vec<String> = (0..2000)
         .map(|i| serde_json::to_string_pretty(&inspector_report_bench::finding(7, i)).unwrap())
         .collect();

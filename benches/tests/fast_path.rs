@@ -1,8 +1,8 @@
 //! The generator's findings take the decoder's fast path: the walker must not bail on them
 //! (or the benches would measure serde_json's fallback), and it must give serde_json's view.
 
-use inspector_report_core::finding::Finding;
-use inspector_report_core::walk::walk;
+use inspector_report_core::decode::finding::Finding;
+use inspector_report_core::decode::walk::walk;
 
 #[test]
 fn generated_findings_walk_without_falling_back() {

@@ -2,21 +2,16 @@
 
 mod common;
 use common::*;
-use inspector_report_bench::{generate, Layout};
+use inspector_report_bench::Layout;
 use std::io::Read;
+use std::path::Path;
 use std::process::Stdio;
-
-fn generated(layout: Layout, bytes: u64) -> Vec<u8> {
-    let mut v = Vec::new();
-    generate(layout, 42, bytes, &mut v).unwrap();
-    v
-}
 
 #[test]
 fn broken_pipe_is_success() {
     let d = TempDir::new("pipe");
     let p = d.path("big.json");
-    std::fs::write(&p, generated(Layout::Cli, 30_000_000)).unwrap();
+    std::fs::write(&p, generated(Layout::Cli, 42, 30_000_000)).unwrap();
     let mut child = bin()
         .arg(&p)
         .stdout(Stdio::piped())
@@ -32,23 +27,22 @@ fn broken_pipe_is_success() {
     assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
 }
 
+/// Converts `testdata/pass/layouts/page.json` into `out` (a file, a FIFO or a link); the run
+/// must succeed.
+fn write_page_report(out: &Path) {
+    let args = ["--as-of", AS_OF, "-o", out.to_str().unwrap()];
+    report(&args, &testdata("pass/layouts/page.json"));
+}
+
 #[test]
 fn output_file_is_replaced_atomically() {
     let d = TempDir::new("atomic");
     let out = d.path("report.csv");
     std::fs::write(&out, "old report").unwrap();
-    let input = testdata("pass/layouts/page.json");
-    ok(&run(&[
-        "-q",
-        "--as-of",
-        AS_OF,
-        "-o",
-        out.to_str().unwrap(),
-        input.to_str().unwrap(),
-    ]));
+    write_page_report(&out);
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
-        std::fs::read_to_string(testdata("expected/layouts.csv")).unwrap()
+        expected("layouts.csv")
     );
     assert_eq!(d.names(), vec!["report.csv"], "no temporary file left");
     // A failed run leaves the old file as it was.
@@ -58,22 +52,23 @@ fn output_file_is_replaced_atomically() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
-        std::fs::read_to_string(testdata("expected/layouts.csv")).unwrap()
+        expected("layouts.csv")
     );
     assert_eq!(d.names(), vec!["bad.json", "report.csv"]);
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let o = run(&["--columns", "Severity,Fixed In Version"]);
-    assert_eq!(o.status.code(), Some(2));
-    let e = stderr(&o);
-    assert!(e.contains("unknown column \"Fixed In Version\""), "{e}");
-    assert!(
-        e.contains("Fixed in Version")
-            && e.contains("AWS Account Id")
-            && e.contains("Package Manager"),
-        "lists the valid names: {e}"
+    // The message lists the valid names.
+    fails_with(
+        &run(&["--columns", "Severity,Fixed In Version"]),
+        2,
+        &[
+            "unknown column \"Fixed In Version\"",
+            "Fixed in Version",
+            "AWS Account Id",
+            "Package Manager",
+        ],
     );
     for args in [
         &["--as-of", "tomorrow"][..],
@@ -104,47 +99,25 @@ fn help_and_version() {
 #[test]
 fn same_bytes_for_any_thread_count_source_and_compression() {
     for layout in [Layout::Cli, Layout::Pages, Layout::Ndjson, Layout::Events] {
-        let data = generated(layout, 3_000_000);
+        let data = generated(layout, 42, 3_000_000);
         let d = TempDir::new("det");
         let p = d.path("in.json");
         std::fs::write(&p, &data).unwrap();
         let gz = d.path("in.json.gz");
         std::fs::write(&gz, gzip(&data)).unwrap();
         for format in ["csv", "json"] {
-            let base = ok(&run(&[
-                "-q",
-                "-f",
-                format,
-                "--as-of",
-                AS_OF,
-                "--threads",
-                "1",
-                p.to_str().unwrap(),
-            ]));
+            let in_format = |extra: &[&str], input: &Path| {
+                report(&[&["-f", format, "--as-of", AS_OF], extra].concat(), input)
+            };
+            let base = in_format(&["--threads", "1"], &p);
             assert!(base.len() > 500_000);
             for t in ["2", "3", "8"] {
-                let got = ok(&run(&[
-                    "-q",
-                    "-f",
-                    format,
-                    "--as-of",
-                    AS_OF,
-                    "--threads",
-                    t,
-                    p.to_str().unwrap(),
-                ]));
+                let got = in_format(&["--threads", t], &p);
                 assert!(got == base, "{layout:?} {format} threads {t}");
             }
             let piped = ok(&run_stdin(&["-q", "-f", format, "--as-of", AS_OF], &data));
             assert!(piped == base, "{layout:?} {format} pipe");
-            let z = ok(&run(&[
-                "-q",
-                "-f",
-                format,
-                "--as-of",
-                AS_OF,
-                gz.to_str().unwrap(),
-            ]));
+            let z = in_format(&[], &gz);
             assert!(z == base, "{layout:?} {format} gzip");
         }
     }
@@ -153,7 +126,7 @@ fn same_bytes_for_any_thread_count_source_and_compression() {
 #[test]
 fn report_rows_match_the_generator() {
     // Every ACTIVE generated finding is one row, with its own ARN, in order.
-    let data = generated(Layout::Report, 3_000_000);
+    let data = generated(Layout::Report, 42, 3_000_000);
     let v: serde_json::Value = serde_json::from_slice(&data).unwrap();
     let active: Vec<&serde_json::Value> = v["findings"]
         .as_array()
@@ -196,46 +169,34 @@ fn special_files_and_links_are_written_in_place() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
     };
-    let input = testdata("pass/layouts/page.json");
-    ok(&run(&[
-        "-q",
-        "--as-of",
-        AS_OF,
-        "-o",
-        fifo.to_str().unwrap(),
-        input.to_str().unwrap(),
-    ]));
-    assert_eq!(
-        reader.join().unwrap(),
-        std::fs::read_to_string(testdata("expected/layouts.csv")).unwrap()
-    );
+    write_page_report(&fifo);
+    assert_eq!(reader.join().unwrap(), expected("layouts.csv"));
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
 
     let real = d.path("real.csv");
     std::fs::write(&real, "old").unwrap();
     let link = d.path("link.csv");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    ok(&run(&[
-        "-q",
+    let followed = [
         "--as-of",
         AS_OF,
         "--follow-output-links",
         "-o",
         link.to_str().unwrap(),
-        input.to_str().unwrap(),
-    ]));
+    ];
+    report(&followed, &testdata("pass/layouts/page.json"));
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
         .is_symlink());
     assert_eq!(
         std::fs::read_to_string(&real).unwrap(),
-        std::fs::read_to_string(testdata("expected/layouts.csv")).unwrap()
+        expected("layouts.csv")
     );
 
+    let input = testdata("pass/layouts/page.json");
     let o = run(&["-q", "-o", d.0.to_str().unwrap(), input.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+    fails_with(&o, 1, &["is a directory"]);
 
     // /dev/null itself, checked without risk now that the rule above holds.
     ok(&run(&["-q", "-o", "/dev/null", input.to_str().unwrap()]));

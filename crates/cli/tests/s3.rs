@@ -4,58 +4,29 @@
 
 mod common;
 
-use common::s3::{self, kms, run_s3, status, Answer, Bucket, Intercept};
-use common::AS_OF;
+use common::s3::{self, kms, run_s3, s3_bin, status, Answer, Bucket, Intercept};
+use common::{TempDir, AS_OF};
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// `gen`-style findings of about `mb` MB in the CLI layout.
 fn findings(mb: u64) -> Vec<u8> {
-    let mut v = Vec::new();
-    inspector_report_bench::generate(inspector_report_bench::Layout::Cli, 7, mb << 20, &mut v)
-        .unwrap();
-    v
+    common::generated(inspector_report_bench::Layout::Cli, 7, mb << 20)
 }
 
-fn input_file(name: &str, data: &[u8]) -> (tempdir::Dir, std::path::PathBuf) {
-    let d = tempdir::Dir::new();
-    let p = d.path().join(name);
+fn input_file(name: &str, data: &[u8]) -> (TempDir, std::path::PathBuf) {
+    let d = TempDir::new("s3-input");
+    let p = d.path(name);
     std::fs::write(&p, data).unwrap();
     (d, p)
 }
 
-/// A small temporary directory, removed on drop.
-mod tempdir {
-    pub struct Dir(std::path::PathBuf);
-    impl Dir {
-        pub fn new() -> Dir {
-            static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-            let p = std::env::temp_dir().join(format!(
-                "ir-s3-test-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            ));
-            std::fs::create_dir_all(&p).unwrap();
-            Dir(p)
-        }
-        pub fn path(&self) -> &std::path::Path {
-            &self.0
-        }
-    }
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
 /// The same run written to a local file.
 fn local(args: &[&str], input: &std::path::Path) -> Vec<u8> {
-    let d = tempdir::Dir::new();
-    let out = d.path().join("report");
+    let d = TempDir::new("s3-local");
+    let out = d.path("report");
     let o = common::bin()
         .args(["--as-of", AS_OF, "-q", "-o"])
         .arg(&out)
@@ -313,24 +284,8 @@ fn sigint_while_input_still_arrives_aborts_the_upload() {
     let b = Bucket::new("sigint");
     let url = format!("s3://{}/r.csv", b.name);
     let data = findings(12);
-    let mut child = s3::bin_for(&s3::endpoint())
-        .args([
-            "--as-of",
-            AS_OF,
-            "-q",
-            "--kms-key-arn",
-            kms(),
-            "-o",
-            &url,
-            "--part-size",
-            "16KiB",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let (child, mut stdin) =
+        common::spawn_piped(s3_bin(&s3::endpoint()).args(["-o", &url, "--part-size", "16KiB"]));
     // Most of the input, and then the pipe stays open: the run cannot finish by itself.
     stdin.write_all(&data[..data.len() * 3 / 4]).unwrap();
     stdin.flush().unwrap();
@@ -478,38 +433,18 @@ fn a_large_upload_keeps_memory_bounded() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(500);
     let b = Bucket::new("memory");
-    let d = tempdir::Dir::new();
-    let summary = d.path().join("summary.json");
+    let d = TempDir::new("s3-memory");
+    let summary = d.path("summary.json");
     let url = format!("s3://{}/big.json", b.name);
     let part: u64 = 5 << 20;
     let concurrency: u64 = 4;
-    let mut child = s3::bin_for(&s3::endpoint())
-        .args([
-            "--as-of",
-            AS_OF,
-            "-q",
-            "--kms-key-arn",
-            kms(),
-            "-f",
-            "json",
-            "--all-statuses",
-        ])
-        .args([
-            "-o",
-            &url,
-            "--part-size",
-            "5MiB",
-            "--upload-concurrency",
-            "4",
-            "--summary-json",
-        ])
-        .arg(&summary)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let (child, mut stdin) = common::spawn_piped(
+        s3_bin(&s3::endpoint())
+            .args(["-f", "json", "--all-statuses", "-o", &url])
+            .args(["--part-size", "5MiB", "--upload-concurrency", "4"])
+            .arg("--summary-json")
+            .arg(&summary),
+    );
     // Generated straight into the pipe: the input is never held whole, here or there.
     let feeder = std::thread::spawn(move || {
         inspector_report_bench::generate(
@@ -621,8 +556,8 @@ fn local_gzip_reports() {
     assert_eq!(zipped.status.code(), Some(0));
     assert_eq!(&zipped.stdout[..2], b"\x1f\x8b");
     assert!(gunzip(&zipped.stdout) == plain.stdout);
-    let d = tempdir::Dir::new();
-    let out = d.path().join("r.json.gz");
+    let d = TempDir::new("s3-gzip");
+    let out = d.path("r.json.gz");
     let o = common::bin()
         .args(["--as-of", AS_OF, "-q", "-f", "json", "-o"])
         .arg(&out)

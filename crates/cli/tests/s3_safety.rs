@@ -124,9 +124,7 @@ fn prefix_keys_are_not_checked() {
 #[test]
 fn max_output_bytes_aborts_the_upload() {
     let b = Bucket::new("bound");
-    let mut data = Vec::new();
-    inspector_report_bench::generate(inspector_report_bench::Layout::Cli, 3, 400_000, &mut data)
-        .unwrap();
+    let data = common::generated(inspector_report_bench::Layout::Cli, 3, 400_000);
     let dir = common::TempDir::new("s3-bound");
     let input = dir.path("in.json");
     std::fs::write(&input, &data).unwrap();

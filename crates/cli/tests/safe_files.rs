@@ -6,7 +6,7 @@ use common::*;
 use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The binary under `umask`, through sh (a test may not call `umask` itself: the
@@ -32,13 +32,9 @@ fn page() -> String {
     testdata("pass/layouts/page.json").display().to_string()
 }
 
-fn expected() -> String {
-    fs::read_to_string(testdata("expected/layouts.csv")).unwrap()
-}
-
-#[track_caller]
-fn succeeds(o: &Output) {
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
+/// The report of [`page`].
+fn page_csv() -> String {
+    expected("layouts.csv")
 }
 
 /// A run under `umask` with `options` that writes `r.csv` and `s.json` in `d`; their
@@ -55,8 +51,8 @@ fn report_and_summary(d: &TempDir, umask: &str, options: &[&str]) -> (PathBuf, P
         .arg(page())
         .output()
         .unwrap();
-    succeeds(&o);
-    assert_eq!(fs::read_to_string(&report).unwrap(), expected());
+    ok(&o);
+    assert_eq!(fs::read_to_string(&report).unwrap(), page_csv());
     (report, summary)
 }
 
@@ -85,7 +81,7 @@ fn reports_summaries_and_batch_folders_are_private_whatever_the_umask() {
             .arg(&input)
             .output()
             .unwrap();
-        succeeds(&o);
+        ok(&o);
         for folder in [d.path("out"), out.clone(), out.join("sub")] {
             assert_eq!(mode(&folder), 0o700, "{}, umask {umask}", folder.display());
         }
@@ -107,7 +103,7 @@ fn mode_gives_what_it_says_and_a_replaced_report_keeps_its_mode() {
         .arg(&input)
         .output()
         .unwrap();
-    succeeds(&o);
+    ok(&o);
     assert_eq!(
         mode(&d.path("out")),
         0o750,
@@ -121,15 +117,13 @@ fn mode_gives_what_it_says_and_a_replaced_report_keeps_its_mode() {
     let old = d.path("old.csv");
     fs::write(&old, "old").unwrap();
     fs::set_permissions(&old, fs::Permissions::from_mode(0o644)).unwrap();
-    succeeds(
-        &under_umask("077")
-            .arg("-o")
-            .arg(&old)
-            .arg(page())
-            .output()
-            .unwrap(),
-    );
-    assert_eq!(fs::read_to_string(&old).unwrap(), expected());
+    ok(&under_umask("077")
+        .arg("-o")
+        .arg(&old)
+        .arg(page())
+        .output()
+        .unwrap());
+    assert_eq!(fs::read_to_string(&old).unwrap(), page_csv());
     assert_eq!(mode(&old), 0o644);
     let o = under_umask("077")
         .args(["--mode", "600", "-o"])
@@ -137,13 +131,12 @@ fn mode_gives_what_it_says_and_a_replaced_report_keeps_its_mode() {
         .arg(page())
         .output()
         .unwrap();
-    succeeds(&o);
+    ok(&o);
     assert_eq!(mode(&old), 0o600);
 
     for bad in ["0888", "4755", "rw-r--r--", ""] {
         let o = run(&["--mode", bad, "-o", report.to_str().unwrap(), &page()]);
-        assert_eq!(o.status.code(), Some(2), "--mode {bad:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains("--mode"), "{}", stderr(&o));
+        fails_with(&o, 2, &["--mode"]);
     }
 }
 
@@ -189,8 +182,8 @@ fn the_temporary_report_is_private_from_the_start() {
         );
         fs::write(&fifo, fs::read(page()).unwrap()).unwrap();
         let o = child.wait_with_output().unwrap();
-        succeeds(&o);
-        assert_eq!(fs::read_to_string(&report).unwrap(), expected());
+        ok(&o);
+        assert_eq!(fs::read_to_string(&report).unwrap(), page_csv());
         assert_eq!(
             d.names(),
             ["in.json", "r.csv"],
@@ -212,7 +205,7 @@ fn a_long_target_name_still_works() {
         report.to_str().unwrap(),
         &page(),
     ]));
-    assert_eq!(fs::read_to_string(&report).unwrap(), expected());
+    assert_eq!(fs::read_to_string(&report).unwrap(), page_csv());
     assert_eq!(d.names(), [name]);
 }
 
@@ -277,14 +270,8 @@ fn links_at_the_paths_given_are_refused_before_anything_is_read() {
             .arg(page())
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{option}: {}", stderr(&o));
         let said = format!("{option}: {} is a symbolic link to ", link.display());
-        assert!(stderr(&o).contains(&said), "{option}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains("--follow-output-links"),
-            "{}",
-            stderr(&o)
-        );
+        fails_with(&o, 2, &[&said, "--follow-output-links"]);
     }
     untouched(&report);
     untouched(&summary);
@@ -305,8 +292,8 @@ fn links_at_the_paths_given_are_refused_before_anything_is_read() {
         .arg(page())
         .output()
         .unwrap();
-    succeeds(&o);
-    assert_eq!(fs::read_to_string(&report.target).unwrap(), expected());
+    ok(&o);
+    assert_eq!(fs::read_to_string(&report.target).unwrap(), page_csv());
     let s: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&summary.target).unwrap()).unwrap();
     assert_eq!(s["status"], "SUCCEEDED");
@@ -335,14 +322,12 @@ fn links_inside_the_output_folder_fail_their_file_only() {
         .arg(&input)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let e = stderr(&o);
-    assert!(e.contains("reports: 1 written, 2 failed"), "{e}");
-    for link in [out.join("a.csv"), out.join("sub")] {
-        let said = format!("{} is a symbolic link to ", link.display());
-        assert!(e.contains(&said), "{said}: {e}");
-    }
-    assert_eq!(fs::read_to_string(out.join("c.csv")).unwrap(), expected());
+    let said: Vec<String> = [out.join("a.csv"), out.join("sub")]
+        .iter()
+        .map(|link| format!("{} is a symbolic link to ", link.display()))
+        .collect();
+    fails_with(&o, 1, &["reports: 1 written, 2 failed", &said[0], &said[1]]);
+    assert_eq!(fs::read_to_string(out.join("c.csv")).unwrap(), page_csv());
     untouched(&report);
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
 
@@ -358,11 +343,11 @@ fn links_inside_the_output_folder_fail_their_file_only() {
         .arg(&input)
         .output()
         .unwrap();
-    succeeds(&o);
-    assert_eq!(fs::read_to_string(&report.target).unwrap(), expected());
+    ok(&o);
+    assert_eq!(fs::read_to_string(&report.target).unwrap(), page_csv());
     assert_eq!(
         fs::read_to_string(elsewhere.join("b.csv")).unwrap(),
-        expected()
+        page_csv()
     );
 }
 
@@ -372,6 +357,6 @@ fn links_inside_the_output_folder_fail_their_file_only() {
 fn standard_output_by_name_still_works() {
     for name in ["/dev/stdout", "/dev/fd/1"] {
         let o = run(&["-q", "--as-of", AS_OF, "-o", name, &page()]);
-        assert_eq!(ok(&o), expected(), "{name}");
+        assert_eq!(ok(&o), page_csv(), "{name}");
     }
 }

@@ -6,15 +6,15 @@ mod common;
 use common::*;
 use std::fs;
 use std::io::{Read, Write};
-use std::process::Stdio;
 use std::time::Duration;
 
 fn page() -> String {
     testdata("pass/layouts/page.json").display().to_string()
 }
 
-fn expected() -> Vec<u8> {
-    fs::read(testdata("expected/layouts.csv")).unwrap()
+/// The report of [`page`].
+fn page_csv() -> Vec<u8> {
+    expected("layouts.csv").into_bytes()
 }
 
 /// Findings whose titles are `mb` MB of one letter: a few KB of gzip that grows a
@@ -114,11 +114,10 @@ fn max_output_bytes_stops_a_gzip_bomb_and_leaves_nothing() {
         report.to_str().unwrap(),
         input.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("the report would pass --max-output-bytes (1048576 bytes)"),
-        "{}",
-        stderr(&o)
+    fails_with(
+        &o,
+        1,
+        &["the report would pass --max-output-bytes (1048576 bytes)"],
     );
     assert_eq!(d.names(), ["bomb.json.gz"], "nothing is left");
 
@@ -157,13 +156,8 @@ fn max_output_bytes_stops_a_gzip_bomb_and_leaves_nothing() {
         .arg(&batch_in)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("bomb.json.gz: write error"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(fs::read(out.join("page.csv")).unwrap(), expected());
+    fails_with(&o, 1, &["bomb.json.gz: write error"]);
+    assert_eq!(fs::read(out.join("page.csv")).unwrap(), page_csv());
     assert!(!out.join("bomb.csv").exists());
 }
 
@@ -172,7 +166,7 @@ fn max_output_bytes_stops_a_gzip_bomb_and_leaves_nothing() {
 fn max_output_bytes_is_exact() {
     let d = TempDir::new("bound");
     let report = d.path("r.csv");
-    let size = expected().len();
+    let size = page_csv().len();
     for (max, code) in [(size, 0), (size - 1, 1)] {
         let o = run(&[
             "-q",
@@ -186,7 +180,7 @@ fn max_output_bytes_is_exact() {
         ]);
         assert_eq!(o.status.code(), Some(code), "{max}: {}", stderr(&o));
     }
-    assert_eq!(fs::read(&report).unwrap(), expected());
+    assert_eq!(fs::read(&report).unwrap(), page_csv());
     for bad in ["0", "lots", "-5"] {
         let o = run(&["--max-output-bytes", bad, &page()]);
         assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
@@ -198,21 +192,15 @@ fn max_output_bytes_is_exact() {
 #[test]
 fn progress_shows_decompressed_bytes() {
     let (gz, _) = bomb(20);
-    let mut child = bin()
-        .args([
-            "--progress",
-            "always",
-            "--severity",
-            "CRITICAL",
-            "-o",
-            "/dev/null",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut sin = child.stdin.take().unwrap();
+    let args = [
+        "--progress",
+        "always",
+        "--severity",
+        "CRITICAL",
+        "-o",
+        "/dev/null",
+    ];
+    let (mut child, mut sin) = spawn_piped(bin().args(args));
     let mut err = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
         let mut text = Vec::new();
@@ -235,7 +223,7 @@ fn bom_marks_the_csv_report_plain_or_gzip() {
     let d = TempDir::new("bom");
     let o = run(&["-q", "--as-of", AS_OF, "--bom", &page()]);
     let mut want = b"\xef\xbb\xbf".to_vec();
-    want.extend(expected());
+    want.extend(page_csv());
     assert_eq!(o.stdout, want);
     assert_eq!(o.status.code(), Some(0));
 
@@ -267,12 +255,7 @@ fn bom_marks_the_csv_report_plain_or_gzip() {
     assert_eq!(s["output"]["bytes"], want.len() as u64);
 
     let o = run(&["--bom", "-f", "json", &page()]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("--bom is for the CSV report"),
-        "{}",
-        stderr(&o)
-    );
+    fails_with(&o, 2, &["--bom is for the CSV report"]);
 }
 
 /// One finding with a formula in text cells of every trigger character, and negative
@@ -341,5 +324,5 @@ fn excel_safe_defuses_every_trigger_and_leaves_numbers() {
         "off by default: {plain_text}"
     );
     let o = run(&["--excel-safe", "-f", "json", &page()]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    fails_with(&o, 2, &["--excel-safe is for the CSV report"]);
 }

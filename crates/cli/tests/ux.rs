@@ -31,7 +31,14 @@ fn progress_on_a_terminal_never_in_a_pipe() {
     let d = TempDir::new("progress");
     let input = testdata("pass/layouts/page.json");
     let out = d.path("r.csv");
-    let shown = under_pty(&["-o", out.to_str().unwrap(), input.to_str().unwrap()]);
+    let to_out = |options: &[&'static str]| {
+        [
+            options,
+            &["-o", out.to_str().unwrap(), input.to_str().unwrap()],
+        ]
+        .concat()
+    };
+    let shown = under_pty(&to_out(&[]));
     assert!(
         shown.contains("findings (") && shown.contains("ETA"),
         "progress bar: {shown:?}"
@@ -41,26 +48,14 @@ fn progress_on_a_terminal_never_in_a_pipe() {
         "summary too: {shown:?}"
     );
     // --progress never, and -q in auto mode, silence it on a terminal.
-    let never = under_pty(&[
-        "--progress",
-        "never",
-        "-o",
-        out.to_str().unwrap(),
-        input.to_str().unwrap(),
-    ]);
+    let never = under_pty(&to_out(&["--progress", "never"]));
     assert!(!never.contains("ETA"), "{never:?}");
-    let quiet = under_pty(&["-q", "-o", out.to_str().unwrap(), input.to_str().unwrap()]);
+    let quiet = under_pty(&to_out(&["-q"]));
     assert!(quiet.trim().is_empty(), "{quiet:?}");
     // Into a pipe: no progress in auto mode, but with always.
-    let o = run(&["-o", out.to_str().unwrap(), input.to_str().unwrap()]);
+    let o = run(&to_out(&[]));
     assert!(!stderr(&o).contains("ETA"), "{}", stderr(&o));
-    let o = run(&[
-        "--progress",
-        "always",
-        "-o",
-        out.to_str().unwrap(),
-        input.to_str().unwrap(),
-    ]);
+    let o = run(&to_out(&["--progress", "always"]));
     assert!(stderr(&o).contains("ETA"), "{}", stderr(&o));
     // stdin: a spinner with counts, no total.
     let o = run_stdin(
@@ -244,20 +239,17 @@ fn output_dir_refuses_stdin_and_name_collisions() {
         d.path("o").to_str().unwrap(),
         src.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("would both write"), "{}", stderr(&o));
+    fails_with(&o, 1, &["would both write"]);
 }
 
 fn walk(p: &Path) -> Vec<String> {
     let mut v = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(p) {
-        for e in rd.flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                v.extend(walk(&path));
-            } else {
-                v.push(path.display().to_string());
-            }
+    for e in std::fs::read_dir(p).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            v.extend(walk(&path));
+        } else {
+            v.push(path.display().to_string());
         }
     }
     v

@@ -62,30 +62,40 @@ fn report(config: &Config, data: &[u8], chunk: usize) -> Vec<u8> {
     out
 }
 
-#[test]
-fn byte_identical_for_every_read_size_thread_count_and_batch_size() {
+/// The reference run of every fixture in every format: its config, the fixture and the
+/// report.
+fn references() -> Vec<(Config, Vec<u8>, Vec<u8>)> {
+    let mut v = Vec::new();
     for format in formats() {
         let base = base(format);
         for data in fixtures() {
             let want = report(&base, &data, usize::MAX);
-            for chunk in [1, 7, 4096] {
-                for (threads, batches_rendering) in [(1, 1), (2, 2), (5, 3)] {
-                    let small_batches = Config {
-                        threads,
-                        limits: Limits {
-                            read_buffer_bytes: 64,
-                            batch_findings: 3,
-                            batch_bytes: 1000,
-                            batches_rendering,
-                            ..Limits::default()
-                        },
-                        ..base.clone()
-                    };
-                    assert!(
-                        report(&small_batches, &data, chunk) == want,
-                        "chunk {chunk} threads {threads} rendering {batches_rendering}"
-                    );
-                }
+            v.push((base.clone(), data, want));
+        }
+    }
+    v
+}
+
+#[test]
+fn byte_identical_for_every_read_size_thread_count_and_batch_size() {
+    for (base, data, want) in references() {
+        for chunk in [1, 7, 4096] {
+            for (threads, batches_rendering) in [(1, 1), (2, 2), (5, 3)] {
+                let small_batches = Config {
+                    threads,
+                    limits: Limits {
+                        read_buffer_bytes: 64,
+                        batch_findings: 3,
+                        batch_bytes: 1000,
+                        batches_rendering,
+                        ..Limits::default()
+                    },
+                    ..base.clone()
+                };
+                assert!(
+                    report(&small_batches, &data, chunk) == want,
+                    "chunk {chunk} threads {threads} rendering {batches_rendering}"
+                );
             }
         }
     }
@@ -98,40 +108,36 @@ fn byte_identical_for_every_read_size_thread_count_and_batch_size() {
 #[test]
 fn gzip_reports_decompress_to_the_plain_report() {
     use std::io::Read;
-    for format in formats() {
-        let base = base(format);
-        for data in fixtures() {
-            let want = report(&base, &data, usize::MAX);
-            for batch_findings in [1, 4, 100, 2048] {
-                let mut first: Option<Vec<u8>> = None;
-                for threads in [1, 2, 3] {
-                    let gz = Config {
-                        threads,
-                        gzip: Some(6),
-                        limits: Limits {
-                            batch_findings,
-                            ..Limits::default()
-                        },
-                        ..base.clone()
-                    };
-                    let z = report(&gz, &data, 4096);
-                    assert_eq!(&z[..2], b"\x1f\x8b", "starts as gzip");
-                    let mut plain = Vec::new();
-                    flate2::read::MultiGzDecoder::new(&z[..])
-                        .read_to_end(&mut plain)
-                        .unwrap();
-                    assert!(
-                        plain == want,
-                        "threads {threads} batch {batch_findings}: {}",
-                        String::from_utf8_lossy(&plain)
-                    );
-                    match &first {
-                        None => first = Some(z),
-                        Some(f) => assert!(
-                            *f == z,
-                            "gzip bytes differ between 1 and {threads} threads (batch {batch_findings})"
-                        ),
-                    }
+    for (base, data, want) in references() {
+        for batch_findings in [1, 4, 100, 2048] {
+            let mut first: Option<Vec<u8>> = None;
+            for threads in [1, 2, 3] {
+                let gz = Config {
+                    threads,
+                    gzip: Some(6),
+                    limits: Limits {
+                        batch_findings,
+                        ..Limits::default()
+                    },
+                    ..base.clone()
+                };
+                let z = report(&gz, &data, 4096);
+                assert_eq!(&z[..2], b"\x1f\x8b", "starts as gzip");
+                let mut plain = Vec::new();
+                flate2::read::MultiGzDecoder::new(&z[..])
+                    .read_to_end(&mut plain)
+                    .unwrap();
+                assert!(
+                    plain == want,
+                    "threads {threads} batch {batch_findings}: {}",
+                    String::from_utf8_lossy(&plain)
+                );
+                match &first {
+                    None => first = Some(z),
+                    Some(f) => assert!(
+                        *f == z,
+                        "gzip bytes differ between 1 and {threads} threads (batch {batch_findings})"
+                    ),
                 }
             }
         }

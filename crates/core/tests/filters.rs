@@ -1,8 +1,8 @@
 //! FilterCriteria semantics (spec section 4, Appendix A): every member keeps and drops a
 //! finding, and the rules for mixing filters, missing and multi-valued attributes.
 
+use inspector_report_core::decode::finding::Finding;
 use inspector_report_core::filter::{Criteria, Member};
-use inspector_report_core::finding::Finding;
 use inspector_report_core::{Filter, Verdict};
 
 const RICH: &str = r#"{

@@ -4,7 +4,7 @@
 mod fuzz_invariants;
 use fuzz_invariants::Trickle;
 
-use inspector_report_core::read::ItemReader;
+use inspector_report_core::scan::ItemReader;
 use inspector_report_core::{
     convert, Column, Config, Filter, Input, JsonTimestamps, Limits, QuoteStyle, ReportFormat,
 };

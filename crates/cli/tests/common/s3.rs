@@ -176,15 +176,20 @@ impl Bucket {
         Bucket { name }
     }
 
-    /// The text of each `<tag>` in the answer to `GET /BUCKET{query}`.
-    fn list(&self, query: &str, tag: &str) -> Vec<String> {
-        let r = http(
+    /// A request without a body to `/BUCKET{rest}` on moto.
+    fn request(&self, method: &str, rest: &str) -> Response {
+        http(
             &endpoint(),
-            "GET",
-            &format!("/{}{query}", self.name),
+            method,
+            &format!("/{}{rest}", self.name),
             &[],
             b"",
-        );
+        )
+    }
+
+    /// The text of each `<tag>` in the answer to `GET /BUCKET{query}`.
+    fn list(&self, query: &str, tag: &str) -> Vec<String> {
+        let r = self.request("GET", query);
         assert_eq!(r.status, 200, "GET {query}: {}", r.text());
         tags(&r.text(), tag)
     }
@@ -201,34 +206,16 @@ impl Bucket {
 
     /// Part numbers uploaded so far to an upload (none once it is aborted).
     pub fn parts(&self, key: &str, upload_id: &str) -> Vec<String> {
-        let r = http(
-            &endpoint(),
-            "GET",
-            &format!("/{}/{key}?uploadId={upload_id}", self.name),
-            &[],
-            b"",
-        );
+        let r = self.request("GET", &format!("/{key}?uploadId={upload_id}"));
         tags(&r.text(), "PartNumber")
     }
 
     pub fn get(&self, key: &str) -> Response {
-        http(
-            &endpoint(),
-            "GET",
-            &format!("/{}/{key}", self.name),
-            &[],
-            b"",
-        )
+        self.request("GET", &format!("/{key}"))
     }
 
     pub fn head(&self, key: &str) -> Response {
-        http(
-            &endpoint(),
-            "HEAD",
-            &format!("/{}/{key}", self.name),
-            &[],
-            b"",
-        )
+        self.request("HEAD", &format!("/{key}"))
     }
 }
 
@@ -248,10 +235,17 @@ pub fn kms() -> &'static str {
     KEY.get_or_init(kms_key)
 }
 
-/// A quiet S3 run through `endpoint` with the tests' report time and KMS key.
+/// The binary set up to reach `endpoint`, with the options every S3 run of the tests
+/// shares: quiet, the tests' report time and KMS key.
+pub fn s3_bin(endpoint: &str) -> Command {
+    let mut c = bin_for(endpoint);
+    c.args(["--as-of", super::AS_OF, "-q", "--kms-key-arn", kms()]);
+    c
+}
+
+/// An S3 run through `endpoint`, as [`s3_bin`] sets it up.
 pub fn run_s3(endpoint: &str, args: &[&str]) -> std::process::Output {
-    bin_for(endpoint)
-        .args(["--as-of", super::AS_OF, "-q", "--kms-key-arn", kms()])
+    s3_bin(endpoint)
         .args(args)
         .stdin(std::process::Stdio::null())
         .output()

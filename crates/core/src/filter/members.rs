@@ -1,8 +1,8 @@
 //! Spec Appendix A: the 65 members of `FilterCriteria`, their filter kinds, and the
 //! finding attributes they test. This table is the single source of truth for filters.
 
-use crate::finding::{items, Details, Finding, OptExt, Resource};
-use crate::value::Leaf;
+use crate::decode::finding::{items, Details, Finding, OptionalObject, Resource};
+use crate::decode::value::Leaf;
 
 /// The kind of filter objects a member takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,7 +143,7 @@ impl Member {
                 each(v)
             }
         };
-        let many = |v: &'f Option<crate::value::List<Leaf<'a>>>,
+        let many = |v: &'f Option<crate::decode::value::List<Leaf<'a>>>,
                     each: &mut dyn FnMut(&'f Leaf<'a>)| {
             for x in items(v) {
                 each(x)
@@ -152,9 +152,9 @@ impl Member {
         // Every resource, and every resource's details.
         let res = f.resources();
         let details = || res.iter().filter_map(Resource::details);
-        let pvd = f.pvd();
-        let cvd = f.cvd();
-        let nrd = f.nrd();
+        let package_details = f.package_vulnerability_details();
+        let code_details = f.code_vulnerability_details();
+        let network_details = f.network_reachability_details();
         match self {
             M::FindingArn => one(&f.finding_arn, each),
             M::AwsAccountId => one(&f.aws_account_id, each),
@@ -180,13 +180,13 @@ impl Member {
             M::EcrImageLastInUseAt => ecr(details(), |e| one(&e.last_in_use_at, each)),
             M::EcrImageInUseCount => ecr(details(), |e| one(&e.in_use_count, each)),
             M::NetworkProtocol => {
-                if let Some(n) = nrd {
+                if let Some(n) = network_details {
                     one(&n.protocol, each)
                 }
             }
             M::ComponentId | M::ComponentType => {
-                let steps = nrd
-                    .and_then(|n| n.network_path.obj())
+                let steps = network_details
+                    .and_then(|n| n.network_path.object())
                     .map(|p| items(&p.steps))
                     .unwrap_or(&[]);
                 for s in steps {
@@ -200,10 +200,16 @@ impl Member {
                     )
                 }
             }
-            M::VulnerabilityId => pvd.into_iter().for_each(|p| one(&p.vulnerability_id, each)),
-            M::VulnerabilitySource => pvd.into_iter().for_each(|p| one(&p.source, each)),
-            M::VendorSeverity => pvd.into_iter().for_each(|p| one(&p.vendor_severity, each)),
-            M::RelatedVulnerabilities => pvd
+            M::VulnerabilityId => package_details
+                .into_iter()
+                .for_each(|p| one(&p.vulnerability_id, each)),
+            M::VulnerabilitySource => package_details
+                .into_iter()
+                .for_each(|p| one(&p.source, each)),
+            M::VendorSeverity => package_details
+                .into_iter()
+                .for_each(|p| one(&p.vendor_severity, each)),
+            M::RelatedVulnerabilities => package_details
                 .into_iter()
                 .for_each(|p| many(&p.related_vulnerabilities, each)),
             M::FixAvailable => one(&f.fix_available, each),
@@ -217,22 +223,26 @@ impl Member {
                 lambda(details(), |l| one(&l.execution_role_arn, each))
             }
             M::ExploitAvailable => one(&f.exploit_available, each),
-            M::CodeVulnerabilityDetectorName => {
-                cvd.into_iter().for_each(|c| one(&c.detector_name, each))
-            }
-            M::CodeVulnerabilityDetectorTags => {
-                cvd.into_iter().for_each(|c| many(&c.detector_tags, each))
-            }
-            M::CodeVulnerabilityFilePath => cvd
-                .and_then(|c| c.file_path.obj())
+            M::CodeVulnerabilityDetectorName => code_details
+                .into_iter()
+                .for_each(|c| one(&c.detector_name, each)),
+            M::CodeVulnerabilityDetectorTags => code_details
+                .into_iter()
+                .for_each(|c| many(&c.detector_tags, each)),
+            M::CodeVulnerabilityFilePath => code_details
+                .and_then(|c| c.file_path.object())
                 .into_iter()
                 .for_each(|p| one(&p.file_path, each)),
-            M::EpssScore => f.epss.obj().into_iter().for_each(|e| one(&e.score, each)),
+            M::EpssScore => f
+                .epss
+                .object()
+                .into_iter()
+                .for_each(|e| one(&e.score, each)),
             M::CodeRepositoryProjectName => details()
-                .filter_map(|d| d.code_repository.obj())
+                .filter_map(|d| d.code_repository.object())
                 .for_each(|c| one(&c.project_name, each)),
             M::CodeRepositoryProviderType => details()
-                .filter_map(|d| d.code_repository.obj())
+                .filter_map(|d| d.code_repository.object())
                 .for_each(|c| one(&c.provider_type, each)),
             M::CloudProvider => res.iter().for_each(|r| one(&r.provider, each)),
             M::CloudProviderRegion => res.iter().for_each(|r| one(&r.region, each)),
@@ -266,46 +276,47 @@ impl Member {
 
 fn ec2<'f, 'a: 'f>(
     d: impl Iterator<Item = &'f Details<'a>>,
-    mut f: impl FnMut(&'f crate::finding::Ec2<'a>),
+    mut f: impl FnMut(&'f crate::decode::finding::Ec2<'a>),
 ) {
-    d.filter_map(|d| d.aws_ec2_instance.obj()).for_each(&mut f)
+    d.filter_map(|d| d.aws_ec2_instance.object())
+        .for_each(&mut f)
 }
 
 fn ecr<'f, 'a: 'f>(
     d: impl Iterator<Item = &'f Details<'a>>,
-    mut f: impl FnMut(&'f crate::finding::Ecr<'a>),
+    mut f: impl FnMut(&'f crate::decode::finding::Ecr<'a>),
 ) {
-    d.filter_map(|d| d.aws_ecr_container_image.obj())
+    d.filter_map(|d| d.aws_ecr_container_image.object())
         .for_each(&mut f)
 }
 
 fn lambda<'f, 'a: 'f>(
     d: impl Iterator<Item = &'f Details<'a>>,
-    mut f: impl FnMut(&'f crate::finding::Lambda<'a>),
+    mut f: impl FnMut(&'f crate::decode::finding::Lambda<'a>),
 ) {
-    d.filter_map(|d| d.aws_lambda_function.obj())
+    d.filter_map(|d| d.aws_lambda_function.object())
         .for_each(&mut f)
 }
 
 fn vm<'f, 'a: 'f>(
     d: impl Iterator<Item = &'f Details<'a>>,
-    mut f: impl FnMut(&'f crate::finding::Vm<'a>),
+    mut f: impl FnMut(&'f crate::decode::finding::Vm<'a>),
 ) {
-    d.filter_map(|d| d.vm.obj()).for_each(&mut f)
+    d.filter_map(|d| d.vm.object()).for_each(&mut f)
 }
 
 fn image<'f, 'a: 'f>(
     d: impl Iterator<Item = &'f Details<'a>>,
-    mut f: impl FnMut(&'f crate::finding::Image<'a>),
+    mut f: impl FnMut(&'f crate::decode::finding::Image<'a>),
 ) {
-    d.filter_map(|d| d.image.obj()).for_each(&mut f)
+    d.filter_map(|d| d.image.object()).for_each(&mut f)
 }
 
 fn serverless<'f, 'a: 'f>(
     d: impl Iterator<Item = &'f Details<'a>>,
-    mut f: impl FnMut(&'f crate::finding::Serverless<'a>),
+    mut f: impl FnMut(&'f crate::decode::finding::Serverless<'a>),
 ) {
-    d.filter_map(|d| d.serverless_function.obj())
+    d.filter_map(|d| d.serverless_function.object())
         .for_each(&mut f)
 }
 

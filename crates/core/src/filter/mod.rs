@@ -22,10 +22,10 @@ pub use criteria::{Condition, Criteria, FilterDocument, FilterError, RequestForm
 pub use members::{Kind, Member};
 pub use shortcuts::{Shortcut, ShortcutError, ShortcutKind, SHORTCUTS};
 
-use crate::finding::{Finding, OptExt, Package};
+use crate::decode::finding::{Finding, OptionalObject, Package};
+use crate::decode::value::Leaf;
 use crate::number::Decimal;
 use crate::timestamp;
-use crate::value::Leaf;
 use criteria::{PackageField, PackageTest, Range};
 
 /// What the filter decided for one finding.
@@ -139,7 +139,7 @@ fn holds(c: &Condition, f: &Finding) -> bool {
             hit
         }
         Condition::Tags(filters) => f.resources().iter().any(|r| {
-            r.tags.obj().is_some_and(|tags| {
+            r.tags.object().is_some_and(|tags| {
                 tags.0.iter().any(|(k, v)| {
                     filters.iter().any(|(key, value)| {
                         k.0 == key.as_str()
@@ -151,7 +151,9 @@ fn holds(c: &Condition, f: &Finding) -> bool {
             })
         }),
         Condition::Ports(ranges) => {
-            let range = f.nrd().and_then(|n| n.open_port_range.obj());
+            let range = f
+                .network_reachability_details()
+                .and_then(|n| n.open_port_range.object());
             let port = |v: &Option<Leaf>| {
                 v.as_ref()
                     .and_then(|v| v.str_or_num())

@@ -1,4 +1,4 @@
-//! CSV fields and records, written straight into a batch buffer.
+//! CSV fields, records and finding rows, written straight into a batch buffer.
 //!
 //! Hand-written rather than through `csv::Writer`: a cell is assembled from several
 //! pieces (list entries, `epoch:version-release`) in a scratch buffer and then quoted into
@@ -6,7 +6,9 @@
 //! buffer per batch for the same bytes. The rules are those of csv's `QuoteStyle`, and a
 //! test checks this writer against the csv crate byte for byte.
 
-use crate::columns::Column;
+use crate::columns::{self, CellContext, Column};
+use crate::decode::finding::Finding;
+use crate::stats::Warnings;
 use memchr::{memchr, memchr3};
 
 /// When to quote a field.
@@ -64,38 +66,13 @@ pub fn open_quoted(out: &mut Vec<u8>) -> usize {
 /// The same bytes as [`write_field`] with [`QuoteStyle::Always`].
 #[inline(always)]
 pub fn close_quoted(out: &mut Vec<u8>, start: usize, scratch: &mut Vec<u8>) {
-    if let Some(q) = crate::classify::find(out, start, b'"') {
+    if let Some(q) = crate::bytes::classify::find(out, start, b'"') {
         scratch.clear();
         scratch.extend_from_slice(&out[q..]);
         out.truncate(q);
         push_doubling_quotes(out, scratch);
     }
     out.push(b'"');
-}
-
-/// True for the number columns, which `--excel-safe` leaves as they are (spec 2.2.1):
-/// `-1.5` there is a number, not a formula.
-pub fn is_number(column: Column) -> bool {
-    matches!(
-        column,
-        Column::AgeDays
-            | Column::InspectorScore
-            | Column::NvdCvss3Score
-            | Column::NvdCvss2Score
-            | Column::VendorCvss3Score
-            | Column::VendorCvss2Score
-            | Column::EpssScore
-    )
-}
-
-/// Spec 2.2.1 (`--excel-safe`): puts one `'` before the cell text that starts at `start`
-/// in `out` when its first character would make a spreadsheet read it as a formula (`=`,
-/// `+`, `-`, `@`, a tab or a carriage return), so the spreadsheet shows it as text.
-#[inline]
-pub fn defuse_formula(out: &mut Vec<u8>, start: usize) {
-    if let Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') = out.get(start) {
-        out.insert(start, b'\'');
-    }
 }
 
 /// Writes a whole record and its `\n`.
@@ -114,6 +91,57 @@ pub fn write_record<'f>(
             out.extend_from_slice(b"\"\"");
         } else {
             write_field(out, f, style);
+        }
+    }
+    out.push(b'\n');
+}
+
+/// Spec 2.2.1 (`--excel-safe`): puts one `'` before the cell text that starts at `start`
+/// in `out` when its first character would make a spreadsheet read it as a formula (`=`,
+/// `+`, `-`, `@`, a tab or a carriage return), so the spreadsheet shows it as text.
+#[inline]
+pub fn defuse_formula(out: &mut Vec<u8>, start: usize) {
+    if let Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') = out.get(start) {
+        out.insert(start, b'\'');
+    }
+}
+
+/// One finding's row: a cell per column, then `\n`. Quoting every field (the default),
+/// each cell is written straight into `out` between its quotes; otherwise it is assembled
+/// in `cell`, then quoted if it needs to be. The same bytes as [`write_record`] of the
+/// cells. `EXCEL_SAFE` defuses formulas in the text cells ([`defuse_formula`]); being a
+/// constant, it costs the default nothing per cell.
+pub(crate) fn write_row<const EXCEL_SAFE: bool>(
+    f: &Finding,
+    columns: &[Column],
+    quote: QuoteStyle,
+    ctx: &CellContext,
+    cell: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+    w: &mut Warnings,
+) {
+    for (i, &col) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        if quote == QuoteStyle::Always {
+            let start = open_quoted(out);
+            columns::write_cell(col, f, ctx, out, w);
+            if EXCEL_SAFE && !col.is_number() {
+                defuse_formula(out, start);
+            }
+            close_quoted(out, start, cell);
+            continue;
+        }
+        cell.clear();
+        columns::write_cell(col, f, ctx, cell, w);
+        if EXCEL_SAFE && !col.is_number() {
+            defuse_formula(cell, 0);
+        }
+        if columns.len() == 1 && cell.is_empty() {
+            out.extend_from_slice(b"\"\"");
+        } else {
+            write_field(out, cell, quote);
         }
     }
     out.push(b'\n');

@@ -8,7 +8,7 @@
 //! Two ways produce the same bytes:
 //!
 //! * the fast path: [`walk_item`] checks the item and finds its status and the timestamp
-//!   values in one walk ([`crate::walk`]), then [`write_walked`] copies the finding 64 bytes
+//!   values in one walk ([`crate::decode::walk`]), then [`write_walked`] copies the finding 64 bytes
 //!   at a time, dropping whitespace outside strings by bit mask (`classify`), and
 //!   patches the timestamps it was given. About a third of the instructions of decoding the
 //!   status and then minifying token by token.
@@ -19,12 +19,12 @@
 //! The input must already be valid JSON (the decoder has parsed it), so this code only
 //! has to be right on valid input; on anything else it copies what it sees.
 
-use crate::classify;
-use crate::decode::FINDING_EVENT;
+use crate::bytes::classify;
+use crate::decode::value::Leaf;
+use crate::decode::walk::{walk_root, Bail, WalkMember, Walker};
+use crate::decode::{unescape, unwrap_event, ItemKind};
 use crate::stats::Warnings;
 use crate::timestamp;
-use crate::value::{unescape, Leaf};
-use crate::walk::{walk_root, Bail, Member, Walker};
 use memchr::memchr2;
 
 /// What to do with timestamp members.
@@ -44,7 +44,7 @@ enum Path {
     /// Somewhere no timestamp member can be below.
     Other,
     Root,
-    Pvd,
+    PackageVulnerabilityDetails,
     Exploitability,
     Resources,
     Resource,
@@ -67,10 +67,10 @@ fn child(at: Path, key: &[u8]) -> Next {
     use Next::{Path as P, Timestamp as T};
     match (at, key) {
         (Path::Root, b"firstObservedAt" | b"lastObservedAt" | b"updatedAt") => T,
-        (Path::Root, b"packageVulnerabilityDetails") => P(Path::Pvd),
+        (Path::Root, b"packageVulnerabilityDetails") => P(Path::PackageVulnerabilityDetails),
         (Path::Root, b"exploitabilityDetails") => P(Path::Exploitability),
         (Path::Root, b"resources") => P(Path::Resources),
-        (Path::Pvd, b"vendorCreatedAt" | b"vendorUpdatedAt") => T,
+        (Path::PackageVulnerabilityDetails, b"vendorCreatedAt" | b"vendorUpdatedAt") => T,
         (Path::Exploitability, b"lastKnownExploitAt") => T,
         (Path::Resource, b"details") => P(Path::Details),
         (Path::Details, b"awsEc2Instance") => P(Path::Ec2),
@@ -114,18 +114,15 @@ pub enum WalkedItem<'a> {
 pub fn walk_item(item: &[u8]) -> Result<WalkedItem<'_>, Bail> {
     let text = crate::decode::utf8(item).map_err(|_| Bail)?;
     let outer = walk_object_text(text)?;
-    let Some(detail_type) = &outer.detail_type else {
-        return Ok(WalkedItem::Finding(outer, text));
-    };
-    if detail_type.text().as_deref() != Some(FINDING_EVENT) {
-        return Ok(WalkedItem::OtherEvent);
-    }
-    match outer.detail.as_ref().map(Leaf::raw_text) {
-        Some(detail) if detail.starts_with('{') => {
+    let detail = outer.detail.as_ref().map(Leaf::raw_text);
+    match unwrap_event(text, outer.detail_type.as_ref(), detail) {
+        Ok(ItemKind::Finding) => Ok(WalkedItem::Finding(outer, text)),
+        Ok(ItemKind::FindingEvent(detail)) => {
             Ok(WalkedItem::Finding(walk_object_text(detail)?, detail))
         }
-        // The decoder words that error.
-        _ => Err(Bail),
+        Ok(ItemKind::OtherEvent) => Ok(WalkedItem::OtherEvent),
+        // The decoder words the error.
+        Err(_) => Err(Bail),
     }
 }
 
@@ -160,9 +157,9 @@ fn walk_object<'a>(w: &mut Walker<'a>, at: Path, v: &mut Walked<'a>) -> Result<(
     w.object(|w, key| {
         if at == Path::Root {
             match key {
-                "status" => return Member::walk(w).map(|s| v.status = s),
-                "detail-type" => return Member::walk(w).map(|s| v.detail_type = s),
-                "detail" => return Member::walk(w).map(|s| v.detail = s),
+                "status" => return WalkMember::walk(w).map(|s| v.status = s),
+                "detail-type" => return WalkMember::walk(w).map(|s| v.detail_type = s),
+                "detail" => return WalkMember::walk(w).map(|s| v.detail = s),
                 _ => {}
             }
         }
@@ -379,12 +376,7 @@ impl Minifier<'_, '_> {
         } else {
             at
         };
-        self.out.push(b'{');
-        self.i += 1;
-        self.skip_ws();
-        if self.src.get(self.i) == Some(&b'}') {
-            self.out.push(b'}');
-            self.i += 1;
+        if !self.open(b'{', b'}') {
             return;
         }
         loop {
@@ -403,47 +395,58 @@ impl Minifier<'_, '_> {
                 Next::Timestamp => self.value(Path::Other),
                 Next::Path(p) => self.value(p),
             }
-            self.skip_ws();
-            match self.src.get(self.i) {
-                Some(b',') => {
-                    self.out.push(b',');
-                    self.i += 1;
-                }
-                Some(b'}') => {
-                    self.out.push(b'}');
-                    self.i += 1;
-                    return;
-                }
-                _ => return,
+            if !self.next(b'}') {
+                return;
             }
         }
     }
 
     fn array(&mut self, elem: Path) {
-        self.out.push(b'[');
-        self.i += 1;
-        self.skip_ws();
-        if self.src.get(self.i) == Some(&b']') {
-            self.out.push(b']');
-            self.i += 1;
+        if !self.open(b'[', b']') {
             return;
         }
         loop {
             self.skip_ws();
             self.value(elem);
-            self.skip_ws();
-            match self.src.get(self.i) {
-                Some(b',') => {
-                    self.out.push(b',');
-                    self.i += 1;
-                }
-                Some(b']') => {
-                    self.out.push(b']');
-                    self.i += 1;
-                    return;
-                }
-                _ => return,
+            if !self.next(b']') {
+                return;
             }
+        }
+    }
+
+    /// Copies the container's `open` byte, on which the minifier stands: `true` when a
+    /// value follows, `false` when the container is empty (its `close` is copied too).
+    #[inline(always)]
+    fn open(&mut self, open: u8, close: u8) -> bool {
+        self.out.push(open);
+        self.i += 1;
+        self.skip_ws();
+        if self.src.get(self.i) == Some(&close) {
+            self.out.push(close);
+            self.i += 1;
+            return false;
+        }
+        true
+    }
+
+    /// After a member or an element: copies a `,` (`true`: another follows) or the
+    /// container's `close` (`false`). Anything else, which valid input never has here,
+    /// ends the container too.
+    #[inline(always)]
+    fn next(&mut self, close: u8) -> bool {
+        self.skip_ws();
+        match self.src.get(self.i) {
+            Some(b',') => {
+                self.out.push(b',');
+                self.i += 1;
+                true
+            }
+            Some(&c) if c == close => {
+                self.out.push(close);
+                self.i += 1;
+                false
+            }
+            _ => false,
         }
     }
 

@@ -10,12 +10,18 @@
 //!   finding's own bytes, minified, with the timestamp members rewritten as UTC strings
 //!   ([`JsonTimestamps::Iso`], the default) or kept as they came.
 //!
-//! Rows are rendered by the workers, each into its own buffer; the writer only
-//! concatenates, so the framing here is the whole of what the writer adds.
+//! Rows are rendered by the workers, each into its own buffer, through one entry point
+//! (`renderer.rs`); the writer only concatenates, and asks `framing.rs` what goes around
+//! and between the chunks (the prologue and epilogue here, separators, gzip members).
 
+#[doc(hidden)]
 pub mod csv;
+pub(crate) mod framing;
+#[doc(hidden)]
 pub mod gzip;
+#[doc(hidden)]
 pub mod json;
+pub(crate) mod renderer;
 
 use crate::columns::{Column, Layout};
 
@@ -80,9 +86,15 @@ impl ReportFormat {
     /// In the JSON report every finding is written with a leading `,` (the workers do not
     /// know which finding comes first); the writer drops this many bytes from the first.
     pub fn leading_separator(&self) -> usize {
+        self.separator().len()
+    }
+
+    /// The separator each rendered finding starts with: `,` in the JSON report, none in
+    /// the CSV report.
+    pub(crate) fn separator(&self) -> &'static [u8] {
         match self {
-            ReportFormat::Csv { .. } => 0,
-            ReportFormat::Json { .. } => 1,
+            ReportFormat::Csv { .. } => b"",
+            ReportFormat::Json { .. } => b",",
         }
     }
 }

@@ -8,10 +8,9 @@
 
 #![allow(dead_code)]
 
+use inspector_report_core::decode::finding::Finding;
 use inspector_report_core::filter::FilterDocument;
-use inspector_report_core::finding::Finding;
-use inspector_report_core::read::ItemReader;
-use inspector_report_core::report::csv as csv_report;
+use inspector_report_core::scan::ItemReader;
 use inspector_report_core::{
     convert, timestamp, Column, Config, Filter, Input, JsonTimestamps, Limits, QuoteStyle,
     ReportFormat,
@@ -231,7 +230,7 @@ fn check_excel_safe(plain: &[csv::ByteRecord], safe: &[csv::ByteRecord]) {
         for (i, col) in Column::ALL.iter().enumerate() {
             let (p, s) = (&p[i], &s[i]);
             let formula = matches!(p.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
-            if formula && !csv_report::is_number(*col) {
+            if formula && !col.is_number() {
                 assert_eq!(s, [b"'", p].concat(), "{}", col.name());
             } else {
                 assert_eq!(s, p, "{}", col.name());
@@ -273,9 +272,10 @@ pub fn check_filter(data: &[u8]) {
 /// nested in it (findings inside pages). Also: `unescape` equals serde_json's string
 /// decoding on every string literal.
 pub fn check_walk(data: &[u8]) {
-    use inspector_report_core::finding::StatusOnly;
-    use inspector_report_core::value::{take_decode_warnings, unescape};
-    use inspector_report_core::walk::walk;
+    use inspector_report_core::decode::finding::StatusOnly;
+    use inspector_report_core::decode::unescape;
+    use inspector_report_core::decode::value::take_decode_warnings;
+    use inspector_report_core::decode::walk::walk;
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -316,8 +316,8 @@ pub fn check_walk(data: &[u8]) {
 /// The JSON report's fast path agrees with the decoder and the reference minifier on
 /// every item it accepts: same status, same finding bytes, same report bytes and warnings.
 fn check_json_fast_path(item: &[u8]) {
+    use inspector_report_core::decode::finding::StatusOnly;
     use inspector_report_core::decode::{decode_as, Decoded};
-    use inspector_report_core::finding::StatusOnly;
     use inspector_report_core::report::json::{walk_item, write_finding, write_walked, WalkedItem};
     use inspector_report_core::stats::Warnings;
     let Ok(fast) = walk_item(item) else {

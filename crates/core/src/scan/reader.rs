@@ -7,9 +7,9 @@
 //! moving the tail to the front (`roll`), and the buffer only grows while one item
 //! straddles a read boundary.
 
+use super::{Outcome, ScanError, ScanErrorKind, Scanner};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::limits::Limits;
-use crate::scan::{Outcome, ScanError, ScanErrorKind, Scanner};
 use std::io::{self, Read};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -27,7 +27,7 @@ pub struct RawItem<'b> {
 
 /// Yields the items of one input stream, in order.
 pub struct ItemReader<R> {
-    rdr: R,
+    reader: R,
     name: String,
     buf: Vec<u8>,
     /// Absolute offset of `buf[0]`.
@@ -42,10 +42,10 @@ pub struct ItemReader<R> {
 }
 
 impl<R: Read> ItemReader<R> {
-    /// Reads `rdr`; `name` is used in errors.
-    pub fn new(rdr: R, name: &str, limits: &Limits) -> ItemReader<R> {
+    /// Reads `reader`; `name` is used in errors.
+    pub fn new(reader: R, name: &str, limits: &Limits) -> ItemReader<R> {
         ItemReader {
-            rdr,
+            reader,
             name: name.to_string(),
             buf: vec![0; limits.read_buffer_bytes.max(16)],
             base: 0,
@@ -133,7 +133,7 @@ impl<R: Read> ItemReader<R> {
             self.buf.shrink_to_fit();
         }
         loop {
-            match self.rdr.read(&mut self.buf[self.end..self.end + want]) {
+            match self.reader.read(&mut self.buf[self.end..self.end + want]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(());

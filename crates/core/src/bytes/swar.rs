@@ -2,8 +2,8 @@
 //! scanner and the walker use to jump over runs of ordinary bytes.
 //!
 //! Portable and safe code (the workspace forbids `unsafe`), so no intrinsics: each test
-//! costs a few ALU operations per 8 bytes, and on the string-heavy findings it cut the
-//! scanner's instructions by more than half (session 2 note).
+//! costs a few ALU operations per 8 bytes, less than half of what testing the same bytes
+//! one at a time costs the scanner on string-heavy findings.
 
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;

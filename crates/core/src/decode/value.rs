@@ -17,7 +17,7 @@
 //! [`take_decode_warnings`] hands to the caller after each finding; serde gives a
 //! `Deserialize` impl no other channel back to its caller.
 
-use crate::swar::find_byte;
+use super::unescape::{unescape, unescape_into};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -167,159 +167,16 @@ fn plain_contents(lit: &str) -> &str {
     lit.get(1..lit.len().saturating_sub(1)).unwrap_or("")
 }
 
-/// The contents of a JSON string literal (with quotes), unescaped only when it has escapes.
-///
-/// Hand-written because descriptions are full of `\n` and `\"`: going through
-/// serde_json's `String` deserializer for each was 12% of a run. It agrees with serde_json
-/// on every literal (a unit test and the `walk` fuzz target compare them): where serde_json
-/// would refuse the literal (a lone surrogate, say), the text is kept as written.
-pub fn unescape(lit: &str) -> Cow<'_, str> {
-    let inner = &lit[1..lit.len() - 1];
-    let Some(first) = find_byte(inner.as_bytes(), 0, b'\\') else {
-        return Cow::Borrowed(inner);
-    };
-    let mut out = String::with_capacity(inner.len());
-    if unescape_to(inner, first, &mut out) {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(inner)
-    }
-}
-
-/// Appends the contents of the string literal `lit` (with quotes), unescaped, to `out`:
-/// [`unescape`] without the intermediate `String`, for cells.
-pub fn unescape_into(lit: &str, out: &mut Vec<u8>) {
-    let inner = &lit[1..lit.len() - 1];
-    let Some(first) = find_byte(inner.as_bytes(), 0, b'\\') else {
-        out.extend_from_slice(inner.as_bytes());
-        return;
-    };
-    let mark = out.len();
-    if !unescape_to(inner, first, out) {
-        out.truncate(mark);
-        out.extend_from_slice(inner.as_bytes());
-    }
-}
-
-/// Where unescaped text goes: a `String`, or a cell's bytes.
-trait Text {
-    fn text(&mut self, s: &str);
-    fn char(&mut self, c: char);
-    /// An ASCII character.
-    fn ascii(&mut self, b: u8);
-}
-
-impl Text for String {
-    #[inline]
-    fn text(&mut self, s: &str) {
-        self.push_str(s)
-    }
-    #[inline]
-    fn char(&mut self, c: char) {
-        self.push(c)
-    }
-    #[inline]
-    fn ascii(&mut self, b: u8) {
-        self.push(b as char)
-    }
-}
-
-impl Text for Vec<u8> {
-    #[inline]
-    fn text(&mut self, s: &str) {
-        self.extend_from_slice(s.as_bytes())
-    }
-    #[inline]
-    fn char(&mut self, c: char) {
-        self.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes())
-    }
-    #[inline]
-    fn ascii(&mut self, b: u8) {
-        self.push(b)
-    }
-}
-
-/// Appends `inner` unescaped (its first backslash at `first`) to `out`; `false`, with
-/// `out` partly written, where serde_json would refuse the literal.
-fn unescape_to(inner: &str, first: usize, out: &mut impl Text) -> bool {
-    let b = inner.as_bytes();
-    let mut i = first;
-    out.text(&inner[..i]);
-    loop {
-        // `b[i]` is a backslash.
-        let Some(&c) = b.get(i + 1) else {
-            return false;
-        };
-        i += 2;
-        match c {
-            b'"' => out.ascii(b'"'),
-            b'\\' => out.ascii(b'\\'),
-            b'/' => out.ascii(b'/'),
-            b'b' => out.ascii(8),
-            b'f' => out.ascii(12),
-            b'n' => out.ascii(b'\n'),
-            b'r' => out.ascii(b'\r'),
-            b't' => out.ascii(b'\t'),
-            b'u' => {
-                let Some(hi) = hex4(b, i) else {
-                    return false;
-                };
-                i += 4;
-                let code = match hi {
-                    0xD800..=0xDBFF => {
-                        if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
-                            return false;
-                        }
-                        match hex4(b, i + 2) {
-                            Some(lo @ 0xDC00..=0xDFFF) => {
-                                i += 6;
-                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                            }
-                            _ => return false,
-                        }
-                    }
-                    0xDC00..=0xDFFF => return false,
-                    _ => hi,
-                };
-                match char::from_u32(code) {
-                    Some(ch) => out.char(ch),
-                    None => return false,
-                }
-            }
-            _ => return false,
-        }
-        match find_byte(b, i, b'\\') {
-            Some(k) => {
-                out.text(&inner[i..k]);
-                i = k;
-            }
-            None => {
-                out.text(&inner[i..]);
-                return true;
-            }
-        }
-    }
-}
-
-/// Four hex digits at `b[i..]` as a number.
-fn hex4(b: &[u8], i: usize) -> Option<u32> {
-    let d = b.get(i..i + 4)?;
-    let mut v = 0;
-    for &c in d {
-        v = v * 16 + (c as char).to_digit(16)?;
-    }
-    Some(v)
-}
-
 impl<'de: 'a, 'a> Deserialize<'de> for Leaf<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <&'de RawValue>::deserialize(d).map(|r| Leaf::Raw(r.get()))
     }
 }
 
-/// How a type that can stand in a [`List`] or [`Lenient`] is built from each JSON shape.
-pub trait Element<'de>: Sized {
-    /// From an object. Model objects deserialize themselves; a leaf drains it.
+/// A type that a [`List`] or a [`Lenient`] holds: how it is built from whichever JSON
+/// shape stands where it belongs.
+pub trait LenientDeserialize<'de>: Sized {
+    /// From an object. Views deserialize themselves; a leaf drains it.
     fn from_map<A: MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error>;
     /// From a scalar's text (a single value where a list belongs).
     fn from_text(_text: Cow<'de, str>) -> Option<Self> {
@@ -330,7 +187,7 @@ pub trait Element<'de>: Sized {
     fn next_in_seq<A: SeqAccess<'de>>(seq: &mut A) -> Result<Option<Option<Self>>, A::Error>;
 }
 
-impl<'de: 'a, 'a> Element<'de> for Leaf<'a> {
+impl<'de: 'a, 'a> LenientDeserialize<'de> for Leaf<'a> {
     fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(None)
@@ -341,113 +198,6 @@ impl<'de: 'a, 'a> Element<'de> for Leaf<'a> {
     fn next_in_seq<A: SeqAccess<'de>>(seq: &mut A) -> Result<Option<Option<Self>>, A::Error> {
         Ok(seq.next_element::<Leaf<'a>>()?.map(Some))
     }
-}
-
-/// Declares a borrowed view of a JSON object: a struct of optional members, each read
-/// from its JSON key, with a `Deserialize` that skips unknown keys and lets a repeated key
-/// take its last value. serde's derive would instead reject the whole finding on a
-/// duplicate key, and a report must not lose a finding to that.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! view {
-    (
-        $(#[$m:meta])*
-        pub struct $name:ident<'a> {
-            $( $(#[$fm:meta])* $field:ident : $ty:ty = $key:literal, )*
-        }
-    ) => {
-        $(#[$m])*
-        #[derive(Debug, Default)]
-        #[allow(missing_docs)]
-        pub struct $name<'a> {
-            $( $(#[$fm])* pub $field: $ty, )*
-        }
-
-        impl<'de: 'a, 'a> serde::Deserialize<'de> for $name<'a> {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V<'a>(std::marker::PhantomData<&'a ()>);
-                impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
-                    type Value = $name<'a>;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " object"))
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> Result<$name<'a>, A::Error> {
-                        let mut out = $name::default();
-                        while let Some(key) = map.next_key::<$crate::value::Key<'de>>()? {
-                            match key.0.as_ref() {
-                                $( $key => out.$field = map.next_value()?, )*
-                                _ => {
-                                    map.next_value::<serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        Ok(out)
-                    }
-                }
-                d.deserialize_map(V(std::marker::PhantomData))
-            }
-        }
-
-        impl<'a> $crate::walk::Object<'a> for $name<'a> {
-            #[inline]
-            fn member(
-                &mut self,
-                w: &mut $crate::walk::Walker<'a>,
-                key: &'a str,
-            ) -> Result<(), $crate::walk::Bail> {
-                match key {
-                    $( $key => self.$field = $crate::walk::Member::walk(w)?, )*
-                    _ => {
-                        w.value()?;
-                    }
-                }
-                Ok(())
-            }
-        }
-    };
-}
-
-/// Implements [`Element`] for a model object that derives `Deserialize`.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! model_element {
-    ($($t:ident),* $(,)?) => {$(
-        impl<'de: 'a, 'a> $crate::value::Element<'de> for $t<'a> {
-            fn from_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
-                <Self as serde::Deserialize>::deserialize(
-                    serde::de::value::MapAccessDeserializer::new(map),
-                )
-                .map(Some)
-            }
-            fn next_in_seq<A: serde::de::SeqAccess<'de>>(
-                seq: &mut A,
-            ) -> Result<Option<Option<Self>>, A::Error> {
-                Ok(seq
-                    .next_element::<$crate::value::Lenient<Self>>()?
-                    .map(|l| l.0))
-            }
-        }
-
-        impl<'a> $crate::walk::Element<'a> for $t<'a> {
-            #[inline]
-            fn walk_element(
-                w: &mut $crate::walk::Walker<'a>,
-            ) -> Result<Option<Self>, $crate::walk::Bail> {
-                $crate::walk::model_element(w)
-            }
-
-            #[inline]
-            fn walk_onto(
-                w: &mut $crate::walk::Walker<'a>,
-                list: &mut Vec<Self>,
-            ) -> Result<(), $crate::walk::Bail> {
-                $crate::walk::model_element_onto(w, list)
-            }
-        }
-    )*};
 }
 
 /// A model object, or `None` when the input had another type there (counted as a warning).
@@ -498,7 +248,7 @@ macro_rules! scalar_visits {
     };
 }
 
-impl<'de, T: Element<'de>> Visitor<'de> for LenientVisitor<T> {
+impl<'de, T: LenientDeserialize<'de>> Visitor<'de> for LenientVisitor<T> {
     type Value = Lenient<T>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object")
@@ -524,7 +274,7 @@ impl<'de, T: Element<'de>> Visitor<'de> for LenientVisitor<T> {
     });
 }
 
-impl<'de, T: Element<'de>> Deserialize<'de> for Lenient<T> {
+impl<'de, T: LenientDeserialize<'de>> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(LenientVisitor(std::marker::PhantomData))
     }
@@ -550,7 +300,7 @@ impl<T> List<T> {
 
 struct ListVisitor<T>(std::marker::PhantomData<T>);
 
-impl<'de, T: Element<'de>> Visitor<'de> for ListVisitor<T> {
+impl<'de, T: LenientDeserialize<'de>> Visitor<'de> for ListVisitor<T> {
     type Value = List<T>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list")
@@ -588,7 +338,7 @@ impl<'de, T: Element<'de>> Visitor<'de> for ListVisitor<T> {
     });
 }
 
-impl<'de, T: Element<'de>> Deserialize<'de> for List<T> {
+impl<'de, T: LenientDeserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(ListVisitor(std::marker::PhantomData))
     }
@@ -621,7 +371,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct Pairs<'a>(pub Vec<(Key<'a>, Leaf<'a>)>);
 
-impl<'de: 'a, 'a> Element<'de> for Pairs<'a> {
+impl<'de: 'a, 'a> LenientDeserialize<'de> for Pairs<'a> {
     fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
         let mut v = Vec::new();
         while let Some((k, val)) = map.next_entry::<Key<'a>, Leaf<'a>>()? {
@@ -645,72 +395,15 @@ mod tests {
         #[serde(borrow, default)]
         l: Option<List<Leaf<'a>>>,
         #[serde(borrow, default)]
-        o: Option<Lenient<Inner<'a>>>,
+        o: Option<Lenient<Pairs<'a>>>,
         #[serde(borrow, default)]
-        lo: Option<List<Inner<'a>>>,
-        #[serde(borrow, default)]
-        t: Option<Lenient<Pairs<'a>>>,
+        lo: Option<List<Pairs<'a>>>,
     }
-    crate::view! {
-        pub struct Inner<'a> {
-            x: Option<Leaf<'a>> = "x",
-        }
-    }
-    crate::model_element!(Inner);
 
     fn probe(s: &str) -> (Probe<'_>, (u32, u32)) {
         take_decode_warnings();
         let p: Probe = serde_json::from_str(s).unwrap();
         (p, take_decode_warnings())
-    }
-
-    #[test]
-    fn unescape_agrees_with_serde_json() {
-        let pieces = [
-            "a",
-            "\\n",
-            "\\\"",
-            "\\\\",
-            "\\/",
-            "\\b",
-            "\\f",
-            "\\r",
-            "\\t",
-            "\\u00e9",
-            "\\u0000",
-            "\\uD83D\\uDE00",
-            "\\uD83D",
-            "\\uDE00",
-            "\\uD83Dx",
-            "\\uD83D\\u0041",
-            "\\uZZZZ",
-            "\\u12",
-            "\\x",
-            "\\",
-            "é",
-            "漏洞",
-            "😀",
-            " ",
-        ];
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        for _ in 0..20_000 {
-            let mut lit = String::from("\"");
-            for _ in 0..(x % 6) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                lit.push_str(pieces[(x % pieces.len() as u64) as usize]);
-            }
-            lit.push('"');
-            let want = match serde_json::from_str::<String>(&lit) {
-                Ok(s) => s,
-                Err(_) => lit[1..lit.len() - 1].to_string(),
-            };
-            assert_eq!(unescape(&lit), want, "{lit}");
-            let mut cell = b"x".to_vec();
-            unescape_into(&lit, &mut cell);
-            assert_eq!(cell, [b"x", want.as_bytes()].concat(), "{lit}");
-        }
     }
 
     #[test]
@@ -743,13 +436,13 @@ mod tests {
         assert!(p.o.unwrap().get().is_none());
         let lo = p.lo.unwrap();
         assert_eq!(lo.0.len(), 2);
-        assert_eq!(lo.0[1].x.as_ref().unwrap().text().unwrap(), "2");
+        assert_eq!(lo.0[1].0[0].1.text().unwrap(), "2");
         assert_eq!(w, (2, 0));
         let (p, w) = probe(r#"{"lo":{"x":5}}"#);
         assert_eq!(p.lo.unwrap().0.len(), 1);
         assert_eq!(w, (0, 1));
-        let (p, w) = probe(r#"{"t":{"k":"v","k\"2":"a,b"}}"#);
-        let t = p.t.unwrap().0.unwrap();
+        let (p, w) = probe(r#"{"o":{"k":"v","k\"2":"a,b"}}"#);
+        let t = p.o.unwrap().0.unwrap();
         assert_eq!(t.0[1].0 .0, "k\"2");
         assert_eq!(w, (0, 0));
     }

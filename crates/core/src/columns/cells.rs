@@ -1,138 +1,14 @@
-//! The ordered column list of the CSV report: header name, rule, and how each cell is
-//! computed. This file is the single source of truth for spec section 2.4.
+//! How each cell of the CSV report is computed from a finding (spec section 2.4): the
+//! rules that [`super::Column::rule`] states in a line.
 
-use crate::finding::{items, Finding, OptExt, Package, Pvd, Resource};
+use super::Column;
+use crate::decode::finding::{
+    items, Details, Finding, OptionalObject, Package, PackageVulnerabilityDetails, Resource,
+};
+use crate::decode::value::{Leaf, LeafKind};
 use crate::stats::Warnings;
 use crate::timestamp;
-use crate::value::{Leaf, LeafKind};
 use std::borrow::Cow;
-
-macro_rules! columns {
-    ($($variant:ident = $name:literal : $rule:literal,)*) => {
-        /// One column of the CSV report.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #[allow(missing_docs)]
-        pub enum Column { $($variant,)* }
-
-        impl Column {
-            /// Every column in the order of the `inspector` layout.
-            pub const ALL: &'static [Column] = &[$(Column::$variant,)*];
-
-            /// The exact header name.
-            pub fn name(self) -> &'static str {
-                match self { $(Column::$variant => $name,)* }
-            }
-
-            /// The spec's one-line rule for the cell.
-            pub fn rule(self) -> &'static str {
-                match self { $(Column::$variant => $rule,)* }
-            }
-        }
-    };
-}
-
-columns! {
-    AwsAccountId = "AWS Account Id": "awsAccountId",
-    Severity = "Severity": "severity",
-    FixAvailable = "Fix Available": "fixAvailable",
-    FindingType = "Finding Type": "type, as the enum text",
-    Title = "Title": "title",
-    Description = "Description": "description",
-    FindingArn = "Finding ARN": "findingArn",
-    FirstSeen = "First Seen": "firstObservedAt, timestamp",
-    LastSeen = "Last Seen": "lastObservedAt, timestamp",
-    LastUpdated = "Last Updated": "updatedAt, timestamp",
-    ResourceId = "Resource ID": "resources[].id, per resource",
-    ContainerImageTags = "Container Image Tags": "details.awsEcrContainerImage.imageTags, then details.image.imageTags, all resources",
-    Region = "Region": "resources[].region, per resource",
-    Platform = "Platform": "first present of awsEc2Instance.platform, awsEcrContainerImage.platform, awsLambdaFunction.runtime, vm.platform, image.platform, serverlessFunction.runtime, per resource",
-    ResourceTags = "Resource Tags": "each tag of resources[].tags as key:value",
-    AffectedPackages = "Affected Packages": "vulnerablePackages[].name, per package",
-    PackageInstalledVersion = "Package Installed Version": "epoch:version-release when release is present (epoch 0 when absent), else version, per package",
-    FixedInVersion = "Fixed in Version": "vulnerablePackages[].fixedInVersion, per package",
-    PackageRemediation = "Package Remediation": "vulnerablePackages[].remediation, per package",
-    FilePath = "File Path": "vulnerablePackages[].filePath, per package; without packages codeVulnerabilityDetails.filePath.filePath",
-    NetworkPaths = "Network Paths": "networkReachabilityDetails.networkPath.steps[].componentId joined with ' > '",
-    AgeDays = "Age (Days)": "whole days from firstObservedAt to the report time, never below 0",
-    Remediation = "Remediation": "remediation.recommendation.text",
-    InspectorScore = "Inspector Score": "inspectorScore",
-    InspectorScoreVector = "Inspector Score Vector": "inspectorScoreDetails.adjustedCvss.scoringVector",
-    Status = "Status": "status",
-    VulnerabilityId = "Vulnerability Id": "packageVulnerabilityDetails.vulnerabilityId; without it codeVulnerabilityDetails.cwes",
-    Vendor = "Vendor": "packageVulnerabilityDetails.source",
-    VendorSeverity = "Vendor Severity": "packageVulnerabilityDetails.vendorSeverity",
-    VendorAdvisory = "Vendor Advisory": "packageVulnerabilityDetails.sourceUrl",
-    VendorAdvisoryPublished = "Vendor Advisory Published": "packageVulnerabilityDetails.vendorCreatedAt, timestamp",
-    NvdCvss3Score = "NVD CVSS3 Score": "baseScore of the cvss entry with source NVD and version 3.x (highest version)",
-    NvdCvss3Vector = "NVD CVSS3 Vector": "scoringVector of the cvss entry with source NVD and version 3.x",
-    NvdCvss2Score = "NVD CVSS2 Score": "baseScore of the cvss entry with source NVD and version 2.x",
-    NvdCvss2Vector = "NVD CVSS2 Vector": "scoringVector of the cvss entry with source NVD and version 2.x",
-    VendorCvss3Score = "Vendor CVSS3 Score": "baseScore of the cvss entry whose source is the finding's vendor and version 3.x",
-    VendorCvss3Vector = "Vendor CVSS3 Vector": "scoringVector of the vendor's cvss entry with version 3.x",
-    VendorCvss2Score = "Vendor CVSS2 Score": "baseScore of the vendor's cvss entry with version 2.x",
-    VendorCvss2Vector = "Vendor CVSS2 Vector": "scoringVector of the vendor's cvss entry with version 2.x",
-    ResourceType = "Resource Type": "resources[].type, per resource",
-    Ami = "Ami": "details.awsEc2Instance.imageId, per resource",
-    ResourcePublicIpv4 = "Resource Public Ipv4": "awsEc2Instance.ipV4Addresses and vm.ipV4Addresses outside the private ranges",
-    ResourcePrivateIpv4 = "Resource Private Ipv4": "ipV4Addresses in 10/8, 172.16/12, 192.168/16, 100.64/10, 169.254/16 or 127/8",
-    ResourceIpv6 = "Resource Ipv6": "awsEc2Instance.ipV6Addresses, then vm.ipV6Addresses",
-    ResourceVpc = "Resource Vpc": "first present of awsEc2Instance.vpcId, awsLambdaFunction.vpcConfig.vpcId, vm.networkId, per resource",
-    PortRange = "Port Range": "networkReachabilityDetails.openPortRange as begin-end",
-    EpssScore = "Epss Score": "epss.score",
-    ExploitAvailable = "Exploit Available": "exploitAvailable",
-    LastExploitedAt = "Last Exploited At": "exploitabilityDetails.lastKnownExploitAt, timestamp",
-    LambdaLayers = "Lambda Layers": "awsLambdaFunction.layers, then serverlessFunction.layers, all resources",
-    LambdaPackageType = "Lambda Package Type": "awsLambdaFunction.packageType, else serverlessFunction.packageType, per resource",
-    LambdaLastUpdatedAt = "Lambda Last Updated At": "awsLambdaFunction.lastModifiedAt, else serverlessFunction.lastModifiedAt, timestamp, per resource",
-    ReferenceUrls = "Reference Urls": "packageVulnerabilityDetails.referenceUrls; without it codeVulnerabilityDetails.referenceUrls",
-    DetectorName = "Detector Name": "codeVulnerabilityDetails.detectorName",
-    PackageManager = "Package Manager": "vulnerablePackages[].packageManager, per package",
-}
-
-/// A named set of columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Layout {
-    /// The 55 columns of real Inspector exports since 2024 (the default).
-    Inspector,
-    /// The 52 columns of the Inspector user guide's sample header.
-    Documented,
-}
-
-impl Layout {
-    /// The layout's columns, in order.
-    pub fn columns(self) -> Vec<Column> {
-        match self {
-            Layout::Inspector => Column::ALL.to_vec(),
-            Layout::Documented => Column::ALL
-                .iter()
-                .copied()
-                .filter(|c| {
-                    !matches!(
-                        c,
-                        Column::EpssScore | Column::DetectorName | Column::PackageManager
-                    )
-                })
-                .collect(),
-        }
-    }
-}
-
-impl Column {
-    /// The column with this exact header name.
-    pub fn from_name(name: &str) -> Option<Column> {
-        Column::ALL.iter().copied().find(|c| c.name() == name)
-    }
-
-    /// Parses a comma-separated list of header names. On an unknown name, the error is
-    /// that name.
-    pub fn parse_list(list: &str) -> Result<Vec<Column>, String> {
-        list.split(',')
-            .map(|n| n.trim())
-            .filter(|n| !n.is_empty())
-            .map(|n| Column::from_name(n).ok_or_else(|| n.to_string()))
-            .collect()
-    }
-}
 
 /// What a cell needs beyond the finding.
 #[derive(Clone, Copy, Debug)]
@@ -236,14 +112,33 @@ impl<'o> Joiner<'o> {
     }
 }
 
-/// The first present (non-null) of several optional leaves.
-fn first_present<'x, 'a>(
-    vals: impl IntoIterator<Item = Option<&'x Leaf<'a>>>,
-) -> Option<&'x Leaf<'a>>
-where
-    'a: 'x,
-{
-    vals.into_iter().flatten().next()
+/// The first present (non-null) of the `candidates` a resource's details offer; none
+/// without details.
+#[inline(always)]
+fn first_in_details<'r, 'a, const N: usize>(
+    r: &'r Resource<'a>,
+    candidates: impl FnOnce(&'r Details<'a>) -> [Option<&'r Leaf<'a>>; N],
+) -> Option<&'r Leaf<'a>> {
+    r.details()
+        .and_then(|d| candidates(d).into_iter().flatten().next())
+}
+
+/// Joins with `,` the non-empty elements of the `lists` each resource's details offer,
+/// resource by resource.
+#[inline(always)]
+fn join_from_details<'r, 'a, const N: usize>(
+    out: &mut Vec<u8>,
+    res: &'r [Resource<'a>],
+    w: &mut Warnings,
+    lists: impl Fn(&'r Details<'a>) -> [Option<&'r [Leaf<'a>]>; N],
+) {
+    let mut j = Joiner::new(out, b",");
+    for r in res {
+        let Some(d) = r.details() else { continue };
+        for l in lists(d).into_iter().flatten() {
+            j.leaves(l, w);
+        }
+    }
 }
 
 /// True for a non-empty string (the spec's "release is present").
@@ -262,15 +157,18 @@ enum CvssPick {
 
 /// The chosen entry: source and major version match; highest version text wins, the
 /// first in input order on ties.
-fn chosen_cvss<'p, 'a>(pvd: &'p Pvd<'a>, pick: CvssPick) -> Option<&'p crate::finding::Cvss<'a>> {
+fn chosen_cvss<'p, 'a>(
+    package_details: &'p PackageVulnerabilityDetails<'a>,
+    pick: CvssPick,
+) -> Option<&'p crate::decode::finding::Cvss<'a>> {
     let (source, major): (Cow<str>, u8) = match pick {
         CvssPick::Nvd3 => (Cow::Borrowed("NVD"), b'3'),
         CvssPick::Nvd2 => (Cow::Borrowed("NVD"), b'2'),
-        CvssPick::Vendor3 => (pvd.source.as_ref()?.str_or_num()?, b'3'),
-        CvssPick::Vendor2 => (pvd.source.as_ref()?.str_or_num()?, b'2'),
+        CvssPick::Vendor3 => (package_details.source.as_ref()?.str_or_num()?, b'3'),
+        CvssPick::Vendor2 => (package_details.source.as_ref()?.str_or_num()?, b'2'),
     };
-    let mut best: Option<(&crate::finding::Cvss, Cow<str>)> = None;
-    for c in items(&pvd.cvss) {
+    let mut best: Option<(&crate::decode::finding::Cvss, Cow<str>)> = None;
+    for c in items(&package_details.cvss) {
         let Some(src) = c.source.as_ref().and_then(|s| s.str_or_num()) else {
             continue;
         };
@@ -326,8 +224,8 @@ fn ipv4(out: &mut Vec<u8>, res: &[Resource], private: bool, w: &mut Warnings) {
     let mut j = Joiner::new(out, b",");
     for r in res {
         let Some(d) = r.details() else { continue };
-        let ec2 = d.aws_ec2_instance.obj().map(|e| items(&e.ipv4));
-        let vm = d.vm.obj().map(|v| items(&v.ipv4));
+        let ec2 = d.aws_ec2_instance.object().map(|e| items(&e.ipv4));
+        let vm = d.vm.object().map(|v| items(&v.ipv4));
         for v in ec2.into_iter().chain(vm).flatten() {
             let is_private = v
                 .str_or_num()
@@ -365,7 +263,7 @@ pub fn write_cell(
 ) {
     use Column as C;
     let res = f.resources();
-    let pvd = f.pvd();
+    let package_details = f.package_vulnerability_details();
     let pkgs = f.packages();
     match col {
         C::AwsAccountId => leaf(out, f.aws_account_id.as_ref(), w),
@@ -379,40 +277,42 @@ pub fn write_cell(
         C::LastSeen => ts(out, f.last_observed_at.as_ref(), w),
         C::LastUpdated => ts(out, f.updated_at.as_ref(), w),
         C::ResourceId => per_entry(out, res, w, |o, r, w| leaf(o, r.id.as_ref(), w)),
-        C::ContainerImageTags => {
-            let mut j = Joiner::new(out, b",");
-            for r in res {
-                let Some(d) = r.details() else { continue };
-                if let Some(e) = d.aws_ecr_container_image.obj() {
-                    j.leaves(items(&e.image_tags), w);
-                }
-                if let Some(i) = d.image.obj() {
-                    j.leaves(items(&i.image_tags), w);
-                }
-            }
-        }
+        C::ContainerImageTags => join_from_details(out, res, w, |d| {
+            [
+                d.aws_ecr_container_image
+                    .object()
+                    .map(|e| items(&e.image_tags)),
+                d.image.object().map(|i| items(&i.image_tags)),
+            ]
+        }),
         C::Region => per_entry(out, res, w, |o, r, w| leaf(o, r.region.as_ref(), w)),
         C::Platform => per_entry(out, res, w, |o, r, w| {
-            let d = r.details();
-            let v = first_present([
-                d.and_then(|d| d.aws_ec2_instance.obj())
-                    .and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.aws_ecr_container_image.obj())
-                    .and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.aws_lambda_function.obj())
-                    .and_then(|x| x.runtime.as_ref()),
-                d.and_then(|d| d.vm.obj()).and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.image.obj())
-                    .and_then(|x| x.platform.as_ref()),
-                d.and_then(|d| d.serverless_function.obj())
-                    .and_then(|x| x.runtime.as_ref()),
-            ]);
+            let v = first_in_details(r, |d| {
+                [
+                    d.aws_ec2_instance
+                        .object()
+                        .and_then(|x| x.platform.as_ref()),
+                    d.aws_ecr_container_image
+                        .object()
+                        .and_then(|x| x.platform.as_ref()),
+                    d.aws_lambda_function
+                        .object()
+                        .and_then(|x| x.runtime.as_ref()),
+                    d.vm.object().and_then(|x| x.platform.as_ref()),
+                    d.image.object().and_then(|x| x.platform.as_ref()),
+                    d.serverless_function
+                        .object()
+                        .and_then(|x| x.runtime.as_ref()),
+                ]
+            });
             leaf(o, v, w)
         }),
         C::ResourceTags => {
             let mut j = Joiner::new(out, b",");
             for r in res {
-                let Some(tags) = r.tags.obj() else { continue };
+                let Some(tags) = r.tags.object() else {
+                    continue;
+                };
                 for (k, v) in &tags.0 {
                     j.push_with(w, |o, w| {
                         o.extend_from_slice(k.0.as_bytes());
@@ -433,8 +333,8 @@ pub fn write_cell(
         C::FilePath => {
             if pkgs.is_empty() {
                 let v = f
-                    .cvd()
-                    .and_then(|c| c.file_path.obj())
+                    .code_vulnerability_details()
+                    .and_then(|c| c.file_path.object())
                     .and_then(|p| p.file_path.as_ref());
                 leaf(out, v, w)
             } else {
@@ -444,8 +344,8 @@ pub fn write_cell(
         C::NetworkPaths => {
             let steps = f
                 .network_reachability_details
-                .obj()
-                .and_then(|n| n.network_path.obj())
+                .object()
+                .and_then(|n| n.network_path.object())
                 .map(|p| items(&p.steps))
                 .unwrap_or(&[]);
             let mut j = Joiner::new(out, b" > ");
@@ -469,8 +369,8 @@ pub fn write_cell(
         C::Remediation => {
             let v = f
                 .remediation
-                .obj()
-                .and_then(|r| r.recommendation.obj())
+                .object()
+                .and_then(|r| r.recommendation.object())
                 .and_then(|r| r.text.as_ref());
             leaf(out, v, w)
         }
@@ -478,24 +378,32 @@ pub fn write_cell(
         C::InspectorScoreVector => {
             let v = f
                 .inspector_score_details
-                .obj()
-                .and_then(|d| d.adjusted_cvss.obj())
+                .object()
+                .and_then(|d| d.adjusted_cvss.object())
                 .and_then(|a| a.scoring_vector.as_ref());
             leaf(out, v, w)
         }
         C::Status => leaf(out, f.status.as_ref(), w),
-        C::VulnerabilityId => match pvd {
+        C::VulnerabilityId => match package_details {
             Some(p) => leaf(out, p.vulnerability_id.as_ref(), w),
             None => {
-                if let Some(c) = f.cvd() {
+                if let Some(c) = f.code_vulnerability_details() {
                     Joiner::new(out, b",").leaves(items(&c.cwes), w);
                 }
             }
         },
-        C::Vendor => leaf(out, pvd.and_then(|p| p.source.as_ref()), w),
-        C::VendorSeverity => leaf(out, pvd.and_then(|p| p.vendor_severity.as_ref()), w),
-        C::VendorAdvisory => leaf(out, pvd.and_then(|p| p.source_url.as_ref()), w),
-        C::VendorAdvisoryPublished => ts(out, pvd.and_then(|p| p.vendor_created_at.as_ref()), w),
+        C::Vendor => leaf(out, package_details.and_then(|p| p.source.as_ref()), w),
+        C::VendorSeverity => leaf(
+            out,
+            package_details.and_then(|p| p.vendor_severity.as_ref()),
+            w,
+        ),
+        C::VendorAdvisory => leaf(out, package_details.and_then(|p| p.source_url.as_ref()), w),
+        C::VendorAdvisoryPublished => ts(
+            out,
+            package_details.and_then(|p| p.vendor_created_at.as_ref()),
+            w,
+        ),
         C::NvdCvss3Score
         | C::NvdCvss3Vector
         | C::NvdCvss2Score
@@ -514,7 +422,7 @@ pub fn write_cell(
                 C::VendorCvss2Score => (CvssPick::Vendor2, true),
                 _ => (CvssPick::Vendor2, false),
             };
-            if let Some(c) = pvd.and_then(|p| chosen_cvss(p, pick)) {
+            if let Some(c) = package_details.and_then(|p| chosen_cvss(p, pick)) {
                 leaf(
                     out,
                     if score {
@@ -530,42 +438,36 @@ pub fn write_cell(
         C::Ami => per_entry(out, res, w, |o, r, w| {
             let v = r
                 .details()
-                .and_then(|d| d.aws_ec2_instance.obj())
+                .and_then(|d| d.aws_ec2_instance.object())
                 .and_then(|e| e.image_id.as_ref());
             leaf(o, v, w)
         }),
         C::ResourcePublicIpv4 => ipv4(out, res, false, w),
         C::ResourcePrivateIpv4 => ipv4(out, res, true, w),
-        C::ResourceIpv6 => {
-            let mut j = Joiner::new(out, b",");
-            for r in res {
-                let Some(d) = r.details() else { continue };
-                if let Some(e) = d.aws_ec2_instance.obj() {
-                    j.leaves(items(&e.ipv6), w);
-                }
-                if let Some(v) = d.vm.obj() {
-                    j.leaves(items(&v.ipv6), w);
-                }
-            }
-        }
+        C::ResourceIpv6 => join_from_details(out, res, w, |d| {
+            [
+                d.aws_ec2_instance.object().map(|e| items(&e.ipv6)),
+                d.vm.object().map(|v| items(&v.ipv6)),
+            ]
+        }),
         C::ResourceVpc => per_entry(out, res, w, |o, r, w| {
-            let d = r.details();
-            let v = first_present([
-                d.and_then(|d| d.aws_ec2_instance.obj())
-                    .and_then(|x| x.vpc_id.as_ref()),
-                d.and_then(|d| d.aws_lambda_function.obj())
-                    .and_then(|x| x.vpc_config.obj())
-                    .and_then(|x| x.vpc_id.as_ref()),
-                d.and_then(|d| d.vm.obj())
-                    .and_then(|x| x.network_id.as_ref()),
-            ]);
+            let v = first_in_details(r, |d| {
+                [
+                    d.aws_ec2_instance.object().and_then(|x| x.vpc_id.as_ref()),
+                    d.aws_lambda_function
+                        .object()
+                        .and_then(|x| x.vpc_config.object())
+                        .and_then(|x| x.vpc_id.as_ref()),
+                    d.vm.object().and_then(|x| x.network_id.as_ref()),
+                ]
+            });
             leaf(o, v, w)
         }),
         C::PortRange => {
             let r = f
                 .network_reachability_details
-                .obj()
-                .and_then(|n| n.open_port_range.obj());
+                .object()
+                .and_then(|n| n.open_port_range.object());
             if let Some(r) = r {
                 if r.begin.is_some() || r.end.is_some() {
                     leaf(out, r.begin.as_ref(), w);
@@ -574,55 +476,63 @@ pub fn write_cell(
                 }
             }
         }
-        C::EpssScore => leaf(out, f.epss.obj().and_then(|e| e.score.as_ref()), w),
+        C::EpssScore => leaf(out, f.epss.object().and_then(|e| e.score.as_ref()), w),
         C::ExploitAvailable => leaf(out, f.exploit_available.as_ref(), w),
         C::LastExploitedAt => ts(
             out,
             f.exploitability_details
-                .obj()
+                .object()
                 .and_then(|e| e.last_known_exploit_at.as_ref()),
             w,
         ),
-        C::LambdaLayers => {
-            let mut j = Joiner::new(out, b",");
-            for r in res {
-                let Some(d) = r.details() else { continue };
-                if let Some(l) = d.aws_lambda_function.obj() {
-                    j.leaves(items(&l.layers), w);
-                }
-                if let Some(s) = d.serverless_function.obj() {
-                    j.leaves(items(&s.layers), w);
-                }
-            }
-        }
+        C::LambdaLayers => join_from_details(out, res, w, |d| {
+            [
+                d.aws_lambda_function.object().map(|l| items(&l.layers)),
+                d.serverless_function.object().map(|s| items(&s.layers)),
+            ]
+        }),
         C::LambdaPackageType => per_entry(out, res, w, |o, r, w| {
-            let d = r.details();
-            let v = first_present([
-                d.and_then(|d| d.aws_lambda_function.obj())
-                    .and_then(|x| x.package_type.as_ref()),
-                d.and_then(|d| d.serverless_function.obj())
-                    .and_then(|x| x.package_type.as_ref()),
-            ]);
+            let v = first_in_details(r, |d| {
+                [
+                    d.aws_lambda_function
+                        .object()
+                        .and_then(|x| x.package_type.as_ref()),
+                    d.serverless_function
+                        .object()
+                        .and_then(|x| x.package_type.as_ref()),
+                ]
+            });
             leaf(o, v, w)
         }),
         C::LambdaLastUpdatedAt => per_entry(out, res, w, |o, r, w| {
-            let d = r.details();
-            let v = first_present([
-                d.and_then(|d| d.aws_lambda_function.obj())
-                    .and_then(|x| x.last_modified_at.as_ref()),
-                d.and_then(|d| d.serverless_function.obj())
-                    .and_then(|x| x.last_modified_at.as_ref()),
-            ]);
+            let v = first_in_details(r, |d| {
+                [
+                    d.aws_lambda_function
+                        .object()
+                        .and_then(|x| x.last_modified_at.as_ref()),
+                    d.serverless_function
+                        .object()
+                        .and_then(|x| x.last_modified_at.as_ref()),
+                ]
+            });
             ts(o, v, w)
         }),
         C::ReferenceUrls => {
-            let urls = match pvd {
+            let urls = match package_details {
                 Some(p) => items(&p.reference_urls),
-                None => f.cvd().map(|c| items(&c.reference_urls)).unwrap_or(&[]),
+                None => f
+                    .code_vulnerability_details()
+                    .map(|c| items(&c.reference_urls))
+                    .unwrap_or(&[]),
             };
             Joiner::new(out, b",").leaves(urls, w);
         }
-        C::DetectorName => leaf(out, f.cvd().and_then(|c| c.detector_name.as_ref()), w),
+        C::DetectorName => leaf(
+            out,
+            f.code_vulnerability_details()
+                .and_then(|c| c.detector_name.as_ref()),
+            w,
+        ),
         C::PackageManager => per_entry(out, pkgs, w, |o, p, w| {
             leaf(o, p.package_manager.as_ref(), w)
         }),
@@ -632,35 +542,6 @@ pub fn write_cell(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn layouts_have_the_spec_headers() {
-        let inspector: Vec<_> = Layout::Inspector
-            .columns()
-            .iter()
-            .map(|c| c.name())
-            .collect();
-        assert_eq!(inspector.len(), 55);
-        assert_eq!(
-            inspector.join(","),
-            "AWS Account Id,Severity,Fix Available,Finding Type,Title,Description,Finding ARN,First Seen,Last Seen,Last Updated,Resource ID,Container Image Tags,Region,Platform,Resource Tags,Affected Packages,Package Installed Version,Fixed in Version,Package Remediation,File Path,Network Paths,Age (Days),Remediation,Inspector Score,Inspector Score Vector,Status,Vulnerability Id,Vendor,Vendor Severity,Vendor Advisory,Vendor Advisory Published,NVD CVSS3 Score,NVD CVSS3 Vector,NVD CVSS2 Score,NVD CVSS2 Vector,Vendor CVSS3 Score,Vendor CVSS3 Vector,Vendor CVSS2 Score,Vendor CVSS2 Vector,Resource Type,Ami,Resource Public Ipv4,Resource Private Ipv4,Resource Ipv6,Resource Vpc,Port Range,Epss Score,Exploit Available,Last Exploited At,Lambda Layers,Lambda Package Type,Lambda Last Updated At,Reference Urls,Detector Name,Package Manager"
-        );
-        let documented = Layout::Documented.columns();
-        assert_eq!(documented.len(), 52);
-        assert!(!documented.contains(&Column::EpssScore));
-    }
-
-    #[test]
-    fn names_parse_exactly() {
-        assert_eq!(
-            Column::parse_list("Severity, Ami,Fixed in Version").unwrap(),
-            vec![Column::Severity, Column::Ami, Column::FixedInVersion]
-        );
-        assert_eq!(
-            Column::parse_list("Fixed In Version").unwrap_err(),
-            "Fixed In Version"
-        );
-    }
 
     #[test]
     fn private_ranges() {

@@ -1,27 +1,50 @@
-//! One item's bytes to a typed [`Finding`]: UTF-8 check, decode, EventBridge unwrap.
+//! Decoding: one item's bytes to a typed [`Finding`] (UTF-8 check, decode, EventBridge
+//! unwrap).
 //!
-//! Decoding tries the [`crate::walk`] fast path first. When the walker bails (invalid
-//! JSON, or a shape that needs the lenient path and its warnings) serde_json decodes the
-//! item instead, and has the last word on what is valid and how an error is worded.
+//! Decoding tries the [`walk`] fast path first. When the walker bails (invalid JSON, or a
+//! shape that needs the lenient path and its warnings) serde_json decodes the item
+//! instead, and has the last word on what is valid and how an error is worded.
 //!
 //! Errors come back with the byte offset *inside the item*; the pipeline adds the item's
 //! own offset, so the user sees the absolute byte of the input.
+//!
+//! # The modules (each uses only those above it)
+//!
+//! * [`walk`]: the validating JSON walker of the fast path, and the traits a type
+//!   implements to be walked.
+//! * [`value`]: the lenient values a view's members hold ([`value::Leaf`],
+//!   [`value::Lenient`], [`value::List`]) and their serde path, with its warnings; string
+//!   literals are unescaped by `unescape`.
+//! * `view`: the `view!` macro, which declares a view with both decoders, and the walker's
+//!   impls for the lenient values. It joins `walk` and `value`, which know nothing of each
+//!   other.
+//! * [`finding`]: the views of the finding model, declared with `view!`.
+//! * `event`: what an item is (a finding, an `Inspector2 Finding` event, another event),
+//!   for this module and for the JSON report's fast path alike.
+
+pub mod finding;
+pub mod value;
+pub mod walk;
+
+mod event;
+mod unescape;
+mod view;
+
+pub use event::FINDING_EVENT;
+pub(crate) use event::{unwrap_event, ItemKind};
+pub use unescape::{unescape, unescape_into};
 
 use crate::error::ErrorKind;
-use crate::finding::{Finding, StatusOnly};
 use crate::stats::Warnings;
-use crate::value::Leaf;
-use crate::value::{take_decode_warnings, LeafKind};
-use crate::walk::{walk, Object};
+use finding::{Finding, StatusOnly};
 use serde::Deserialize;
-
-/// The `detail-type` of events that carry a finding.
-pub const FINDING_EVENT: &str = "Inspector2 Finding";
+use value::{take_decode_warnings, Leaf};
+use walk::WalkView;
 
 /// A typed view of a finding that the decoder can fill: the full [`Finding`] for the CSV
 /// report and for filters, or [`StatusOnly`] when the JSON report needs nothing but the
 /// default status rule (serde then stores one member and skips the rest).
-pub trait View<'a>: Deserialize<'a> + Object<'a> {
+pub trait View<'a>: Deserialize<'a> + WalkView<'a> {
     /// `detail-type`, present on EventBridge events.
     fn detail_type(&self) -> Option<&Leaf<'a>>;
     /// `detail`, the finding inside an event.
@@ -74,53 +97,33 @@ pub fn decode_as<'a, V: View<'a>>(
     w: &mut Warnings,
 ) -> Result<Decoded<'a, V>, (usize, ErrorKind)> {
     let text = utf8(item).map_err(|e| (e.valid_up_to(), ErrorKind::Utf8))?;
-    let f: V = view_of(text)?;
-    if f.detail_type().is_none() {
-        collect(w);
-        return Ok(Decoded::Finding {
-            finding: f,
-            bytes: item,
-            offset: 0,
-        });
+    let outer: V = view_of(text)?;
+    match unwrap_event(text, outer.detail_type(), outer.detail())? {
+        ItemKind::Finding => {
+            collect(w);
+            Ok(Decoded::Finding {
+                finding: outer,
+                bytes: item,
+                offset: 0,
+            })
+        }
+        ItemKind::OtherEvent => {
+            take_decode_warnings();
+            Ok(Decoded::OtherEvent)
+        }
+        ItemKind::FindingEvent(detail) => {
+            let offset = detail.as_ptr() as usize - text.as_ptr() as usize;
+            // The envelope's own warnings are not the finding's.
+            take_decode_warnings();
+            let finding: V = view_of(detail).map_err(|(at, k)| (offset + at, k))?;
+            collect(w);
+            Ok(Decoded::Finding {
+                finding,
+                bytes: detail.as_bytes(),
+                offset,
+            })
+        }
     }
-    // An event: only `Inspector2 Finding` carries a finding, in `detail`.
-    let is_finding = f
-        .detail_type()
-        .and_then(|d| d.text())
-        .is_some_and(|t| t == FINDING_EVENT);
-    if !is_finding {
-        take_decode_warnings();
-        return Ok(Decoded::OtherEvent);
-    }
-    let Some(detail) = f.detail().filter(|d| d.starts_with('{')) else {
-        let at = f
-            .detail()
-            .map(|d| d.as_ptr() as usize - text.as_ptr() as usize)
-            .unwrap_or(0);
-        return Err((
-            at,
-            ErrorKind::NotAnObject(
-                match f.detail().map(|d| Leaf::Raw(d).kind()) {
-                    None => "an Inspector2 Finding event without `detail`",
-                    Some(LeafKind::Str) => "a string as the event's `detail`",
-                    Some(LeafKind::Composite) => "an array as the event's `detail`",
-                    Some(_) => "a scalar as the event's `detail`",
-                }
-                .to_string(),
-            ),
-        ));
-    };
-    let detail_text: &'a str = detail;
-    let offset = detail_text.as_ptr() as usize - text.as_ptr() as usize;
-    // The envelope's own warnings are not the finding's.
-    take_decode_warnings();
-    let finding: V = view_of(detail_text).map_err(|(at, k)| (offset + at, k))?;
-    collect(w);
-    Ok(Decoded::Finding {
-        finding,
-        bytes: detail_text.as_bytes(),
-        offset,
-    })
 }
 
 /// `std::str::from_utf8`, with the same errors, checked with SIMD. std validates about
@@ -137,7 +140,7 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
 /// walker raises no warnings; the tally is reset before serde_json runs, since a bailed
 /// walk may be partway into a finding but raised nothing.
 fn view_of<'a, V: View<'a>>(text: &'a str) -> Result<V, (usize, ErrorKind)> {
-    if let Ok(v) = walk::<V>(text) {
+    if let Ok(v) = walk::walk::<V>(text) {
         return Ok(v);
     }
     take_decode_warnings();
@@ -225,9 +228,10 @@ mod tests {
         assert_eq!(at, 8, "{k}");
     }
 
-    /// Regression (found by the `convert` fuzz target): a member given twice is valid JSON;
-    /// it once failed the CSV report (serde's derive rejects duplicate fields) while the
-    /// JSON report accepted it. Now the last value wins in every view, as in serde_json.
+    /// A member given twice is valid JSON, and the `convert` fuzz target makes such
+    /// findings: the last value wins in every view, as in serde_json, so the CSV report
+    /// (full view) accepts what the JSON report (its own bytes) accepts. serde's derive
+    /// would reject the finding.
     #[test]
     fn a_repeated_member_takes_its_last_value() {
         let mut w = Warnings::default();

@@ -1,0 +1,10 @@
+//! Finding bytes of a class many at a time, for the scanner, the walker and the reports.
+//!
+//! * [`swar`]: eight bytes in a `u64`, a few ALU operations per word; for the scanner's
+//!   short runs and the search for escapes.
+//! * [`classify`]: sixteen bytes per SIMD compare, whole 64-byte blocks as bit masks; for
+//!   the scanner's strings and nesting, the walker's strings and whitespace, the JSON
+//!   report's minifier and the CSV report's quotes.
+
+pub(crate) mod classify;
+pub(crate) mod swar;

@@ -1,0 +1,134 @@
+//! How rendered chunks join into one report: the prologue, the separators between
+//! findings, the epilogue, and for a gzip report one member per chunk.
+//!
+//! Workers render each finding with its leading separator (the JSON report's `,`), because
+//! a worker cannot know whether its chunk holds the report's first finding. A plain report
+//! drops that separator from the first finding. A gzip report cannot drop bytes from inside
+//! a member, so each chunk is compressed without its first separator ([`compress_chunk`])
+//! and the writer puts a member holding one separator between two non-empty chunks.
+
+use super::{gzip, ReportFormat};
+
+/// The writer's side of a report's frame: what comes before the first chunk, between two
+/// chunks and after the last.
+pub(crate) struct Framing {
+    prologue: Vec<u8>,
+    epilogue: Vec<u8>,
+    /// Chunks are gzip members ([`compress_chunk`]).
+    compressed: bool,
+    /// Plain report: the bytes still to drop before the first finding (its separator).
+    skip: usize,
+    /// gzip report: the member holding the separator between findings of two chunks, empty
+    /// when the format has no separator.
+    separator: Vec<u8>,
+    /// gzip report: no non-empty chunk is written yet.
+    first_member: bool,
+}
+
+impl Framing {
+    /// The frame of `format`, written plain or, with a level, as gzip members.
+    pub(crate) fn new(format: &ReportFormat, gzip: Option<u32>) -> Framing {
+        let enclose = |bytes: &[u8]| match gzip {
+            Some(level) => gzip::member(bytes, level),
+            None => bytes.to_vec(),
+        };
+        Framing {
+            prologue: enclose(&format.prologue()),
+            epilogue: enclose(format.epilogue()),
+            compressed: gzip.is_some(),
+            skip: format.separator().len(),
+            separator: enclose(format.separator()),
+            first_member: true,
+        }
+    }
+
+    /// The bytes before the first chunk: the CSV header or `{"findings":[`.
+    pub(crate) fn prologue(&self) -> &[u8] {
+        &self.prologue
+    }
+
+    /// The bytes after the last chunk.
+    pub(crate) fn epilogue(&self) -> &[u8] {
+        &self.epilogue
+    }
+
+    /// The next chunk, in report order, as the report takes it: the bytes to write before
+    /// it, then the part of the chunk to write.
+    pub(crate) fn join<'c>(&mut self, chunk: &'c [u8]) -> (&[u8], &'c [u8]) {
+        if chunk.is_empty() {
+            return (&[], chunk);
+        }
+        if self.compressed {
+            let first = std::mem::replace(&mut self.first_member, false);
+            return match first {
+                true => (&[], chunk),
+                false => (&self.separator, chunk),
+            };
+        }
+        let skip = std::mem::take(&mut self.skip);
+        (&[], &chunk[skip..])
+    }
+}
+
+/// A rendered chunk as a gzip report holds it: one member of its bytes without the leading
+/// separator of its first finding (the writer's [`Framing`] puts the separators between
+/// members). A chunk with no findings compresses to nothing.
+pub(crate) fn compress_chunk(format: &ReportFormat, chunk: &[u8], level: u32) -> Vec<u8> {
+    chunk
+        .get(format.separator().len()..)
+        .map(|findings| gzip::member(findings, level))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::JsonTimestamps;
+    use flate2::read::MultiGzDecoder;
+    use std::io::Read;
+
+    fn json() -> ReportFormat {
+        ReportFormat::Json {
+            timestamps: JsonTimestamps::Iso,
+        }
+    }
+
+    /// Joins `chunks` as the writer does.
+    fn report(format: &ReportFormat, gzip: Option<u32>, chunks: &[&[u8]]) -> Vec<u8> {
+        let mut framing = Framing::new(format, gzip);
+        let mut out = framing.prologue().to_vec();
+        for chunk in chunks {
+            let chunk = match gzip {
+                Some(level) => compress_chunk(format, chunk, level),
+                None => chunk.to_vec(),
+            };
+            let (before, body) = framing.join(&chunk);
+            out.extend_from_slice(before);
+            out.extend_from_slice(body);
+        }
+        out.extend_from_slice(framing.epilogue());
+        out
+    }
+
+    #[test]
+    fn the_first_finding_loses_its_separator_plain_or_gzip() {
+        let chunks: [&[u8]; 4] = [b"", b",{\"a\":1},{\"b\":2}", b"", b",{\"c\":3}"];
+        let want = b"{\"findings\":[{\"a\":1},{\"b\":2},{\"c\":3}]}\n";
+        assert_eq!(report(&json(), None, &chunks), want);
+        let gz = report(&json(), Some(1), &chunks);
+        let mut plain = Vec::new();
+        MultiGzDecoder::new(&gz[..])
+            .read_to_end(&mut plain)
+            .unwrap();
+        assert_eq!(plain, want);
+        assert_eq!(report(&json(), None, &[]), b"{\"findings\":[]}\n");
+    }
+
+    #[test]
+    fn csv_rows_have_no_separator() {
+        let csv = ReportFormat::default();
+        let out = report(&csv, None, &[b"\"1\"\n", b"\"2\"\n"]);
+        assert!(out.ends_with(b"\n\"1\"\n\"2\"\n"));
+        assert!(Framing::new(&csv, Some(6)).separator.is_empty());
+    }
+}
