@@ -10,7 +10,7 @@ pub const NAME: &str = "inspector-report";
 ///
 /// Reads ListFindings JSON as people keep it: `aws inspector2 list-findings` output,
 /// SDK dumps, concatenated pages, JSON reports, arrays, NDJSON and EventBridge archives,
-/// plain or gzip. Writes the CSV report with Inspector's exact header (or the full-field
+/// plain or gzip; or reads the findings live from Inspector (`inspector2://REGION`). Writes the CSV report with Inspector's exact header (or the full-field
 /// JSON report). Only ACTIVE findings are reported, as Inspector does.
 #[derive(Debug, Parser)]
 #[command(
@@ -18,6 +18,9 @@ pub const NAME: &str = "inspector-report";
     version,
     args_conflicts_with_subcommands = true,
     after_long_help = "EXAMPLES:
+    Live findings of two regions, straight from Inspector's API:
+        inspector-report -o report.csv inspector2://us-east-1,eu-west-1
+
     Pipe from the AWS CLI:
         aws inspector2 list-findings --output json | inspector-report > report.csv
 
@@ -54,7 +57,15 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Inputs: files, directories, or `-` for standard input (the default).
+    /// Inputs: files, directories, or `-` for standard input (the default); or
+    /// `inspector2://REGION[,REGION...]` (`inspector2://` for the configured region) to read
+    /// the findings live from Inspector's ListFindings API.
+    ///
+    /// A live input sends the filter (the document and the shortcuts, with `findingStatus`
+    /// ACTIVE when no status is asked for) as the API's filterCriteria, and applies it
+    /// again to what arrives. Regions are read at the same time and reported in the order
+    /// given; within a region, pages are reported in the order they arrive. The caller
+    /// needs the IAM permission inspector2:ListFindings.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -176,7 +187,24 @@ pub struct Args {
     pub filters: FilterArgs,
 
     #[command(flatten)]
+    pub live: LiveArgs,
+
+    #[command(flatten)]
     pub s3: S3Args,
+}
+
+/// The options of live inputs (`inspector2://`).
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Live findings (inspector2://)")]
+pub struct LiveArgs {
+    /// ListFindings paginations in flight at once, per region.
+    ///
+    /// Above 1, a region's query is split into disjoint partitions by severity (one per
+    /// severity the filter can keep, and one for any other value), paginated side by
+    /// side; 1 reads each region with one unpartitioned query. Throttled requests are
+    /// retried with the SDK's adaptive retry, up to 10 attempts (AWS_MAX_ATTEMPTS).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub api_concurrency: usize,
 }
 
 /// The filter options: a FilterCriteria document and the shortcuts for common members.
@@ -263,7 +291,7 @@ impl FilterArgs {
     }
 }
 
-/// The S3 destination's options.
+/// The S3 destination's options, and how to reach AWS (for live inputs too).
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "S3 destination")]
 pub struct S3Args {
@@ -295,7 +323,8 @@ pub struct S3Args {
 /// How to reach AWS: the options every AWS service call shares.
 #[derive(Clone, Debug, clap::Args)]
 pub struct AwsArgs {
-    /// AWS region of the bucket (default: AWS_REGION, then the profile's region).
+    /// AWS region of the bucket, and of `inspector2://` (default: AWS_REGION, then the
+    /// profile's region).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
@@ -303,8 +332,9 @@ pub struct AwsArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Send S3 requests to this URL instead of AWS (default: AWS_ENDPOINT_URL_S3 or
-    /// AWS_ENDPOINT_URL), for S3-compatible stores and test servers.
+    /// Send AWS requests (S3 and Inspector) to this URL instead of AWS (default:
+    /// AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL_INSPECTOR2, then AWS_ENDPOINT_URL), for
+    /// S3-compatible stores and test servers.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 }

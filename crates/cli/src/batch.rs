@@ -69,7 +69,7 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
 /// would write the same report (`a.json` and `a.json.gz`) are an error, since one would
 /// overwrite the other.
 fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError> {
-    let expanded = source::expand_relative(&run.inputs)?;
+    let expanded = source::expand_relative(&run.inputs, run.live.as_ref())?;
     folders::make_output_dir(dir, &run.files)
         .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
     let mut seen: HashMap<PathBuf, String> = HashMap::new();

@@ -4,6 +4,7 @@
 use crate::args::{Args, Format, JsonTsArg, LayoutArg, ProgressArg, QuoteArg};
 use crate::error::CliError;
 use crate::filter::Filters;
+use crate::live::LiveOptions;
 use crate::s3::{self, S3Options};
 use crate::sink::{links, rules};
 use crate::target::Target;
@@ -29,6 +30,8 @@ pub struct RunConfig {
     pub quiet: bool,
     /// Inputs as named; see [`crate::source::expand`].
     pub inputs: Vec<String>,
+    /// The live inputs' options, when an input is `inspector2://`.
+    pub live: Option<LiveOptions>,
     /// One report, or one per input.
     pub mode: Mode,
     /// How report and summary files are created: their mode, and links.
@@ -61,6 +64,12 @@ impl RunConfig {
     /// Checks the command line.
     pub fn from_args(a: Args) -> Result<RunConfig, CliError> {
         let filters = Filters::new(&a.filters)?;
+        let inputs = if a.inputs.is_empty() {
+            vec!["-".to_string()]
+        } else {
+            a.inputs.clone()
+        };
+        let live = LiveOptions::new(&inputs, &a.live, &a.s3.aws, &filters)?;
         let format = match a.format.or(filters.requested_format).unwrap_or(Format::Csv) {
             Format::Csv => ReportFormat::Csv {
                 columns: match &a.columns {
@@ -102,11 +111,6 @@ impl RunConfig {
             }
             config.threads = n;
         }
-        let inputs = if a.inputs.is_empty() {
-            vec!["-".to_string()]
-        } else {
-            a.inputs.clone()
-        };
         if inputs.iter().filter(|i| *i == "-").count() > 1 {
             return Err(CliError::usage(
                 "standard input (`-`) can be read only once",
@@ -132,7 +136,7 @@ impl RunConfig {
             }
         };
         if !matches!(output, Output::S3(_)) {
-            s3::refuse_without_s3(&a.s3)?;
+            s3::refuse_without_s3(&a.s3, live.is_some())?;
         }
         config.gzip = match &output {
             Output::File(p) => a.gzip || p.extension().is_some_and(|e| e == "gz"),
@@ -178,6 +182,7 @@ impl RunConfig {
             summary_json: a.summary_json,
             quiet: a.quiet,
             inputs,
+            live,
             mode: match a.output_dir {
                 Some(dir) => Mode::Batch(dir),
                 None => Mode::Single(output),

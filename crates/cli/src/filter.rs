@@ -13,6 +13,8 @@ use serde_json::{Map, Value};
 pub struct Filters {
     /// The document's criteria ANDed with the shortcuts'.
     pub criteria: Criteria,
+    /// The shortcuts' criteria alone (a live source sends them with the document).
+    pub shortcuts: Criteria,
     /// The `reportFormat` of a CreateFindingsReport request given as the document.
     pub requested_format: Option<Format>,
     /// The filters as given, for the S3 status document.
@@ -52,10 +54,9 @@ impl Filters {
             .filter_map(|s| a.shortcut(s.name).map(|values| (s, values)))
             .collect();
         let mut criteria = doc.criteria;
-        criteria.extend(
-            shortcuts::criteria(given.iter().copied())
-                .map_err(|e| CliError::usage(e.to_string()))?,
-        );
+        let shortcut_criteria = shortcuts::criteria(given.iter().copied())
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        criteria.extend(shortcut_criteria.clone());
         for (s, values) in given {
             let value = match s.kind {
                 ShortcutKind::Equals => values.to_vec().into(),
@@ -66,6 +67,7 @@ impl Filters {
         }
         Ok(Filters {
             criteria,
+            shortcuts: shortcut_criteria,
             requested_format: doc.report_format.map(|f| match f {
                 RequestFormat::Csv => Format::Csv,
                 RequestFormat::Json => Format::Json,

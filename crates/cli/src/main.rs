@@ -13,6 +13,7 @@ mod bom;
 mod config;
 mod error;
 mod filter;
+mod live;
 mod progress;
 mod run;
 mod s3;

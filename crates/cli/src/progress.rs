@@ -14,6 +14,10 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// More to show after the counts, computed at each tick (the live inputs' pages and
+/// throttling).
+pub type Extra = Box<dyn Fn() -> String + Send>;
+
 /// A running progress display; [`Display::finish`] clears it.
 pub struct Display {
     stop: Arc<AtomicBool>,
@@ -21,9 +25,15 @@ pub struct Display {
 }
 
 impl Display {
-    /// Starts drawing `progress` against `total` bytes (None: sizes unknown, a spinner).
-    /// `forced` draws even when stderr is not a terminal (`--progress always`).
-    pub fn start(progress: Arc<Progress>, total: Option<u64>, forced: bool) -> Display {
+    /// Starts drawing `progress` against `total` bytes (None: sizes unknown, a spinner),
+    /// with `extra` after the counts. `forced` draws even when stderr is not a terminal
+    /// (`--progress always`).
+    pub fn start(
+        progress: Arc<Progress>,
+        total: Option<u64>,
+        forced: bool,
+        extra: Option<Extra>,
+    ) -> Display {
         let target = if forced {
             ProgressDrawTarget::term_like_with_hz(Box::new(console::Term::stderr()), 10)
         } else {
@@ -56,11 +66,16 @@ impl Display {
                         let findings = progress.findings_read.load(Ordering::Relaxed);
                         let secs = started.elapsed().as_secs_f64().max(1e-3);
                         bar.set_position(bytes);
-                        bar.set_message(format!(
+                        let mut message = format!(
                             "{findings} findings ({:.0}/s){}",
                             findings as f64 / secs,
                             decompressed(bytes, plain)
-                        ));
+                        );
+                        if let Some(extra) = &extra {
+                            message.push_str(", ");
+                            message.push_str(&extra());
+                        }
+                        bar.set_message(message);
                         if stop.load(Ordering::Relaxed) {
                             break;
                         }

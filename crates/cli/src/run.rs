@@ -84,7 +84,7 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
 /// Expands the sources, begins the sink, converts and finishes; an error is a failure
 /// before anything was converted.
 fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
-    let sources = source::expand(&run.inputs)?;
+    let sources = source::expand(&run.inputs, run.live.as_ref())?;
     let mut sink = begin(run, output)?;
     let total = sources.iter().map(Source::size).sum::<Option<u64>>();
     let (progress, display) = start_progress(run, total);
@@ -159,6 +159,10 @@ pub fn start_progress(
         return (None, None);
     }
     let p = Arc::new(Progress::default());
-    let d = progress::Display::start(Arc::clone(&p), total, run.progress_forced);
+    let extra = run.live.as_ref().map(|l| {
+        let meter = Arc::clone(&l.meter);
+        Box::new(move || meter.counts().progress()) as progress::Extra
+    });
+    let d = progress::Display::start(Arc::clone(&p), total, run.progress_forced, extra);
     (Some(p), Some(d))
 }

@@ -2,6 +2,7 @@
 
 use crate::config::RunConfig;
 use crate::error::{CliError, Exit};
+use crate::live::ApiCounts;
 use crate::sink::file;
 use crate::sink::rules::FileRules;
 use crate::terminal::say;
@@ -78,13 +79,19 @@ impl Summary<'_> {
     /// already) and writes `--summary-json`; returns `exit`, or a failure if the JSON
     /// summary cannot be written.
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
+        let api = run.live.as_ref().map(|l| l.counts());
         if !run.quiet && (exit == Exit::Success || self.batch) {
-            for line in self.lines() {
+            let mut lines = self.lines();
+            if let Some(a) = api {
+                // Before the closing `time:` line.
+                lines.insert(lines.len().saturating_sub(1), a.line());
+            }
+            for line in lines {
                 say(line);
             }
         }
         if let Some(p) = &run.summary_json {
-            if let Err(e) = self.write_json(p, &run.files) {
+            if let Err(e) = self.write_json(p, api, &run.files) {
                 say(&e);
                 return Exit::Failure;
             }
@@ -155,11 +162,20 @@ impl Summary<'_> {
         v
     }
 
-    /// Writes the JSON summary to `path`, atomically and privately, as a report is
-    /// written.
-    pub fn write_json(&self, path: &Path, rules: &FileRules) -> Result<(), CliError> {
-        let mut text = serde_json::to_string_pretty(&self.to_json())
-            .map_err(|e| CliError::failure(e.to_string()))?;
+    /// Writes the JSON summary to `path`, with the live inputs' `api` counts if any,
+    /// atomically and privately, as a report is written.
+    pub fn write_json(
+        &self,
+        path: &Path,
+        api: Option<ApiCounts>,
+        rules: &FileRules,
+    ) -> Result<(), CliError> {
+        let mut v = self.to_json();
+        if let Some(a) = api {
+            v["api"] = a.to_json();
+        }
+        let mut text =
+            serde_json::to_string_pretty(&v).map_err(|e| CliError::failure(e.to_string()))?;
         text.push('\n');
         file::write_whole(path, "the summary", rules, text.as_bytes())
     }

@@ -266,6 +266,14 @@ pub fn status(o: &std::process::Output) -> serde_json::Value {
 /// The binary, set up to reach `endpoint` with test credentials and nothing from the
 /// developer's own AWS configuration.
 pub fn bin_for(endpoint: &str) -> Command {
+    let mut c = bin_with_test_credentials();
+    c.arg("--endpoint-url").arg(endpoint);
+    c
+}
+
+/// The binary with test credentials and nothing from the developer's own AWS
+/// configuration, sending requests where AWS would.
+pub fn bin_with_test_credentials() -> Command {
     let mut c = super::bin();
     for v in [
         "AWS_PROFILE",
@@ -287,11 +295,12 @@ pub fn bin_for(endpoint: &str) -> Command {
         )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         // moto is started with S3_UPLOAD_PART_MIN_SIZE lowered, so many-part tests stay small.
-        .env("INSPECTOR_REPORT_MIN_PART_SIZE", "1024")
-        .arg("--endpoint-url")
-        .arg(endpoint);
+        .env("INSPECTOR_REPORT_MIN_PART_SIZE", "1024");
     c
 }
+
+/// The largest request body a [`Seen`] keeps, so a log of uploaded parts stays small.
+pub const KEPT_BODY_BYTES: usize = 1 << 20;
 
 /// A request as [`Intercept`] saw it.
 #[derive(Clone, Debug)]
@@ -300,6 +309,8 @@ pub struct Seen {
     pub target: String,
     pub headers: Vec<(String, String)>,
     pub body_len: usize,
+    /// The request body, when it is at most [`KEPT_BODY_BYTES`] (API calls; not parts).
+    pub body: Vec<u8>,
     /// The answer it got: the hook's status, or moto's.
     pub status: u16,
 }
@@ -404,6 +415,11 @@ fn serve(
             target: first.get(1).unwrap_or(&"").to_string(),
             headers: headers.clone(),
             body_len: len,
+            body: if len <= KEPT_BODY_BYTES {
+                body.clone()
+            } else {
+                Vec::new()
+            },
             status: 0,
         };
         let answer = hook(&seen);
