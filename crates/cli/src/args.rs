@@ -160,6 +160,39 @@ pub struct Args {
     #[arg(long)]
     pub list_columns: bool,
 
+    /// Put a `'` before every text cell that starts with =, +, -, @, a tab or a carriage
+    /// return, so that a spreadsheet shows it instead of running it as a formula (CSV
+    /// only). Number columns and the header are left as they are. Off by default: the
+    /// report is then exactly as Inspector writes it.
+    #[arg(long)]
+    pub excel_safe: bool,
+
+    /// Write a UTF-8 byte-order mark before the CSV header, so that Excel reads the
+    /// report as UTF-8 (CSV only).
+    #[arg(long)]
+    pub bom: bool,
+
+    /// Permissions of every file written (reports and the JSON summary), in octal, for
+    /// example 0640 to let the file's group read them [default: 0600 for a new file; a
+    /// replaced file keeps its mode]. The umask does not change them. Folders made by
+    /// --output-dir are 0700, plus read and search for each class the mode lets read.
+    #[arg(long, value_name = "OCTAL")]
+    pub mode: Option<String>,
+
+    /// Write through symbolic links: at -o, at --summary-json, at --output-dir and
+    /// below it. Without it a link there is refused, so that a planted link cannot
+    /// send a report over another file (names of the process's own descriptors, such
+    /// as /dev/stdout, are always followed).
+    #[arg(long)]
+    pub follow_output_links: bool,
+
+    /// Stop the run when the report would grow past SIZE (bytes, or with
+    /// KiB/MiB/GiB/TiB), counted as written (compressed, with --gzip), so a small
+    /// input that decompresses to a huge one cannot fill the disk or the bucket. The
+    /// run then fails (exit 1) and leaves nothing; in batch mode each report is bounded.
+    #[arg(long, value_name = "SIZE")]
+    pub max_output_bytes: Option<String>,
+
     // The headed groups come last: a group's heading holds for the options after it.
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -295,6 +328,12 @@ pub struct S3Args {
     /// part size x (this + 1).
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub upload_concurrency: usize,
+
+    /// Replace the object at an exact key (a path ending in .csv, .json, .csv.gz or
+    /// .json.gz) if one is there. Without it, an existing object is refused (exit 1)
+    /// and kept. Keys under a prefix are fresh report ids and never exist.
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 /// How to reach AWS: the options every AWS service call shares.

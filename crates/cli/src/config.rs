@@ -7,6 +7,7 @@ use crate::filter::Filters;
 use crate::live::LiveOptions;
 use crate::preflight::{self, OutputPath};
 use crate::s3::{self, S3Options};
+use crate::sink::{links, rules};
 use crate::target::Target;
 use inspector_report_core::filter::shortcuts::parse_instant;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
@@ -39,6 +40,12 @@ pub struct RunConfig {
     pub live: Option<LiveOptions>,
     /// One report, or one per input.
     pub mode: Mode,
+    /// How report and summary files are created: their mode, and links.
+    pub files: rules::FileRules,
+    /// `--bom`: a UTF-8 byte-order mark before the CSV header.
+    pub bom: bool,
+    /// `--max-output-bytes`: the most bytes a report may have, as written.
+    pub max_output_bytes: Option<u64>,
 }
 
 /// How many reports a run writes, and where.
@@ -92,6 +99,7 @@ impl RunConfig {
                     QuoteArg::Always => QuoteStyle::Always,
                     QuoteArg::Necessary => QuoteStyle::Necessary,
                 },
+                excel_safe: a.excel_safe,
             },
             Format::Json => ReportFormat::Json {
                 timestamps: match a.json_timestamps {
@@ -144,6 +152,30 @@ impl RunConfig {
             Output::Stdout => a.gzip,
         }
         .then_some(DEFAULT_LEVEL);
+        let files = rules::FileRules {
+            mode: a.mode.as_deref().map(rules::parse_mode).transpose()?,
+            follow_links: a.follow_output_links,
+        };
+        check_output_paths(&a, &output, &files)?;
+        if a.bom && !matches!(config.format, ReportFormat::Csv { .. }) {
+            return Err(CliError::usage(
+                "--bom is for the CSV report, for Excel; a JSON report is UTF-8 without a \
+                 byte-order mark, as JSON must be",
+            ));
+        }
+        if a.excel_safe && !matches!(config.format, ReportFormat::Csv { .. }) {
+            return Err(CliError::usage(
+                "--excel-safe is for the CSV report; a JSON report keeps every value exactly",
+            ));
+        }
+        let max_output_bytes = match &a.max_output_bytes {
+            None => None,
+            Some(text) => Some(crate::size::parse(text).filter(|&n| n > 0).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--max-output-bytes {text:?}: give bytes or a size like 10GiB"
+                ))
+            })?),
+        };
         use std::io::IsTerminal;
         let progress = match a.progress {
             ProgressArg::Never => false,
@@ -165,6 +197,9 @@ impl RunConfig {
                 Some(dir) => Mode::Batch(dir),
                 None => Mode::Single(output),
             },
+            files,
+            bom: a.bom,
+            max_output_bytes,
         })
     }
 }
@@ -184,6 +219,21 @@ impl RunConfig {
         }
         v
     }
+}
+
+/// The output paths given on the command line, before anything is read: a symbolic link
+/// at any of them is a usage error, unless `--follow-output-links`.
+fn check_output_paths(a: &Args, output: &Output, files: &rules::FileRules) -> Result<(), CliError> {
+    if let Output::File(p) = output {
+        links::check_given("-o", p, files)?;
+    }
+    if let Some(p) = &a.summary_json {
+        links::check_given("--summary-json", p, files)?;
+    }
+    if let Some(p) = &a.output_dir {
+        links::check_given("--output-dir", p, files)?;
+    }
+    Ok(())
 }
 
 /// `--columns`: header names, checked against the known columns.

@@ -1,10 +1,13 @@
 //! Progress on stderr while a run goes on: bytes of the total where input sizes are known,
 //! findings per second, MB/s and ETA; a spinner with counts for standard input.
 //!
+//! Beside the bytes read as stored, the bar shows what gzip input decompresses to, so an
+//! input that grows out of all proportion (a gzip bomb) is plain to see.
+//!
 //! The pipeline only bumps atomic counters ([`Progress`]); a ticker thread here turns
 //! them into an indicatif bar ten times a second, so progress costs the hot path nothing.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use inspector_report_core::Progress;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -59,11 +62,15 @@ impl Display {
                     let started = Instant::now();
                     loop {
                         let bytes = progress.bytes_read.load(Ordering::Relaxed);
+                        let plain = progress.bytes_decompressed.load(Ordering::Relaxed);
                         let findings = progress.findings_read.load(Ordering::Relaxed);
                         let secs = started.elapsed().as_secs_f64().max(1e-3);
                         bar.set_position(bytes);
-                        let mut message =
-                            format!("{findings} findings ({:.0}/s)", findings as f64 / secs);
+                        let mut message = format!(
+                            "{findings} findings ({:.0}/s){}",
+                            findings as f64 / secs,
+                            decompressed(bytes, plain)
+                        );
                         if let Some(extra) = &extra {
                             message.push_str(", ");
                             message.push_str(&extra());
@@ -90,11 +97,32 @@ impl Display {
     }
 }
 
+/// `, 1.2 GiB decompressed` when decompression has grown the input; nothing for plain
+/// input.
+fn decompressed(stored: u64, plain: u64) -> String {
+    if plain > stored {
+        format!(", {} decompressed", HumanBytes(plain))
+    } else {
+        String::new()
+    }
+}
+
 impl Drop for Display {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decompressed_bytes_show_when_they_differ() {
+        assert_eq!(decompressed(10 << 20, 10 << 20), "");
+        assert_eq!(decompressed(10 << 20, 16 << 30), ", 16.00 GiB decompressed");
     }
 }

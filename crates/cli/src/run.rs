@@ -5,15 +5,17 @@
 //! Batch mode ([`crate::batch`]) runs the middle of this, [`convert`] then [`finish`],
 //! once per file.
 
-use crate::args::NAME;
+use crate::bom;
 use crate::config::{Output, RunConfig};
 use crate::error::{CliError, Exit};
 use crate::preflight;
 use crate::progress;
 use crate::s3::S3Sink;
+use crate::sink::bounded::Bounded;
 use crate::sink::{file::FileSink, Delivered, Sink, StdoutSink};
 use crate::source::{self, Source};
 use crate::summary::{OutputInfo, Summary};
+use crate::terminal::say;
 use inspector_report_core::{Config, Progress, Stats};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -64,11 +66,11 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
         // Found only once the run starts (no AWS region), but the command line's fault:
         // said as every usage error is, with no summary.
         Err(error) if error.exit == Exit::Usage => {
-            eprintln!("{NAME}: {error}");
+            say(&error);
             Exit::Usage
         }
         Err(error) => {
-            eprintln!("{NAME}: {error}");
+            say(&error);
             let s = Summary {
                 stats: &stats,
                 outputs: &[],
@@ -95,14 +97,14 @@ fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
         outputs.push(preflight::Output::option("--summary-json", p));
     }
     preflight::no_output_is_an_input(&local_inputs(&sources), &outputs)?;
-    let mut sink = begin(output)?;
+    let mut sink = begin(run, output)?;
     let total = sources.iter().map(Source::size).sum::<Option<u64>>();
     let (progress, display) = start_progress(run, total);
     let config = Config {
         progress: progress.clone(),
         ..run.config.clone()
     };
-    let converted = convert(&config, &sources, progress.as_ref(), sink.writer());
+    let converted = convert(run, &config, &sources, progress.as_ref(), sink.writer());
     if let Some(d) = display {
         d.finish();
     }
@@ -120,24 +122,43 @@ pub fn local_inputs<'a>(
 }
 
 /// Begins the sink for `output`: the only place a run looks at where its report goes.
-fn begin(output: &Output) -> Result<Box<dyn Sink>, CliError> {
+fn begin(run: &RunConfig, output: &Output) -> Result<Box<dyn Sink>, CliError> {
     Ok(match output {
         Output::Stdout => Box::new(StdoutSink::begin()),
-        Output::File(p) => Box::new(FileSink::begin(p, "the report")?),
+        Output::File(p) => Box::new(FileSink::begin(p, "the report", &run.files)?),
         Output::S3(o) => Box::new(S3Sink::begin(o)?),
     })
 }
 
-/// Converts `sources`, in order, into one report written to `out`, counting the bytes
-/// read into `progress`.
+/// Converts `sources`, in order, into one report written to `out` by `config`, counting
+/// the bytes read into `progress`. The run's options the core does not know apply on the
+/// way out: the byte-order mark first (`--bom`), and every byte within
+/// `--max-output-bytes`.
 pub fn convert(
+    run: &RunConfig,
     config: &Config,
     sources: &[Source],
     progress: Option<&Arc<Progress>>,
     out: &mut dyn Write,
 ) -> inspector_report_core::Result<Stats> {
     let inputs = sources.iter().map(|s| s.open(progress));
-    inspector_report_core::convert(config, inputs, out)
+    let mut bounded;
+    let out: &mut dyn Write = match run.max_output_bytes {
+        Some(max) => {
+            bounded = Bounded::new(out, max);
+            &mut bounded
+        }
+        None => out,
+    };
+    if !run.bom {
+        return inspector_report_core::convert(config, inputs, out);
+    }
+    let mark = bom::bytes(config.gzip);
+    let marked = mark.len() as u64;
+    let mut stats =
+        inspector_report_core::convert(config, inputs, &mut bom::Prefixed::new(out, mark))?;
+    stats.bytes_written += marked;
+    Ok(stats)
 }
 
 /// Commits `sink` after a conversion that succeeded, aborts it after one that failed.

@@ -1,8 +1,10 @@
 //! The run summary: a few lines on stderr for people, and `--summary-json` for machines.
 
-use crate::args::NAME;
 use crate::config::RunConfig;
-use crate::error::Exit;
+use crate::error::{CliError, Exit};
+use crate::live::ApiCounts;
+use crate::sink::file;
+use crate::terminal::say;
 use inspector_report_core::{Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -86,20 +88,15 @@ impl Summary<'_> {
                 lines.insert(lines.len().saturating_sub(1), a.line());
             }
             for line in lines {
-                eprintln!("{NAME}: {line}");
+                say(line);
             }
             for w in &run.filter_warnings {
-                eprintln!("{NAME}: warning: {w}");
+                say(format!("warning: {w}"));
             }
         }
         if let Some(p) = &run.summary_json {
-            let mut v = self.to_json();
-            v["filterWarnings"] = json!(run.filter_warnings);
-            if let Some(a) = api {
-                v["api"] = a.to_json();
-            }
-            if let Err(e) = write_json(&v, p) {
-                eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
+            if let Err(e) = self.write_json(p, api, run) {
+                say(&e);
                 self.remove_reports();
                 return Exit::Failure;
             }
@@ -117,7 +114,7 @@ impl Summary<'_> {
             }
             let regular = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
             if regular && std::fs::remove_file(p).is_ok() {
-                eprintln!("{NAME}: removed the report {}", p.display());
+                say(format!("removed the report {}", p.display()));
             }
         }
     }
@@ -187,24 +184,23 @@ impl Summary<'_> {
         }
         v
     }
-}
 
-/// Writes the JSON summary `v` to `path`: beside it under a temporary name, then renamed,
-/// so a reader never sees half a summary. A device (`/dev/stdout`) is written in place.
-fn write_json(v: &Value, path: &Path) -> std::io::Result<()> {
-    let mut text = serde_json::to_string_pretty(v).map_err(std::io::Error::other)?;
-    text.push('\n');
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return std::fs::write(path, text);
+    /// Writes the JSON summary to `path`, with the live inputs' `api` counts if any,
+    /// atomically and privately, as a report is written.
+    pub fn write_json(
+        &self,
+        path: &Path,
+        api: Option<ApiCounts>,
+        run: &RunConfig,
+    ) -> Result<(), CliError> {
+        let mut v = self.to_json();
+        v["filterWarnings"] = json!(run.filter_warnings);
+        if let Some(a) = api {
+            v["api"] = a.to_json();
+        }
+        let mut text =
+            serde_json::to_string_pretty(&v).map_err(|e| CliError::failure(e.to_string()))?;
+        text.push('\n');
+        file::write_whole(path, "the summary", &run.files, text.as_bytes())
     }
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("not a file name"))?
-        .to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }

@@ -4,20 +4,13 @@
 
 mod common;
 
-use common::s3::{self, Answer, Bucket, Intercept};
+use common::s3::{self, kms, run_s3, s3_bin, status, Answer, Bucket, Intercept};
 use common::{TempDir, AS_OF};
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// One KMS key for every test.
-fn kms() -> &'static str {
-    static KEY: OnceLock<String> = OnceLock::new();
-    KEY.get_or_init(s3::kms_key)
-}
 
 /// `gen`-style findings of about `mb` MB in the CLI layout.
 fn findings(mb: u64) -> Vec<u8> {
@@ -29,31 +22,6 @@ fn input_file(name: &str, data: &[u8]) -> (TempDir, std::path::PathBuf) {
     let p = d.path(name);
     std::fs::write(&p, data).unwrap();
     (d, p)
-}
-
-/// The binary set up to reach `endpoint`, with the options every S3 run here shares.
-fn s3_bin(endpoint: &str) -> Command {
-    let mut c = s3::bin_for(endpoint);
-    c.args(["--as-of", AS_OF, "-q", "--kms-key-arn", kms()]);
-    c
-}
-
-fn run_s3(endpoint: &str, args: &[&str]) -> Output {
-    s3_bin(endpoint)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn status(o: &Output) -> Value {
-    let text = String::from_utf8_lossy(&o.stdout);
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| {
-        panic!(
-            "stdout is one status document ({e}): {text}\nstderr: {}",
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
 }
 
 /// The same run written to a local file.

@@ -60,6 +60,7 @@
 //! config.format = inspector_report_core::ReportFormat::Csv {
 //!     columns: inspector_report_core::Column::parse_list("AWS Account Id,Severity,First Seen").unwrap(),
 //!     quote: inspector_report_core::QuoteStyle::Always,
+//!     excel_safe: false,
 //! };
 //! let mut out = Vec::new();
 //! let input = Input::from_reader("page.json", Box::new(&page[..])).unwrap();

@@ -252,6 +252,9 @@ pub struct Progress {
     /// Bytes read from the inputs as stored (compressed bytes for gzip), when the inputs
     /// were opened with [`crate::Source::open_counting`].
     pub bytes_read: AtomicU64,
+    /// The same bytes after gzip decompression (equal to `bytes_read` for plain input),
+    /// so a display can show what compressed input grows to.
+    pub bytes_decompressed: AtomicU64,
     /// Findings read so far.
     pub findings_read: AtomicU64,
     /// Findings written so far.

@@ -432,6 +432,7 @@ mod tests {
             format: ReportFormat::Csv {
                 columns: Column::parse_list("Severity").unwrap(),
                 quote: QuoteStyle::Always,
+                excel_safe: false,
             },
             threads: 1,
             ..Config::default()

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use inspector_report_core::Progress;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -102,9 +102,8 @@ impl PageSender {
     }
 }
 
-/// The region's temporary file, made when the first page does not fit in memory. Its name
-/// is removed at once where the OS allows (the open file lives on), so nothing is left
-/// behind whatever way the run ends.
+/// The region's temporary file, made when the first page does not fit in memory: created
+/// private and without a name, so nothing is left behind whatever way the run ends.
 #[derive(Default)]
 struct Spool {
     file: OnceLock<io::Result<Mutex<File>>>,
@@ -114,18 +113,9 @@ impl Spool {
     fn file(&self) -> io::Result<&Mutex<File>> {
         self.file
             .get_or_init(|| {
-                static N: AtomicU64 = AtomicU64::new(0);
-                let path = std::env::temp_dir().join(format!(
-                    ".inspector-report-pages-{}-{}",
-                    std::process::id(),
-                    N.fetch_add(1, Ordering::Relaxed)
-                ));
-                let file = std::fs::OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)?;
-                let _ = std::fs::remove_file(&path);
+                // Private (0600) and unnamed where the OS allows (O_TMPFILE), so no
+                // other user can open it and nothing is left behind.
+                let file = tempfile::tempfile()?;
                 Ok(Mutex::new(file))
             })
             .as_ref()

@@ -26,6 +26,8 @@ pub struct S3Options {
     pub extension: &'static str,
     /// The filters given, for the status document.
     pub filter: FilterEcho,
+    /// `--overwrite`: an object already at an exact key may be replaced.
+    pub overwrite: bool,
 }
 
 impl S3Options {
@@ -65,6 +67,7 @@ impl S3Options {
             concurrency,
             extension,
             filter,
+            overwrite: a.overwrite,
         })
     }
 
@@ -89,6 +92,7 @@ pub fn refuse_without_s3(a: &S3Args, aws_inputs: bool) -> Result<(), CliError> {
         (a.aws.region.is_some(), "--region", FOR_AWS),
         (a.aws.profile.is_some(), "--profile", FOR_AWS),
         (a.aws.endpoint_url.is_some(), "--endpoint-url", FOR_AWS),
+        (a.overwrite, "--overwrite", FOR_S3),
     ] {
         if given && (use_ == FOR_S3 || !aws_inputs) {
             return Err(CliError::usage(format!("{flag} is for {use_}")));

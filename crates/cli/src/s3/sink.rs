@@ -1,6 +1,10 @@
 //! The S3 upload as a [`Sink`]: begun with CreateMultipartUpload before any input is read,
 //! committed with CompleteMultipartUpload, and aborted on any failure, an empty report,
 //! SIGINT or SIGTERM, with the status document on stdout in every case.
+//!
+//! An exact key is never replaced silently: an object already there is refused before the
+//! upload begins (HeadObject), and one written meanwhile by the conditional completion
+//! (`If-None-Match: *`), unless `--overwrite`.
 
 use super::options::S3Options;
 use super::status::{ErrorCode, Failure, State, Status};
@@ -90,6 +94,12 @@ impl S3Sink {
         let client =
             aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).build());
         let dest = &o.destination;
+        // A prefix's key is a fresh report id: only an exact key can name an object.
+        let keep_existing = dest.exact && !o.overwrite;
+        if keep_existing {
+            upload::refuse_existing(rt.handle(), &client, &dest.bucket, &dest.key)
+                .map_err(|f| fail(&mut status, f))?;
+        }
         let mut active = lock();
         *active = Some(Active {
             rt: rt.handle().clone(),
@@ -106,6 +116,7 @@ impl S3Sink {
                 content_type: content_type(o.extension, dest.gzip),
                 part_size: o.part_size,
                 concurrency: o.concurrency,
+                if_absent: keep_existing,
             },
         );
         let upload = match created {

@@ -22,6 +22,9 @@ pub enum ErrorCode {
     IncompatibleBucketRegion,
     /// The KMS key is unusable: unknown, disabled, the wrong kind, or its policy refuses.
     MalformedKmsKey,
+    /// An object is already at the exact key asked for, and `--overwrite` was not given.
+    /// Ours: Inspector always writes a fresh key, so its codes have no such case.
+    ObjectExists,
 }
 
 impl ErrorCode {
@@ -34,6 +37,7 @@ impl ErrorCode {
             ErrorCode::BucketNotFound => "BUCKET_NOT_FOUND",
             ErrorCode::IncompatibleBucketRegion => "INCOMPATIBLE_BUCKET_REGION",
             ErrorCode::MalformedKmsKey => "MALFORMED_KMS_KEY",
+            ErrorCode::ObjectExists => "OBJECT_EXISTS",
         }
     }
 }
@@ -52,6 +56,8 @@ pub fn classify(code: Option<&str>, message: Option<&str>, status: Option<u16>) 
         message.contains("kms:") || message.contains("KMS") || message.contains("kms key");
     match code {
         "NoSuchBucket" => ErrorCode::BucketNotFound,
+        // Only the conditional completion of an exact key asks a precondition.
+        "PreconditionFailed" => ErrorCode::ObjectExists,
         c if c.starts_with("KMS.") || c.starts_with("KMS") => ErrorCode::MalformedKmsKey,
         "InvalidArgument" | "InvalidRequest" | "AccessDenied" if kms_words => {
             ErrorCode::MalformedKmsKey
@@ -70,6 +76,7 @@ pub fn classify(code: Option<&str>, message: Option<&str>, status: Option<u16>) 
         _ => match status {
             Some(301) | Some(307) => ErrorCode::IncompatibleBucketRegion,
             Some(403) => ErrorCode::InvalidPermissions,
+            Some(412) => ErrorCode::ObjectExists,
             _ => ErrorCode::InternalError,
         },
     }
@@ -247,6 +254,8 @@ mod tests {
             (Some("InternalError"), "We encountered an internal error", Some(500), InternalError),
             (Some("SlowDown"), "Reduce your request rate", Some(503), InternalError),
             (None, "", None, InternalError),
+            (Some("PreconditionFailed"), "At least one of the pre-conditions you specified did not hold", Some(412), ObjectExists),
+            (None, "", Some(412), ObjectExists),
         ];
         for (code, msg, status, want) in cases {
             assert_eq!(classify(*code, Some(msg), *status), *want, "{code:?} {msg}");
@@ -263,6 +272,7 @@ mod tests {
                 key: "p/r.csv".into(),
                 kms_key_arn: "arn".into(),
                 gzip: false,
+                exact: false,
             },
             filter: FilterEcho::default(),
             report_format: "CSV",

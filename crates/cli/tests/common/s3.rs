@@ -229,6 +229,40 @@ pub fn tags(xml: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// One KMS key for every test of a test binary.
+pub fn kms() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(kms_key)
+}
+
+/// The binary set up to reach `endpoint`, with the options every S3 run of the tests
+/// shares: quiet, the tests' report time and KMS key.
+pub fn s3_bin(endpoint: &str) -> Command {
+    let mut c = bin_for(endpoint);
+    c.args(["--as-of", super::AS_OF, "-q", "--kms-key-arn", kms()]);
+    c
+}
+
+/// An S3 run through `endpoint`, as [`s3_bin`] sets it up.
+pub fn run_s3(endpoint: &str, args: &[&str]) -> std::process::Output {
+    s3_bin(endpoint)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// The one status document an S3 run prints on stdout.
+pub fn status(o: &std::process::Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&o.stdout);
+    serde_json::from_str(text.trim()).unwrap_or_else(|e| {
+        panic!(
+            "stdout is one status document ({e}): {text}\nstderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
 /// The binary, set up to reach `endpoint` with test credentials and nothing from the
 /// developer's own AWS configuration.
 pub fn bin_for(endpoint: &str) -> Command {

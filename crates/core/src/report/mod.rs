@@ -40,6 +40,9 @@ pub enum ReportFormat {
         columns: Vec<Column>,
         /// Quoting. Default: [`QuoteStyle::Always`].
         quote: QuoteStyle,
+        /// Spec 2.2.1: a `'` before text cells a spreadsheet would run as formulas
+        /// ([`csv::defuse_formula`]). Default: off, every cell as Inspector writes it.
+        excel_safe: bool,
     },
     /// The JSON report.
     Json {
@@ -53,6 +56,7 @@ impl Default for ReportFormat {
         ReportFormat::Csv {
             columns: Layout::Inspector.columns(),
             quote: QuoteStyle::Always,
+            excel_safe: false,
         }
     }
 }
@@ -61,7 +65,7 @@ impl ReportFormat {
     /// The bytes before the first finding: the CSV header, or `{"findings":[`.
     pub fn prologue(&self) -> Vec<u8> {
         match self {
-            ReportFormat::Csv { columns, quote } => {
+            ReportFormat::Csv { columns, quote, .. } => {
                 let mut out = Vec::new();
                 csv::write_record(
                     &mut out,
