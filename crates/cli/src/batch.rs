@@ -8,14 +8,15 @@
 //! begun, so a file that the content rule skips gets no report; a directory or prefix
 //! whose files are all skipped is a failure.
 
-use crate::args::NAME;
 use crate::config::{BatchOutput, RunConfig};
 use crate::error::{CliError, Exit};
+use crate::preflight;
 use crate::run::{self, Outcome};
 use crate::s3::{S3Options, S3Sink};
-use crate::sink::{file::FileSink, Sink};
+use crate::sink::{file::FileSink, folders, Sink};
 use crate::source::{self, Plan, Planned};
 use crate::summary::{OutputInfo, Summary};
+use crate::terminal::say;
 use inspector_report_core::input::{report_name, Opened};
 use inspector_report_core::{Config, Error, InputStats, Progress, Stats};
 use rayon::prelude::*;
@@ -26,8 +27,8 @@ use std::time::Instant;
 
 /// Where one report of a batch goes.
 enum Dest {
-    /// A file.
-    File(PathBuf),
+    /// A file below the output folder `dir`.
+    File { dir: PathBuf, path: PathBuf },
     /// An S3 object (an exact key under the batch's prefix).
     S3(Box<S3Options>),
 }
@@ -36,7 +37,7 @@ impl Dest {
     /// The report's name in the summary.
     fn name(&self) -> String {
         match self {
-            Dest::File(p) => p.display().to_string(),
+            Dest::File { path, .. } => path.display().to_string(),
             Dest::S3(o) => format!("s3://{}/{}", o.destination.bucket, o.destination.key),
         }
     }
@@ -47,8 +48,13 @@ impl Dest {
 pub fn run(run: &RunConfig, out: &BatchOutput, started: Instant) -> Exit {
     let (plan, dests) = match plan(run, out) {
         Ok(p) => p,
+        // A usage error is said as every usage error is, with no summary.
+        Err(error) if error.exit == Exit::Usage => {
+            say(&error);
+            return Exit::Usage;
+        }
         Err(error) => {
-            eprintln!("{NAME}: {error}");
+            say(&error);
             let s = Summary {
                 stats: &Stats::default(),
                 outputs: &[],
@@ -69,11 +75,11 @@ pub fn run(run: &RunConfig, out: &BatchOutput, started: Instant) -> Exit {
     // The summary lists the failures; with --quiet they are still said.
     if run.quiet {
         for o in &failed {
-            eprintln!(
-                "{NAME}: FAILED {}: {}",
+            say(format_args!(
+                "FAILED {}: {}",
                 o.input.as_deref().unwrap_or("?"),
                 o.error.as_deref().unwrap_or("")
-            );
+            ));
         }
     }
     let exit = if failed.is_empty() {
@@ -92,18 +98,24 @@ pub fn run(run: &RunConfig, out: &BatchOutput, started: Instant) -> Exit {
     s.emit(run, exit)
 }
 
-/// The sources and the report each becomes. Two sources that would write the same report
-/// (`a.json` and `a.json.gz`) are an error, since one would overwrite the other.
+/// The sources and the report each becomes, with the output folder made. Two sources
+/// that would write the same report (`a.json` and `a.json.gz`) are an error, since one
+/// would overwrite the other, and so is a report that would replace one of the inputs.
 fn plan(run: &RunConfig, out: &BatchOutput) -> Result<(Plan, Vec<Dest>), CliError> {
-    let plan = source::plan(&run.inputs, &run.reach)?;
+    let plan = source::plan(&run.inputs, &run.reach, run.live.as_ref())?;
     let plan = crate::shard::select(run.shard, plan)?;
+    if let BatchOutput::Dir(dir) = out {
+        folders::make_output_dir(dir, &run.files)
+            .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
+    }
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut dests = Vec::with_capacity(plan.sources.len());
     for planned in &plan.sources {
         let dest = match out {
-            BatchOutput::Dir(dir) => {
-                Dest::File(dir.join(report_name(&planned.relative, run.extension)))
-            }
+            BatchOutput::Dir(dir) => Dest::File {
+                dir: dir.clone(),
+                path: dir.join(report_name(&planned.relative, run.extension)),
+            },
             BatchOutput::S3(base) => Dest::S3(Box::new(object_options(base, &planned.relative))),
         };
         let name = planned.name();
@@ -115,6 +127,25 @@ fn plan(run: &RunConfig, out: &BatchOutput) -> Result<(Plan, Vec<Dest>), CliErro
         }
         dests.push(dest);
     }
+    let mut outputs: Vec<preflight::Output> = dests
+        .iter()
+        .filter_map(|dest| match dest {
+            Dest::File { path, .. } => Some(preflight::Output {
+                what: format!("--output-dir: the report {}", path.display()),
+                path,
+            }),
+            Dest::S3(_) => None,
+        })
+        .collect();
+    if let Some(p) = &run.summary_json {
+        outputs.push(preflight::Output::option("--summary-json", p));
+    }
+    preflight::no_output_is_an_input(&run::local_inputs(&plan.sources), &outputs)?;
+    let objects = dests.iter().filter_map(|dest| match dest {
+        Dest::S3(o) => Some(&o.destination),
+        Dest::File { .. } => None,
+    });
+    preflight::no_object_is_an_input(objects, &plan.sources)?;
     Ok((plan, dests))
 }
 
@@ -139,6 +170,9 @@ fn object_options(base: &S3Options, relative: &Path) -> S3Options {
     let mut o = base.clone();
     o.report_id = uuid::Uuid::new_v4().to_string();
     o.destination.key = key;
+    // Named after its input, the key may name an object already there: the
+    // no-overwrite rule of an exact key holds.
+    o.destination.exact = true;
     o
 }
 
@@ -164,7 +198,8 @@ fn convert_all(
         threads: 1,
         ..run.config.clone()
     };
-    let one = |(planned, dest): &(&Planned, &Dest)| convert_one(&config, planned, dest, progress);
+    let one =
+        |(planned, dest): &(&Planned, &Dest)| convert_one(run, &config, planned, dest, progress);
     let results: Vec<Option<(Stats, OutputInfo)>> = match rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .thread_name(|i| format!("inspector-report-batch-{i}"))
@@ -205,13 +240,14 @@ fn convert_all(
 /// Converts one source into its report at `dest`: the stats and the summary's entry, or
 /// `None` when the source is skipped for its content.
 fn convert_one(
+    run: &RunConfig,
     config: &Config,
     planned: &Planned,
     dest: &Dest,
     progress: Option<&Arc<Progress>>,
 ) -> Option<(Stats, OutputInfo)> {
     let name = planned.name();
-    let outcome = match into(config, planned, dest, progress) {
+    let outcome = match into(run, config, planned, dest, progress) {
         Ok(Some(outcome)) => outcome,
         Ok(None) => return None,
         Err(e) => Outcome::failed(e),
@@ -249,8 +285,10 @@ fn convert_one(
 }
 
 /// The conversion of one source into its report, which names itself in its errors;
-/// `None` when the source is skipped for its content.
+/// `None` when the source is skipped for its content. A report file's folders below the
+/// output folder are made private, and a link among them fails the source.
 fn into(
+    run: &RunConfig,
     config: &Config,
     planned: &Planned,
     dest: &Dest,
@@ -261,16 +299,18 @@ fn into(
         Opened::Skipped(_) => return Ok(None),
     };
     let mut sink: Box<dyn Sink> = match dest {
-        Dest::File(path) => {
+        Dest::File { dir, path } => {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|err| {
-                    CliError::failure(format!("cannot create {}: {err}", parent.display()))
-                })?;
+                folders::make_folders_below(dir, parent, &run.files).map_err(CliError::failure)?;
             }
-            Box::new(FileSink::begin(path, path.display().to_string())?)
+            Box::new(FileSink::begin(
+                path,
+                path.display().to_string(),
+                &run.files,
+            )?)
         }
         Dest::S3(o) => Box::new(S3Sink::begin(o)?),
     };
-    let converted = inspector_report_core::convert(config, [Ok(input)], sink.writer());
+    let converted = run::write_report(run, config, [Ok(input)], sink.writer());
     Ok(Some(run::finish(sink, converted)))
 }

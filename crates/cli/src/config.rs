@@ -4,14 +4,18 @@
 use crate::args::{Args, Format, JsonTsArg, LayoutArg, ProgressArg, QuoteArg};
 use crate::error::CliError;
 use crate::filter::{FilterEcho, Filters};
+use crate::live::LiveOptions;
+use crate::preflight::{self, OutputPath};
 use crate::s3::{self, destination, S3Options};
 use crate::s3_input::download::MAX_CONCURRENCY as MAX_DOWNLOAD_CONCURRENCY;
 use crate::shard::{self, Shard, ShardMeta};
+use crate::sink::{links, rules};
 use crate::source::{self as sources, Reach};
 use crate::target::Target;
+use inspector_report_core::filter::shortcuts::parse_instant;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
 use inspector_report_core::{
-    timestamp, Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
+    Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
 };
 use std::path::{Path, PathBuf};
 
@@ -29,10 +33,16 @@ pub struct RunConfig {
     pub summary_json: Option<PathBuf>,
     /// No summary on stderr.
     pub quiet: bool,
+    /// Warnings about the filter document, for the summary.
+    pub filter_warnings: Vec<String>,
+    /// No input was named: standard input is read by default.
+    pub stdin_by_default: bool,
     /// Inputs as named; see [`crate::source::plan`].
     pub inputs: Vec<String>,
     /// How to reach the inputs that are not local.
     pub reach: Reach,
+    /// The live inputs' options, when an input is `inspector2://`.
+    pub live: Option<LiveOptions>,
     /// One report, or one per input.
     pub mode: Mode,
     /// `--shard`: this run converts one of N runs of the inputs.
@@ -40,6 +50,12 @@ pub struct RunConfig {
     /// The metadata a single run's shard report carries (none in batch mode, whose
     /// reports are whole).
     pub shard_meta: Option<ShardMeta>,
+    /// How report and summary files are created: their mode, and links.
+    pub files: rules::FileRules,
+    /// `--bom`: a UTF-8 byte-order mark before the CSV header.
+    pub bom: bool,
+    /// `--max-output-bytes`: the most bytes a report may have, as written.
+    pub max_output_bytes: Option<u64>,
 }
 
 /// How many reports a run writes, and where.
@@ -71,7 +87,23 @@ pub enum Output {
 impl RunConfig {
     /// Checks the command line.
     pub fn from_args(a: Args) -> Result<RunConfig, CliError> {
-        let filters = Filters::new(&a.filters)?;
+        let mut config = Config::default();
+        if let Some(t) = &a.as_of {
+            config.as_of_ms = parse_instant(t).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--as-of {t:?} is not a time; use a date (2026-01-01, midnight UTC), ISO \
+                     8601 (2025-05-29T17:28:07Z), epoch seconds (1748539687.919) or an \
+                     EventBridge form"
+                ))
+            })?;
+        }
+        let filters = Filters::new(&a.filters, config.as_of_ms)?;
+        let inputs = if a.inputs.is_empty() {
+            vec!["-".to_string()]
+        } else {
+            a.inputs.clone()
+        };
+        let live = LiveOptions::new(&inputs, &a.live, &a.s3.aws, &filters)?;
         let format = match a.format.or(filters.requested_format).unwrap_or(Format::Csv) {
             Format::Csv => ReportFormat::Csv {
                 columns: match &a.columns {
@@ -85,6 +117,7 @@ impl RunConfig {
                     QuoteArg::Always => QuoteStyle::Always,
                     QuoteArg::Necessary => QuoteStyle::Necessary,
                 },
+                excel_safe: a.excel_safe,
             },
             Format::Json => ReportFormat::Json {
                 timestamps: match a.json_timestamps {
@@ -93,30 +126,14 @@ impl RunConfig {
                 },
             },
         };
-        let mut config = Config {
-            format,
-            filter: Filter::new(filters.criteria),
-            ..Config::default()
-        };
-        if let Some(t) = &a.as_of {
-            config.as_of_ms = timestamp::parse(t).ok_or_else(|| {
-                CliError::usage(format!(
-                    "--as-of {t:?} is not a timestamp; use epoch seconds (1748539687.919), \
-                     ISO 8601 (2025-05-29T17:28:07Z) or an EventBridge form"
-                ))
-            })?;
-        }
+        config.format = format;
+        config.filter = Filter::new(filters.criteria);
         if let Some(n) = a.threads {
             if n == 0 {
                 return Err(CliError::usage("--threads must be at least 1"));
             }
             config.threads = n;
         }
-        let inputs = if a.inputs.is_empty() {
-            vec!["-".to_string()]
-        } else {
-            a.inputs.clone()
-        };
         if inputs.iter().filter(|i| *i == "-").count() > 1 {
             return Err(CliError::usage(
                 "standard input (`-`) can be read only once",
@@ -170,7 +187,7 @@ impl RunConfig {
         let s3_destination =
             matches!(output, Output::S3(_)) || matches!(batch, Some(BatchOutput::S3(_)));
         if !s3_destination {
-            s3::refuse_without_s3(&a.s3, s3_inputs)?;
+            s3::refuse_without_s3(&a.s3, live.is_some() || s3_inputs)?;
         }
         if !(1..=MAX_DOWNLOAD_CONCURRENCY).contains(&a.s3.download_concurrency) {
             return Err(CliError::usage(format!(
@@ -178,33 +195,43 @@ impl RunConfig {
                 a.s3.download_concurrency
             )));
         }
+        if let Output::File(p) = &output {
+            preflight::name_agrees(p, extension, a.gzip)?;
+        }
         config.gzip = match &output {
             Output::File(p) => a.gzip || p.extension().is_some_and(|e| e == "gz"),
             Output::S3(o) => o.destination.gzip,
             Output::Stdout => a.gzip,
         }
         .then_some(DEFAULT_LEVEL);
+        let files = rules::FileRules {
+            mode: a.mode.as_deref().map(rules::parse_mode).transpose()?,
+            follow_links: a.follow_output_links,
+        };
+        check_output_paths(&a, &output, &files)?;
+        if a.bom && !matches!(config.format, ReportFormat::Csv { .. }) {
+            return Err(CliError::usage(
+                "--bom is for the CSV report, for Excel; a JSON report is UTF-8 without a \
+                 byte-order mark, as JSON must be",
+            ));
+        }
+        if a.excel_safe && !matches!(config.format, ReportFormat::Csv { .. }) {
+            return Err(CliError::usage(
+                "--excel-safe is for the CSV report; a JSON report keeps every value exactly",
+            ));
+        }
+        let max_output_bytes = match &a.max_output_bytes {
+            None => None,
+            Some(text) => Some(crate::size::parse(text).filter(|&n| n > 0).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--max-output-bytes {text:?}: give bytes or a size like 10GiB"
+                ))
+            })?),
+        };
         let shard_meta = match (shard, &batch) {
             (Some(s), None) => {
                 config.piece = s.piece();
-                let settings = shard::fingerprint(&format!(
-                    "{}\n{:?}\n{:?}\n{}\n{}",
-                    env!("CARGO_PKG_VERSION"),
-                    config.format,
-                    config.gzip,
-                    filters.echo.document,
-                    serde_json::Value::Object(filters.echo.options.clone()),
-                ));
-                let frame = config.format.frame(config.gzip);
-                let meta = ShardMeta::new(
-                    s,
-                    extension,
-                    &frame,
-                    config.gzip.is_some(),
-                    settings,
-                    config.as_of_ms,
-                );
-                Some(meta)
+                Some(shard_meta(s, &config, extension, a.bom, &filters.echo))
             }
             _ => None,
         };
@@ -225,17 +252,23 @@ impl RunConfig {
             progress_forced: a.progress == ProgressArg::Always,
             summary_json: a.summary_json,
             quiet: a.quiet,
+            filter_warnings: filters.warnings,
+            stdin_by_default: a.inputs.is_empty(),
             inputs,
             reach: Reach {
                 aws: a.s3.aws.clone(),
                 download_concurrency: a.s3.download_concurrency,
             },
+            live,
             mode: match batch {
                 Some(b) => Mode::Batch(b),
                 None => Mode::Single(output),
             },
             shard,
             shard_meta,
+            files,
+            bom: a.bom,
+            max_output_bytes,
         })
     }
 }
@@ -259,6 +292,80 @@ fn batch_output(
     }
     let o = S3Options::new(url, &a.s3, extension, a.gzip, echo.clone())?;
     Ok(BatchOutput::S3(Box::new(o)))
+}
+
+/// What shard `s` of a report made by `config` says of itself. The fingerprint covers
+/// everything that shapes the report's bytes but the inputs, so that compose refuses
+/// shards made with different options; `bom` (`--bom`) is part of the prologue.
+fn shard_meta(
+    s: Shard,
+    config: &Config,
+    extension: &str,
+    bom: bool,
+    echo: &FilterEcho,
+) -> ShardMeta {
+    let settings = shard::fingerprint(&format!(
+        "{}\n{:?}\n{:?}\n{bom}\n{}\n{}",
+        env!("CARGO_PKG_VERSION"),
+        config.format,
+        config.gzip,
+        echo.document,
+        serde_json::Value::Object(echo.options.clone()),
+    ));
+    let mut frame = config.format.frame(config.gzip);
+    if bom {
+        frame.prologue = [crate::bom::bytes(config.gzip), frame.prologue].concat();
+    }
+    ShardMeta::new(
+        s,
+        extension,
+        &frame,
+        config.gzip.is_some(),
+        settings,
+        config.as_of_ms,
+    )
+}
+
+impl RunConfig {
+    /// Every local output the run writes: `-o FILE` or `--output-dir`, and
+    /// `--summary-json`. A shard's folder may be missing (every worker of a job names
+    /// the same one, and the first makes it), as `--output-dir` may.
+    pub fn output_paths(&self) -> Vec<OutputPath<'_>> {
+        let mut v = Vec::new();
+        match &self.mode {
+            Mode::Single(Output::File(p)) if self.shard_meta.is_some() => {
+                if let Some(folder) = p.parent().filter(|f| !f.as_os_str().is_empty()) {
+                    v.push(OutputPath::Dir(folder));
+                }
+            }
+            Mode::Single(Output::File(p)) => v.push(OutputPath::File("-o", p)),
+            Mode::Batch(BatchOutput::Dir(dir)) => v.push(OutputPath::Dir(dir)),
+            Mode::Single(_) | Mode::Batch(BatchOutput::S3(_)) => {}
+        }
+        if let Some(p) = &self.summary_json {
+            v.push(OutputPath::File("--summary-json", p));
+        }
+        v
+    }
+}
+
+/// The output paths given on the command line, before anything is read: a symbolic link
+/// at any of them is a usage error, unless `--follow-output-links`.
+fn check_output_paths(a: &Args, output: &Output, files: &rules::FileRules) -> Result<(), CliError> {
+    if let Output::File(p) = output {
+        links::check_given("-o", p, files)?;
+    }
+    if let Some(p) = &a.summary_json {
+        links::check_given("--summary-json", p, files)?;
+    }
+    let local_dir = a
+        .output_dir
+        .as_ref()
+        .filter(|p| !p.to_str().is_some_and(|s| s.starts_with("s3://")));
+    if let Some(p) = local_dir {
+        links::check_given("--output-dir", p, files)?;
+    }
+    Ok(())
 }
 
 /// `--columns`: header names, checked against the known columns.

@@ -9,32 +9,42 @@
 mod args;
 mod aws;
 mod batch;
+mod bom;
 mod compose;
 mod config;
 mod error;
 mod filter;
+mod live;
+mod preflight;
 mod progress;
 mod run;
 mod s3;
 mod s3_input;
 mod shard;
+mod shell;
 mod signals;
 mod sink;
+mod size;
 mod source;
 mod summary;
 mod target;
+mod terminal;
 
 use args::{Args, Command, NAME};
 use clap::{CommandFactory, Parser};
 use config::{Mode, RunConfig};
 use error::Exit;
 use inspector_report_core::{Layout, ReportFormat};
-use std::io::Write;
+use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => return parse_error(e),
+    };
     match &args.command {
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Args::command(), NAME, &mut std::io::stdout());
@@ -50,13 +60,20 @@ fn main() -> ExitCode {
     let run = match RunConfig::from_args(args) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{NAME}: {e}");
+            terminal::say(&e);
             return e.exit.into();
         }
     };
     if list_columns {
         print_columns(&run);
         return ExitCode::SUCCESS;
+    }
+    if let Err(e) = preflight::outputs_writable(&run.output_paths()) {
+        terminal::say(&e);
+        return e.exit.into();
+    }
+    if run.stdin_by_default && !run.quiet && std::io::stdin().is_terminal() {
+        terminal::say("reading findings from standard input (end with Ctrl-D; --help for usage)");
     }
     signals::clean_up_on_signals();
     let started = Instant::now();
@@ -65,6 +82,21 @@ fn main() -> ExitCode {
         Mode::Batch(out) => batch::run(&run, out, started),
     };
     exit.into()
+}
+
+/// What clap says about the command line: help and version as clap prints them, and a
+/// usage error escaped for the terminal, as every message is, since it quotes the values
+/// given (styled as clap styles it when there is nothing to escape).
+fn parse_error(e: clap::Error) -> ExitCode {
+    let code = ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+    let plain = e.render().to_string();
+    match terminal::escape_lines(&plain) {
+        Cow::Owned(safe) if e.use_stderr() => eprint!("{safe}"),
+        _ => {
+            let _ = e.print();
+        }
+    }
+    code
 }
 
 /// `--list-columns`: each column of the chosen layout with its rule.

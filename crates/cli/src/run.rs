@@ -5,18 +5,22 @@
 //! Batch mode ([`crate::batch`]) runs the middle of this, [`convert`] then [`finish`],
 //! once per file.
 
-use crate::args::NAME;
+use crate::bom;
 use crate::config::{Output, RunConfig};
 use crate::error::{CliError, Exit};
+use crate::preflight;
 use crate::progress;
 use crate::s3::S3Sink;
 use crate::s3_input::download::Downloaded;
 use crate::shard;
-use crate::sink::{file::FileSink, Delivered, Sink, StdoutSink};
+use crate::sink::bounded::Bounded;
+use crate::sink::{file::FileSink, folders, Delivered, Sink, StdoutSink};
 use crate::source::{self, Planned};
 use crate::summary::{OutputInfo, Summary};
-use inspector_report_core::{Config, Progress, SkippedFiles, Stats};
+use crate::terminal::say;
+use inspector_report_core::{Config, Input, Progress, SkippedFiles, Stats};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -72,11 +76,11 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
         // Found only once the run starts (no AWS region), but the command line's fault:
         // said as every usage error is, with no summary.
         Err(error) if error.exit == Exit::Usage => {
-            eprintln!("{NAME}: {error}");
+            say(&error);
             Exit::Usage
         }
         Err(error) => {
-            eprintln!("{NAME}: {error}");
+            say(&error);
             let s = Summary {
                 stats: &stats,
                 outputs: &[],
@@ -93,18 +97,34 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
 /// Expands the sources, begins the sink, converts and finishes; an error is a failure
 /// before anything was converted.
 fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
-    let plan = shard::select(run.shard, source::plan(&run.inputs, &run.reach)?)?;
+    let plan = shard::select(
+        run.shard,
+        source::plan(&run.inputs, &run.reach, run.live.as_ref())?,
+    )?;
+    let mut outputs: Vec<preflight::Output> = Vec::new();
+    match output {
+        Output::File(p) => outputs.push(preflight::Output::option("-o", p)),
+        Output::Stdout => outputs.extend(preflight::Output::stdout()),
+        Output::S3(_) => {}
+    }
+    if let Some(p) = &run.summary_json {
+        outputs.push(preflight::Output::option("--summary-json", p));
+    }
+    preflight::no_output_is_an_input(&local_inputs(&plan.sources), &outputs)?;
+    if let Output::S3(o) = output {
+        preflight::no_object_is_an_input([&o.destination], &plan.sources)?;
+    }
     plan.read_in_order();
-    let mut sink = begin(output, run.shard_meta.is_some())?;
+    let mut sink = begin(run, output)?;
     let (progress, display) = start_progress(run, plan.total_size(), plan.sources.len());
     let config = Config {
         progress: progress.clone(),
         ..run.config.clone()
     };
     let converted = convert(
+        run,
         &config,
         &plan.sources,
-        &run.inputs,
         progress.as_ref(),
         sink.writer(),
     );
@@ -115,45 +135,89 @@ fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
     outcome.downloaded = plan.downloads().map(|c| c.snapshot());
     // A local shard's metadata goes beside it (an S3 shard carries its own).
     if let (Some(meta), Output::File(p), Ok(d)) = (&run.shard_meta, output, &outcome.delivered) {
-        if let Err(e) = shard::write_sidecar(p, meta, d.bytes) {
+        if let Err(e) = shard::write_sidecar(p, meta, d.bytes, &run.files) {
             outcome.delivered = Err(e);
         }
     }
     Ok(outcome)
 }
 
+/// Each source's name, with the local file it reads, for [`preflight::no_output_is_an_input`].
+pub fn local_inputs<'a>(
+    sources: impl IntoIterator<Item = &'a Planned>,
+) -> Vec<(String, Option<PathBuf>)> {
+    sources
+        .into_iter()
+        .map(|p| (p.name(), p.source.local_file().map(Path::to_path_buf)))
+        .collect()
+}
+
 /// Begins the sink for `output`: the only place a run looks at where its report goes.
-/// A shard's folder is made if it is missing (every worker of a job names the same one).
-fn begin(output: &Output, shard: bool) -> Result<Box<dyn Sink>, CliError> {
+/// A shard's folder is made if it is missing (every worker of a job names the same one),
+/// as batch mode makes its folder.
+fn begin(run: &RunConfig, output: &Output) -> Result<Box<dyn Sink>, CliError> {
     Ok(match output {
         Output::Stdout => Box::new(StdoutSink::begin()),
         Output::File(p) => {
-            if let Some(folder) = p.parent().filter(|f| shard && !f.as_os_str().is_empty()) {
-                std::fs::create_dir_all(folder).map_err(|e| {
+            let folder = p.parent().filter(|f| !f.as_os_str().is_empty());
+            if let Some(folder) = folder.filter(|_| run.shard_meta.is_some()) {
+                folders::make_output_dir(folder, &run.files).map_err(|e| {
                     CliError::failure(format!("cannot create {}: {e}", folder.display()))
                 })?;
             }
-            Box::new(FileSink::begin(p, "the report")?)
+            Box::new(FileSink::begin(p, "the report", &run.files)?)
         }
         Output::S3(o) => Box::new(S3Sink::begin(o)?),
     })
 }
 
-/// Converts `planned`, in order, into one report written to `out`, counting the bytes
-/// read into `progress`; sources skipped for their content are counted in the stats.
-/// `names` are the input arguments as given, for the error of a directory that yields no
-/// input.
+/// Converts `planned`, in order, into one report written to `out` by `config`, counting
+/// the bytes read into `progress`; sources skipped for their content are counted in the
+/// stats, and an input argument (a directory) that yields no input is an error that
+/// names it.
 pub fn convert(
+    run: &RunConfig,
     config: &Config,
     planned: &[Planned],
-    names: &[String],
     progress: Option<&Arc<Progress>>,
     out: &mut dyn Write,
 ) -> inspector_report_core::Result<Stats> {
     let skipped = Mutex::new(SkippedFiles::default());
-    let inputs = source::inputs(planned, names, progress, &skipped);
-    let mut stats = inspector_report_core::convert(config, inputs, out)?;
+    let inputs = source::inputs(planned, &run.inputs, progress, &skipped);
+    let mut stats = write_report(run, config, inputs, out)?;
     stats.skipped_files = skipped.into_inner().unwrap_or_default();
+    Ok(stats)
+}
+
+/// Converts `inputs` into one report written to `out` by `config`. The run's options the
+/// core does not know apply on the way out: the byte-order mark first (`--bom`, in the
+/// first piece of a report only), and every byte within `--max-output-bytes`.
+pub fn write_report<I>(
+    run: &RunConfig,
+    config: &Config,
+    inputs: I,
+    out: &mut dyn Write,
+) -> inspector_report_core::Result<Stats>
+where
+    I: IntoIterator<Item = inspector_report_core::Result<Input>>,
+    I::IntoIter: Send,
+{
+    let mut bounded;
+    let out: &mut dyn Write = match run.max_output_bytes {
+        Some(max) => {
+            bounded = Bounded::new(out, max);
+            &mut bounded
+        }
+        None => out,
+    };
+    if !(run.bom && config.piece.first) {
+        return inspector_report_core::convert(config, inputs, out);
+    }
+    let mark = bom::bytes(config.gzip);
+    let marked = mark.len() as u64;
+    let mut stats =
+        inspector_report_core::convert(config, inputs, &mut bom::Prefixed::new(out, mark))?;
+    stats.bytes_written += marked;
     Ok(stats)
 }
 
@@ -179,6 +243,10 @@ pub fn start_progress(
         return (None, None);
     }
     let p = Arc::new(Progress::default());
-    let d = progress::Display::start(Arc::clone(&p), total, inputs, run.progress_forced);
+    let extra = run.live.as_ref().map(|l| {
+        let meter = Arc::clone(&l.meter);
+        Box::new(move || meter.counts().progress()) as progress::Extra
+    });
+    let d = progress::Display::start(Arc::clone(&p), total, inputs, run.progress_forced, extra);
     (Some(p), Some(d))
 }

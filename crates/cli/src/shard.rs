@@ -10,6 +10,8 @@
 //! in the object's metadata in S3, in a small file beside it locally.
 
 use crate::error::CliError;
+use crate::sink::file;
+use crate::sink::rules::FileRules;
 use crate::source::Plan;
 use inspector_report_core::{Frame, Piece};
 use serde_json::{json, Value};
@@ -146,13 +148,17 @@ pub fn select(shard: Option<Shard>, mut plan: Plan) -> Result<Plan, CliError> {
     let Some(shard) = shard else {
         return Ok(plan);
     };
-    let sizes: Option<Vec<u64>> = plan.sources.iter().map(|p| p.size).collect();
-    let Some(sizes) = sizes else {
-        return Err(CliError::usage(
-            "--shard cuts the inputs by their sizes; standard input has none (name files, \
-             directories or S3 prefixes)",
-        ));
-    };
+    if let Some(p) = plan.sources.iter().find(|p| p.size.is_none()) {
+        let name = match p.name() {
+            n if n == "-" => "standard input".to_string(),
+            n => n,
+        };
+        return Err(CliError::usage(format!(
+            "--shard cuts the inputs by their sizes; {name} has none (name files, \
+             directories or S3 prefixes)"
+        )));
+    }
+    let sizes: Vec<u64> = plan.sources.iter().filter_map(|p| p.size).collect();
     let runs = cut(&sizes, shard.n);
     plan.keep(runs[shard.k as usize - 1].clone());
     Ok(plan)
@@ -256,26 +262,27 @@ pub fn sidecar(report: &Path) -> PathBuf {
 }
 
 /// Writes the sidecar of the local shard `report` of `bytes` bytes, replacing any earlier
-/// one at once (a temporary file renamed).
-pub fn write_sidecar(report: &Path, meta: &ShardMeta, bytes: u64) -> Result<(), CliError> {
+/// one at once, as a report file is written (`rules`: private, atomic, no link followed
+/// unless asked).
+pub fn write_sidecar(
+    report: &Path,
+    meta: &ShardMeta,
+    bytes: u64,
+    rules: &FileRules,
+) -> Result<(), CliError> {
     let mut doc: serde_json::Map<String, Value> = meta
         .pairs()
         .into_iter()
         .map(|(k, v)| (k, Value::String(v)))
         .collect();
     doc.insert("bytes".into(), json!(bytes));
-    let path = sidecar(report);
-    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
     let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            CliError::failure(format!(
-                "cannot write the shard's metadata to {}: {e}",
-                path.display()
-            ))
-        })
+    file::write_whole(
+        &sidecar(report),
+        "the shard's metadata",
+        rules,
+        text.as_bytes(),
+    )
 }
 
 /// Reads the sidecar of the local shard `report`: its metadata and the size it was

@@ -4,11 +4,12 @@
 //! A directory or an S3 prefix stands for the files below it, and each of them is
 //! admitted or skipped by its content when it is opened ([`Rule::Found`]): the bytes that
 //! decide are the first bytes of the stream the converter goes on to read. A source the
-//! core does not reach by itself (an S3 object, the Inspector API) is another variant of
-//! [`Source`], opened into the same [`Input`].
+//! core does not reach by itself (an S3 object, a region of the Inspector API) is another
+//! variant of [`Source`], opened into the same [`Input`].
 
 use crate::args::AwsArgs;
 use crate::error::CliError;
+use crate::live::{self, LiveOptions, RegionSource, Session};
 use crate::s3_input::download::Counts;
 use crate::s3_input::{self, S3Inputs, S3Source};
 use inspector_report_core::input::{self, Opened, Rule};
@@ -25,6 +26,8 @@ pub enum Source {
     Local(input::Source),
     /// An S3 object, read in ranged GETs.
     S3(S3Source),
+    /// One region's findings, read live (`inspector2://REGION`).
+    Live(RegionSource),
 }
 
 impl Source {
@@ -33,6 +36,15 @@ impl Source {
         match self {
             Source::Local(s) => s.name(),
             Source::S3(s) => s.object.name(),
+            Source::Live(s) => s.name(),
+        }
+    }
+
+    /// The local file it reads, when it is one (standard input is not).
+    pub fn local_file(&self) -> Option<&std::path::Path> {
+        match self {
+            Source::Local(input::Source::File(p)) => Some(p),
+            Source::Local(_) | Source::S3(_) | Source::Live(_) => None,
         }
     }
 }
@@ -84,7 +96,7 @@ impl Plan {
     pub fn read_in_order(&self) {
         s3_input::read_in_order(self.sources.iter().filter_map(|p| match &p.source {
             Source::S3(s) => Some(s),
-            Source::Local(_) => None,
+            Source::Local(_) | Source::Live(_) => None,
         }));
     }
 }
@@ -113,7 +125,8 @@ impl Planned {
         self.source.name()
     }
 
-    /// Opens it under its rule, counting the bytes read (as stored) into `progress`.
+    /// Opens it under its rule, counting the bytes read (as stored, and after
+    /// decompression) into `progress`.
     pub fn open(&self, progress: Option<&Arc<Progress>>) -> Result<Opened> {
         if let Some(p) = progress {
             p.inputs_opened.fetch_add(1, Ordering::Relaxed);
@@ -126,8 +139,9 @@ impl Planned {
                     Some(p) => input::counted(raw, p),
                     None => raw,
                 };
-                input::open_input(&self.name(), raw, self.rule)
+                input::open_input(&self.name(), raw, self.rule, progress)
             }
+            Source::Live(s) => s.open(progress).map(Opened::Input),
         }
     }
 }
@@ -139,11 +153,34 @@ pub fn is_s3(name: &str) -> bool {
 
 /// The sources `names` stand for, in order: directories are listed and S3 prefixes listed
 /// when the run starts, so an unreadable or empty one is an input error (exit 1) that
-/// names it.
-pub fn plan(names: &[String], reach: &Reach) -> std::result::Result<Plan, CliError> {
+/// names it. A live input stands for one source per region, connected with `live` (set
+/// whenever a name is live).
+pub fn plan(
+    names: &[String],
+    reach: &Reach,
+    live: Option<&LiveOptions>,
+) -> std::result::Result<Plan, CliError> {
+    let mut regions = match live {
+        Some(o) => Session::connect(o, names)?.into_iter(),
+        None => Vec::new().into_iter(),
+    };
     let mut s3: Option<S3Inputs> = None;
     let mut sources = Vec::new();
     for (argument, name) in names.iter().enumerate() {
+        if let Some(Ok(named)) = live::regions(name) {
+            // `inspector2://` is the one configured region.
+            for region in regions.by_ref().take(named.len().max(1)) {
+                sources.push(Planned {
+                    relative: PathBuf::from(region.region()),
+                    source: Source::Live(region),
+                    rule: Rule::Named,
+                    argument,
+                    partial: false,
+                    size: None,
+                });
+            }
+            continue;
+        }
         if is_s3(name) {
             let inputs = match &mut s3 {
                 Some(s) => s,

@@ -1,9 +1,11 @@
 //! The run summary: a few lines on stderr for people, and `--summary-json` for machines.
 
-use crate::args::NAME;
 use crate::config::RunConfig;
-use crate::error::Exit;
+use crate::error::{CliError, Exit};
+use crate::live::ApiCounts;
 use crate::s3_input::download::Downloaded;
+use crate::sink::file;
+use crate::terminal::say;
 use inspector_report_core::{Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -85,21 +87,48 @@ impl Summary<'_> {
     }
 
     /// Prints the human lines (unless `--quiet`; a single run that failed has said why
-    /// already) and writes `--summary-json`; returns `exit`, or a failure if the JSON
-    /// summary cannot be written.
+    /// already), with the run's warnings about its filter, and writes `--summary-json`;
+    /// returns `exit`, or a failure if the JSON summary cannot be written. A run that
+    /// fails so takes back the report files it wrote, since a failed run leaves none
+    /// (the checks before the run make that rare: the summary's folder takes new files).
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
+        let api = run.live.as_ref().map(|l| l.counts());
         if !run.quiet && (exit == Exit::Success || self.batch) {
-            for line in self.lines() {
-                eprintln!("{NAME}: {line}");
+            let mut lines = self.lines();
+            if let Some(a) = api {
+                // Before the closing `time:` line.
+                lines.insert(lines.len().saturating_sub(1), a.line());
+            }
+            for line in lines {
+                say(line);
+            }
+            for w in &run.filter_warnings {
+                say(format!("warning: {w}"));
             }
         }
         if let Some(p) = &run.summary_json {
-            if let Err(e) = self.write_json(p) {
-                eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
+            if let Err(e) = self.write_json(p, api, run) {
+                say(&e);
+                self.remove_reports();
                 return Exit::Failure;
             }
         }
         exit
+    }
+
+    /// Removes the report files this run wrote (regular files only: never a device that
+    /// was written in place).
+    fn remove_reports(&self) {
+        for o in self.outputs.iter().filter(|o| o.error.is_none()) {
+            let p = Path::new(&o.path);
+            if o.path == "-" || o.path.starts_with("s3://") {
+                continue;
+            }
+            let regular = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+            if regular && std::fs::remove_file(p).is_ok() {
+                say(format!("removed the report {}", p.display()));
+            }
+        }
     }
 
     /// The machine-readable summary.
@@ -112,7 +141,10 @@ impl Summary<'_> {
                     .warning_examples
                     .iter()
                     .filter(|e| e.kind == *k)
-                    .map(|e| json!({"input": e.input, "byte": e.byte, "finding": e.finding}))
+                    .map(|e| {
+                        json!({"input": e.input, "byte": e.byte, "finding": e.finding,
+                            "findingArn": e.finding_arn, "member": e.member, "value": e.value})
+                    })
                     .collect();
                 (
                     k.id().to_string(),
@@ -176,11 +208,22 @@ impl Summary<'_> {
         v
     }
 
-    /// Writes the JSON summary to `path`.
-    pub fn write_json(&self, path: &Path) -> std::io::Result<()> {
+    /// Writes the JSON summary to `path`, with the live inputs' `api` counts if any,
+    /// atomically and privately, as a report is written.
+    pub fn write_json(
+        &self,
+        path: &Path,
+        api: Option<ApiCounts>,
+        run: &RunConfig,
+    ) -> Result<(), CliError> {
+        let mut v = self.to_json();
+        v["filterWarnings"] = json!(run.filter_warnings);
+        if let Some(a) = api {
+            v["api"] = a.to_json();
+        }
         let mut text =
-            serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
+            serde_json::to_string_pretty(&v).map_err(|e| CliError::failure(e.to_string()))?;
         text.push('\n');
-        std::fs::write(path, text)
+        file::write_whole(path, "the summary", &run.files, text.as_bytes())
     }
 }

@@ -325,7 +325,7 @@ fn batch_mode_over_a_prefix_into_a_folder_and_into_s3() {
         let got = b.get(&key);
         assert_eq!(got.status, 200, "{key}");
         assert_eq!(
-            gunzip(&got.body),
+            common::gunzip(&got.body),
             local(&[], &[&folder.join(input)]),
             "{key}"
         );
@@ -346,15 +346,6 @@ fn batch_mode_over_a_prefix_into_a_folder_and_into_s3() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
     assert_eq!(b.get("all.csv").body, local(&[], &[&folder]));
-}
-
-fn gunzip(b: &[u8]) -> Vec<u8> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(b)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
 }
 
 /// An object of many ranges streams through ranged GETs, each pinned to the listed ETag,
@@ -437,7 +428,11 @@ fn a_large_object_streams_in_ranges_at_bounded_memory() {
 fn aws_options_need_s3_somewhere() {
     let input = common::testdata("pass/rules.json");
     let o = common::run(&["--region", "eu-west-1", input.to_str().unwrap()]);
-    common::fails_with(&o, 2, &["--region is for S3 inputs or an S3 destination"]);
+    common::fails_with(
+        &o,
+        2,
+        &["--region is for an S3 destination (-o s3://BUCKET/PREFIX), an S3 input"],
+    );
     let o = common::run(&["--download-concurrency", "0", input.to_str().unwrap()]);
     common::fails_with(&o, 2, &["--download-concurrency 0: give 1 to 64"]);
     let b = Bucket::new("region");
@@ -454,4 +449,71 @@ fn aws_options_need_s3_somewhere() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+}
+
+/// Batch mode's keys follow the no-overwrite rule of exact keys; no report may be one of
+/// the objects read (a shard written under the prefix it reads would be read back by
+/// its rerun).
+#[test]
+fn s3_reports_keep_what_is_there_and_never_replace_an_input() {
+    let (b, _d) = both("keep", "in/");
+    let url = format!("s3://{}/in/", b.name);
+    let out = format!("s3://{}/reports/", b.name);
+    let batch = ["-q", "--output-dir", &out, "--kms-key-arn", kms(), &url];
+    let o = run_s3(&s3::endpoint(), &batch);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let before = b.get("reports/X.csv").body;
+    let o = run_s3(&s3::endpoint(), &batch);
+    let e = common::fails_with(&o, 1, &["reports/X.csv already exists; it was kept"]);
+    assert_eq!(e.matches("already exists; it was kept").count(), 3, "{e}");
+    assert_eq!(b.get("reports/X.csv").body, before);
+    assert_eq!(b.uploads(), Vec::<String>::new());
+    let o = run_s3(&s3::endpoint(), &[&batch[..], &["--overwrite"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+
+    // The exact key of an input (a report put there by an earlier run).
+    let page = common::testdata("pass/layouts/page.json");
+    let old = format!("{url}old.csv");
+    let o = run_s3(
+        &s3::endpoint(),
+        &[
+            "-q",
+            "--kms-key-arn",
+            kms(),
+            "-o",
+            &old,
+            page.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let before = b.get("in/old.csv").body;
+    let o = run_s3(
+        &s3::endpoint(),
+        &[
+            "-q",
+            "--kms-key-arn",
+            kms(),
+            "--overwrite",
+            "-o",
+            &format!("{url}old.csv"),
+            &url,
+        ],
+    );
+    common::fails_with(&o, 2, &["in/old.csv is one of the inputs"]);
+    assert_eq!(b.get("in/old.csv").body, before);
+    // A shard under the prefix it reads: the first run writes it, the rerun would read it.
+    let shard = [
+        "-q",
+        "--kms-key-arn",
+        kms(),
+        "--shard",
+        "1/1",
+        "-o",
+        &url,
+        &url,
+    ];
+    let o = run_s3(&s3::endpoint(), &shard);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let o = run_s3(&s3::endpoint(), &shard);
+    common::fails_with(&o, 2, &["in/shard-00001-of-00001.csv is one of the inputs"]);
 }

@@ -6,7 +6,6 @@ mod common;
 
 use common::s3::{self, Answer, Bucket, Intercept};
 use common::{TempDir, AS_OF};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -16,18 +15,10 @@ fn kms() -> &'static str {
     KEY.get_or_init(s3::kms_key)
 }
 
-fn gunzip(b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(b)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
-}
-
 /// The report as read: gunzipped when it is gzip.
 fn plain(b: &[u8]) -> Vec<u8> {
     if b.starts_with(&[0x1f, 0x8b]) {
-        gunzip(b)
+        common::gunzip(b)
     } else {
         b.to_vec()
     }
@@ -364,7 +355,7 @@ fn s3_shards_compose_by_copying_parts() {
             .args(["--kms-key-arn", kms(), "-o"])
             .arg(format!("s3://{}/{key}", b.name))
             .arg(format!("s3://{}/{prefix}", b.name)));
-        common::fails_with(&o, 1, &["exists; give --overwrite"]);
+        common::fails_with(&o, 1, &["already exists; it was kept"]);
     }
     // A shard replaced under compose's feet: the copy fails, and the upload is aborted.
     let changed = Intercept::start(Some(s3::endpoint()), |seen| {
@@ -503,4 +494,84 @@ fn small_shards_are_uploaded_with_their_neighbours() {
         data_len, 8192,
         "the small shard and the next one's first bytes"
     );
+}
+
+/// Shard files are written as reports are: private (0600 in a folder made 0700), their
+/// metadata too, and never through a link. `--bom` goes in shard 1 only, so the shards
+/// still compose into one `--bom` run.
+#[test]
+fn local_shards_are_private_and_the_bom_is_in_the_first() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = TempDir::new("shards-safe");
+    let dir = inputs(&d);
+    for (args, ext) in [FORMATS[0], FORMATS[2]] {
+        let mut args = args.to_vec();
+        args.push("--bom");
+        let want = single(&d, &args, &dir, &format!("one.{ext}"));
+        assert!(plain(&want).starts_with(b"\xef\xbb\xbf"), "{ext}");
+        let shards = d.path(&format!("bom-{}", ext.replace('.', "-")));
+        for k in 1..=3 {
+            ok(&run(common::bin()
+                .args(["-q", "--as-of", AS_OF, "--shard", &format!("{k}/3"), "-o"])
+                .arg(format!("{}/", shards.display()))
+                .args(&args)
+                .arg(&dir)));
+        }
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&shards), 0o700, "the folder a shard makes");
+        for k in 1..=3 {
+            let f = shards.join(format!("shard-{k:05}-of-00003.{ext}"));
+            assert_eq!(mode(&f), 0o600, "{f:?}");
+            let meta = shards.join(format!(".shard-{k:05}-of-00003.{ext}.shard.json"));
+            assert_eq!(mode(&meta), 0o600, "{meta:?}");
+            let bom = plain(&std::fs::read(&f).unwrap()).starts_with(b"\xef\xbb\xbf");
+            assert_eq!(bom, k == 1, "shard {k} of {ext}");
+        }
+        let sj = d.path(&format!("compose-{ext}.json"));
+        let o = run(common::bin()
+            .args(["compose", "-q", "-o", "-", "--summary-json"])
+            .arg(&sj)
+            .arg(&shards));
+        ok(&o);
+        assert_eq!(plain(&o.stdout), plain(&want), "{ext} with --bom");
+        assert_eq!(mode(&sj), 0o600);
+        // Shards without the mark are another job's.
+        ok(&run(common::bin()
+            .args(["-q", "--as-of", AS_OF, "--shard", "2/3", "-o"])
+            .arg(format!("{}/", shards.display()))
+            .args(&args[..args.len() - 1])
+            .arg(&dir)));
+        let o = run(common::bin().args(["compose", "-o", "-"]).arg(&shards));
+        common::fails_with(&o, 1, &["were made with different options"]);
+    }
+    // A link where the shard goes is refused before anything is read, and compose
+    // refuses one at -o; neither writes through it.
+    let shards = d.path("linked");
+    std::fs::create_dir_all(&shards).unwrap();
+    let victim = d.path("victim.csv");
+    std::fs::write(&victim, "keep").unwrap();
+    let name = shards.join("shard-00001-of-00001.csv");
+    std::os::unix::fs::symlink(&victim, &name).unwrap();
+    let o = run(common::bin()
+        .args(["-q", "--as-of", AS_OF, "--shard", "1/1", "-o"])
+        .arg(format!("{}/", shards.display()))
+        .arg(&dir));
+    common::fails_with(&o, 2, &["is a symbolic link"]);
+    let o = run(common::bin()
+        .args(["compose", "-o"])
+        .arg(&name)
+        .arg(d.path("bom-csv")));
+    common::fails_with(&o, 2, &["is a symbolic link"]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    // Nor is a shard composed over itself.
+    ok(&run(common::bin()
+        .args(["-q", "--as-of", AS_OF, "--bom", "--shard", "2/3", "-o"])
+        .arg(format!("{}/", d.path("bom-csv").display()))
+        .arg(&dir)));
+    let first = d.path("bom-csv").join("shard-00001-of-00003.csv");
+    let o = run(common::bin()
+        .args(["compose", "-o"])
+        .arg(&first)
+        .arg(d.path("bom-csv")));
+    common::fails_with(&o, 2, &["is the same file as the input"]);
 }

@@ -1,8 +1,8 @@
 //! The library's one error type.
 //!
 //! Every error that can reach a user says *where*: the input's name, the absolute byte
-//! offset in that input (of the decompressed stream for gzip input), and the index of the
-//! finding when one is known. Messages read
+//! offset in that input (of the decompressed stream for gzip input), and the finding's
+//! number, counted from 1, when one is known. Messages read
 //! `<what> error: <input>: finding N (byte B): <detail>` so the person holding a 40 GB
 //! archive can seek straight to the bad byte (`tail -c +B` / `dd skip=B`).
 
@@ -16,7 +16,8 @@ pub struct Position {
     pub input: String,
     /// Absolute byte offset in the input (after gzip decompression), when known.
     pub byte: Option<u64>,
-    /// Zero-based index of the finding within its input, when known.
+    /// The finding's number within its input, counted from 1, when known. An error
+    /// between findings names the finding that would come next.
     pub finding: Option<u64>,
 }
 
@@ -47,6 +48,9 @@ pub enum ErrorKind {
     },
     /// An element where a finding belongs is not a JSON object.
     NotAnObject(String),
+    /// A finding candidate is an object with none of the members a finding requires
+    /// ([`crate::decode::REQUIRED_MEMBERS`]); the string says what it looks like.
+    NotAFinding(String),
     /// A worker thread panicked; this is a bug, reported instead of hanging.
     Panic(String),
     /// An input named by the user is a compressed file or archive of a format that is not
@@ -131,6 +135,7 @@ impl Error {
             | ErrorKind::Truncated(_)
             | ErrorKind::Utf8
             | ErrorKind::NotAnObject(_)
+            | ErrorKind::NotAFinding(_)
             | ErrorKind::Archive { .. }
             | ErrorKind::NoInputFile { .. } => "input",
             ErrorKind::FindingTooLarge { .. } | ErrorKind::DepthLimit { .. } => "limit",
@@ -179,6 +184,11 @@ impl fmt::Display for Error {
                 ": JSON nests deeper than the limit of {limit} levels (MAX_DEPTH)"
             ),
             ErrorKind::NotAnObject(what) => write!(f, ": expected a finding object, found {what}"),
+            ErrorKind::NotAFinding(what) => write!(
+                f,
+                ": not an Inspector finding (it has none of {}): {what}",
+                crate::decode::REQUIRED_MEMBERS.join(", ")
+            ),
             ErrorKind::Panic(s) => write!(f, ": a worker thread panicked (this is a bug): {s}"),
             ErrorKind::Archive { .. } => Ok(()),
             ErrorKind::NoInputFile { skipped: 0 } => write!(

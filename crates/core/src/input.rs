@@ -63,17 +63,20 @@ impl Source {
     }
 
     /// Like [`Source::open`], adding every byte read as stored (before decompression) to
-    /// `progress`, for progress displays.
+    /// the progress's `bytes_read`, and every byte after decompression to its
+    /// `bytes_decompressed`, for progress displays.
     pub fn open_counting(&self, progress: Option<&Arc<Progress>>) -> Result<Box<dyn Read + Send>> {
         let raw = self.open_raw(progress)?;
-        decompressed(raw).map_err(|e| read_error(&self.name(), e))
+        let plain = decompressed(raw).map_err(|e| read_error(&self.name(), e))?;
+        Ok(counted_plain(plain, progress))
     }
 
     /// Opens the source as an input under `rule`: the stream to convert, or what its
-    /// content is when the rule skips it. Bytes read as stored are added to `progress`.
+    /// content is when the rule skips it. Bytes read are counted into `progress`, as
+    /// stored and after decompression.
     pub fn open_as(&self, rule: Rule, progress: Option<&Arc<Progress>>) -> Result<Opened> {
         let raw = self.open_raw(progress)?;
-        open_input(&self.name(), raw, rule)
+        open_input(&self.name(), raw, rule, progress)
     }
 
     /// The stream as stored, counted into `progress`.
@@ -174,12 +177,18 @@ pub enum Opened {
 
 /// Opens the stream `raw` of the input called `name` under `rule`: decompressed when it
 /// is gzip, and told by its first bytes ([`sniffed`]), which the input then reads again.
-pub fn open_input(name: &str, raw: Box<dyn Read + Send>, rule: Rule) -> Result<Opened> {
+/// The bytes the input reads, after decompression, are counted into `progress`.
+pub fn open_input(
+    name: &str,
+    raw: Box<dyn Read + Send>,
+    rule: Rule,
+    progress: Option<&Arc<Progress>>,
+) -> Result<Opened> {
     let s = sniffed(raw).map_err(|e| read_error(name, e))?;
     match (s.content, rule) {
         (c, _) if c.is_input() => Ok(Opened::Input(Input {
             name: name.to_string(),
-            reader: s.reader,
+            reader: counted_plain(s.reader, progress),
         })),
         (Content::Archive(kind), Rule::Named) => Err(Error::new(
             ErrorKind::Archive { kind, gzip: s.gzip },
@@ -192,24 +201,49 @@ pub fn open_input(name: &str, raw: Box<dyn Read + Send>, rule: Rule) -> Result<O
         // The scanner says what is wrong with it, and where.
         (_, Rule::Named) => Ok(Opened::Input(Input {
             name: name.to_string(),
-            reader: s.reader,
+            reader: counted_plain(s.reader, progress),
         })),
         (c, Rule::Found) => Ok(Opened::Skipped(c)),
     }
 }
 
-/// `r`, adding every byte read through it to `progress`.
+/// `r`, adding every byte read through it (as stored) to the progress's `bytes_read`.
 pub fn counted(r: Box<dyn Read + Send>, progress: &Arc<Progress>) -> Box<dyn Read + Send> {
-    Box::new(Counting(r, Arc::clone(progress)))
+    Box::new(Counting(r, Arc::clone(progress), Counter::Stored))
 }
 
-/// Counts the bytes that pass through it.
-struct Counting<R>(R, Arc<Progress>);
+/// `r`, adding every byte read through it (after decompression) to the progress's
+/// `bytes_decompressed`.
+fn counted_plain(
+    r: Box<dyn Read + Send>,
+    progress: Option<&Arc<Progress>>,
+) -> Box<dyn Read + Send> {
+    match progress {
+        Some(p) => Box::new(Counting(r, Arc::clone(p), Counter::Decompressed)),
+        None => r,
+    }
+}
+
+/// Counts the bytes that pass through it into one of the progress's counters.
+struct Counting<R>(R, Arc<Progress>, Counter);
+
+/// Which bytes a [`Counting`] reader sees.
+#[derive(Clone, Copy)]
+enum Counter {
+    /// As stored: `bytes_read`.
+    Stored,
+    /// After decompression: `bytes_decompressed`.
+    Decompressed,
+}
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.0.read(buf)?;
-        self.1.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+        let counter = match self.2 {
+            Counter::Stored => &self.1.bytes_read,
+            Counter::Decompressed => &self.1.bytes_decompressed,
+        };
+        counter.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -389,6 +423,36 @@ mod tests {
         assert_eq!(s, "{");
     }
 
+    /// Progress counts a gzip file's bytes as stored and as decompressed, and a plain
+    /// file's the same in both.
+    #[test]
+    fn progress_counts_stored_and_decompressed_bytes() {
+        let dir = std::env::temp_dir().join(format!("ir-counting-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let plain = vec![b' '; 100_000];
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&plain).unwrap();
+        let gz = e.finish().unwrap();
+        for (name, bytes) in [("in.json.gz", &gz), ("in.json", &plain)] {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let p = Arc::new(Progress::default());
+            let mut out = Vec::new();
+            Source::File(path)
+                .open_counting(Some(&p))
+                .unwrap()
+                .read_to_end(&mut out)
+                .unwrap();
+            assert_eq!(out.len(), plain.len());
+            assert_eq!(p.bytes_read.load(Ordering::Relaxed), bytes.len() as u64);
+            assert_eq!(
+                p.bytes_decompressed.load(Ordering::Relaxed),
+                plain.len() as u64
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// The gunzip thread hands over many blocks in order, reports a corrupt tail after
     /// the good bytes before it, and stops when its reader goes away mid-stream.
     #[test]
@@ -492,8 +556,9 @@ mod tests {
     /// ones are read only for JSON or nothing. gzip is looked into either way.
     #[test]
     fn the_content_rule_at_open_time() {
-        let open =
-            |bytes: &[u8], rule| open_input("x", Box::new(io::Cursor::new(bytes.to_vec())), rule);
+        let open = |bytes: &[u8], rule| {
+            open_input("x", Box::new(io::Cursor::new(bytes.to_vec())), rule, None)
+        };
         let read_all = |o: Result<Opened>| match o.unwrap() {
             Opened::Input(mut i) => {
                 let mut s = Vec::new();

@@ -14,22 +14,28 @@
 mod parts;
 mod shards;
 
-use crate::args::{ComposeArgs, S3Args, NAME};
+use crate::args::{ComposeArgs, S3Args};
 use crate::error::{write_error, CliError, Exit};
 use crate::filter::FilterEcho;
-use crate::s3::destination::exact_ending;
+use crate::preflight::{self, OutputPath};
+use crate::s3::destination::{exact_ending, Destination};
 use crate::s3::part_size::{self, MAX_PARTS, MAX_PART_SIZE};
 use crate::s3::upload::CopySource;
 use crate::s3::{S3Options, S3Sink};
 use crate::s3_input::download::DEFAULT_CONCURRENCY;
 use crate::s3_input::{self, S3Inputs};
-use crate::sink::{file::FileSink, Delivered, Sink, StdoutSink};
+use crate::sink::file::{self, FileSink};
+use crate::sink::links;
+use crate::sink::rules::FileRules;
+use crate::sink::{Delivered, Sink, StdoutSink};
 use crate::target::Target;
+use crate::terminal::say;
 use inspector_report_core::Stats;
 use parts::Step;
 use serde_json::json;
 use shards::{Joined, Place};
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// What a compose came to.
@@ -51,18 +57,18 @@ pub fn run(a: &ComposeArgs) -> Exit {
         Ok(c) => {
             if !a.quiet {
                 let gz = if c.gzip { ", gzip" } else { "" };
-                eprintln!(
-                    "{NAME}: composed {} shards ({}{gz}): {} bytes into {}",
+                say(format_args!(
+                    "composed {} shards ({}{gz}): {} bytes into {}",
                     c.shards,
                     c.format.to_uppercase(),
                     c.delivered.bytes,
                     c.delivered.path
-                );
+                ));
                 if let Some((copied, uploaded)) = c.parts {
-                    eprintln!(
-                        "{NAME}: parts: {copied} copied by S3, {uploaded} uploaded; time: \
+                    say(format_args!(
+                        "parts: {copied} copied by S3, {uploaded} uploaded; time: \
                          {seconds:.2} s"
-                    );
+                    ));
                 }
             }
             let mut v = json!({
@@ -80,23 +86,82 @@ pub fn run(a: &ComposeArgs) -> Exit {
         }
         Err(e) if e.reader_gone() => (Exit::Success, json!({"status": "SUCCEEDED"})),
         Err(e) => {
-            eprintln!("{NAME}: {e}");
+            say(e);
             let v = json!({"status": "FAILED", "error": e.message, "durationSeconds": seconds});
             (e.exit, v)
         }
     };
-    if let Some(p) = &a.summary_json {
+    // A usage error found before anything is read leaves no summary, as in a run.
+    if let Some(p) = a.summary_json.as_ref().filter(|_| exit != Exit::Usage) {
         let text = serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n";
-        if let Err(e) = std::fs::write(p, text) {
-            eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
+        if let Err(e) = file::write_whole(p, "the summary", &FileRules::default(), text.as_bytes())
+        {
+            say(&e);
             return Exit::Failure;
         }
     }
     exit
 }
 
+/// The local outputs, checked before any shard is read: no link (compose writes every
+/// file privately and follows no link), and a folder that takes new files.
+fn check_outputs(a: &ComposeArgs, target: &Target) -> Result<(), CliError> {
+    let rules = FileRules::default();
+    let mut paths = Vec::new();
+    if let Target::File(p) = target {
+        links::check_given("-o", p, &rules)?;
+        paths.push(OutputPath::File("-o", p));
+    }
+    if let Some(p) = &a.summary_json {
+        links::check_given("--summary-json", p, &rules)?;
+        paths.push(OutputPath::File("--summary-json", p));
+    }
+    preflight::outputs_writable(&paths)
+}
+
+/// Checks that no output is one of the shards: a local file by device and inode, an S3
+/// report by bucket and key (`dest`).
+fn no_output_is_a_shard(
+    a: &ComposeArgs,
+    target: &Target,
+    joined: &Joined,
+    dest: Option<&Destination>,
+) -> Result<(), CliError> {
+    let inputs: Vec<(String, Option<PathBuf>)> = joined
+        .shards
+        .iter()
+        .map(|s| match &s.place {
+            Place::File(p) => (s.name.clone(), Some(p.clone())),
+            Place::S3(_) => (s.name.clone(), None),
+        })
+        .collect();
+    let mut outputs = Vec::new();
+    match target {
+        Target::File(p) => outputs.push(preflight::Output::option("-o", p)),
+        Target::Stdout => outputs.extend(preflight::Output::stdout()),
+        Target::S3(_) => {}
+    }
+    if let Some(p) = &a.summary_json {
+        outputs.push(preflight::Output::option("--summary-json", p));
+    }
+    preflight::no_output_is_an_input(&inputs, &outputs)?;
+    let Some(d) = dest else { return Ok(()) };
+    let taken = joined.shards.iter().any(|s| match &s.place {
+        Place::S3(source) => *source.object.bucket == d.bucket && source.object.key == d.key,
+        Place::File(_) => false,
+    });
+    if taken {
+        return Err(CliError::usage(format!(
+            "-o s3://{}/{} is one of the shards: name another key",
+            d.bucket, d.key
+        )));
+    }
+    Ok(())
+}
+
 fn compose(a: &ComposeArgs) -> Result<Composed, CliError> {
     let target: Target = a.output.parse()?;
+    check_outputs(a, &target)?;
     if !matches!(target, Target::S3(_)) {
         if let Some(flag) = [
             (a.kms_key_arn.is_some(), "--kms-key-arn"),
@@ -134,13 +199,12 @@ fn compose(a: &ComposeArgs) -> Result<Composed, CliError> {
         )));
     }
     if joined.shards.iter().any(|s| s.meta.as_of_ms != m.as_of_ms) {
-        eprintln!(
-            "{NAME}: warning: the shards were made at different report times (--as-of), so \
-             their Age (Days) cells may differ from one run's; give every shard the same \
-             --as-of"
+        say(
+            "warning: the shards were made at different report times (--as-of), so their \
+             Age (Days) cells may differ from one run's; give every shard the same --as-of",
         );
     }
-    let (delivered, parts) = match target {
+    let (delivered, parts) = match &target {
         Target::S3(url) => {
             let s3_args = S3Args {
                 kms_key_arn: a.kms_key_arn.clone(),
@@ -148,25 +212,28 @@ fn compose(a: &ComposeArgs) -> Result<Composed, CliError> {
                 part_size: "16MiB".into(),
                 upload_concurrency: 4,
                 download_concurrency: DEFAULT_CONCURRENCY,
+                overwrite: a.overwrite,
             };
-            let o = S3Options::new(&url, &s3_args, ext, m.gzip, FilterEcho::default())?;
+            let o = S3Options::new(url, &s3_args, ext, m.gzip, FilterEcho::default())?;
+            no_output_is_a_shard(a, &target, &joined, Some(&o.destination))?;
             let into_s3 = IntoS3 {
                 options: &o,
-                overwrite: a.overwrite,
                 s3: gathered.s3,
-                aws: a,
             };
             let (d, parts) = into_s3.write(&joined)?;
             (d, Some(parts))
         }
         Target::File(p) => {
-            let mut sink: Box<dyn Sink> = Box::new(FileSink::begin(&p, "the report")?);
+            no_output_is_a_shard(a, &target, &joined, None)?;
+            let rules = FileRules::default();
+            let mut sink: Box<dyn Sink> = Box::new(FileSink::begin(p, "the report", &rules)?);
             (
                 finish(sink.as_mut(), &joined).and_then(|n| commit(sink, n))?,
                 None,
             )
         }
         Target::Stdout => {
+            no_output_is_a_shard(a, &target, &joined, None)?;
             let mut sink: Box<dyn Sink> = Box::new(StdoutSink::begin());
             (
                 finish(sink.as_mut(), &joined).and_then(|n| commit(sink, n))?,
@@ -233,33 +300,14 @@ fn stream(joined: &Joined, out: &mut dyn Write) -> io::Result<u64> {
 /// The report written to S3.
 struct IntoS3<'a> {
     options: &'a S3Options,
-    overwrite: bool,
     /// The client the shards were read with, when they are in S3.
     s3: Option<S3Inputs>,
-    aws: &'a ComposeArgs,
 }
 
 impl IntoS3<'_> {
-    /// Writes the report; where it went, and the parts copied and uploaded.
+    /// Writes the report; where it went, and the parts copied and uploaded. An object
+    /// already at an exact key is kept unless `--overwrite` ([`S3Sink::begin`]).
     fn write(self, joined: &Joined) -> Result<(Delivered, (u64, u64)), CliError> {
-        let d = &self.options.destination;
-        let exact = !d.key.contains(&self.options.report_id);
-        if exact && !self.overwrite {
-            let connected;
-            let s3 = match &self.s3 {
-                Some(s) => s,
-                None => {
-                    connected = S3Inputs::connect(&self.aws.aws, DEFAULT_CONCURRENCY)?;
-                    &connected
-                }
-            };
-            if s3.exists(&d.bucket, &d.key)? {
-                return Err(CliError::failure(format!(
-                    "s3://{}/{} exists; give --overwrite to replace it",
-                    d.bucket, d.key
-                )));
-            }
-        }
         let mut sink = Box::new(S3Sink::begin(self.options)?);
         let written = match &self.s3 {
             Some(s3) => copy(s3, joined, &mut sink),

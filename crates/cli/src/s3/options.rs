@@ -30,6 +30,8 @@ pub struct S3Options {
     /// The report is a shard (`--shard`): it carries this metadata, replaces its own
     /// earlier object, and is uploaded even with no finding (a piece may have none).
     pub shard: Option<ShardMeta>,
+    /// `--overwrite`: an object already at an exact key may be replaced.
+    pub overwrite: bool,
 }
 
 impl S3Options {
@@ -70,6 +72,7 @@ impl S3Options {
             extension,
             filter,
             shard: None,
+            overwrite: a.overwrite,
         })
     }
 
@@ -99,23 +102,22 @@ impl S3Options {
     }
 }
 
-/// The S3 destination's options mean nothing without an S3 destination, and the AWS
-/// options nothing without S3 inputs or destination: giving one is a mistake.
-/// `s3_inputs` says whether an input is in S3.
-pub fn refuse_without_s3(a: &S3Args, s3_inputs: bool) -> Result<(), CliError> {
-    for (given, flag, aws) in [
-        (a.kms_key_arn.is_some(), "--kms-key-arn", false),
-        (a.aws.region.is_some(), "--region", true),
-        (a.aws.profile.is_some(), "--profile", true),
-        (a.aws.endpoint_url.is_some(), "--endpoint-url", true),
+/// The S3 options mean nothing without an S3 destination: giving one is a mistake. The
+/// AWS options are for S3 and live inputs too (`aws_inputs`: an `s3://` or
+/// `inspector2://` input is given).
+pub fn refuse_without_s3(a: &S3Args, aws_inputs: bool) -> Result<(), CliError> {
+    const FOR_S3: &str = "an S3 destination (-o s3://BUCKET/PREFIX)";
+    const FOR_AWS: &str = "an S3 destination (-o s3://BUCKET/PREFIX), an S3 input \
+                           (s3://BUCKET/...) or a live input (inspector2://)";
+    for (given, flag, use_) in [
+        (a.kms_key_arn.is_some(), "--kms-key-arn", FOR_S3),
+        (a.aws.region.is_some(), "--region", FOR_AWS),
+        (a.aws.profile.is_some(), "--profile", FOR_AWS),
+        (a.aws.endpoint_url.is_some(), "--endpoint-url", FOR_AWS),
+        (a.overwrite, "--overwrite", FOR_S3),
     ] {
-        if given && !(aws && s3_inputs) {
-            let what = if aws {
-                "S3 inputs or an S3 destination (s3://BUCKET/...)"
-            } else {
-                "an S3 destination (-o s3://BUCKET/PREFIX)"
-            };
-            return Err(CliError::usage(format!("{flag} is for {what}")));
+        if given && (use_ == FOR_S3 || !aws_inputs) {
+            return Err(CliError::usage(format!("{flag} is for {use_}")));
         }
     }
     Ok(())

@@ -1,10 +1,15 @@
 //! The S3 upload as a [`Sink`]: begun with CreateMultipartUpload before any input is read,
 //! committed with CompleteMultipartUpload, and aborted on any failure, an empty report,
 //! SIGINT or SIGTERM, with the status document on stdout in every case.
+//!
+//! An exact key is never replaced silently: an object already there is refused before the
+//! upload begins (HeadObject), and one written meanwhile by the conditional completion
+//! (`If-None-Match: *`), unless `--overwrite`.
 
 use super::options::S3Options;
 use super::status::{ErrorCode, Failure, State, Status};
 use super::upload::{self, Create, Upload, UploadRef};
+use crate::aws::SetupError;
 use crate::error::CliError;
 use crate::sink::{Delivered, Sink};
 use inspector_report_core::Stats;
@@ -81,10 +86,24 @@ impl S3Sink {
                 Failure::new(ErrorCode::InternalError, e.to_string()),
             )
         })?;
-        let shared = crate::aws::config(&rt, &o.aws, "the S3 destination")?;
+        let shared = match crate::aws::config(&rt, &o.aws, "the S3 destination") {
+            Ok(shared) => shared,
+            Err(SetupError::Credentials(why)) => {
+                let f = Failure::new(ErrorCode::InvalidPermissions, why);
+                return Err(fail(&mut status, f));
+            }
+            Err(e) => return Err(e.into()),
+        };
         let client =
             aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).build());
         let dest = &o.destination;
+        // A prefix's key is a fresh report id: only an exact key can name an object. A
+        // shard replaces its own earlier object: a rerun after a failure is normal.
+        let keep_existing = dest.exact && !o.overwrite && o.shard.is_none();
+        if keep_existing {
+            upload::refuse_existing(rt.handle(), &client, &dest.bucket, &dest.key)
+                .map_err(|f| fail(&mut status, f))?;
+        }
         let mut active = lock();
         active.push(Active {
             rt: rt.handle().clone(),
@@ -102,6 +121,7 @@ impl S3Sink {
                 part_size: o.part_size,
                 concurrency: o.concurrency,
                 metadata: o.shard.as_ref().map(|m| m.pairs()).unwrap_or_default(),
+                if_absent: keep_existing,
             },
         );
         let upload = match created {

@@ -16,6 +16,7 @@
 
 use super::part_size::{part_size, MAX_PARTS};
 use super::status::{ErrorCode, Failure};
+use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadOutput;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart, ServerSideEncryption,
@@ -25,7 +26,7 @@ use bytes::Bytes;
 use std::io::{self, Write};
 use std::sync::Arc;
 use tokio::runtime::Handle;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 /// Most parts in flight at once that `--upload-concurrency` accepts.
@@ -69,6 +70,8 @@ pub struct Upload {
     parts: Vec<CompletedPart>,
     failure: Option<Failure>,
     bytes: u64,
+    /// Complete only if no object is at the key by then.
+    if_absent: bool,
 }
 
 /// What a completed upload wrote.
@@ -88,6 +91,8 @@ pub struct Create<'a> {
     pub concurrency: usize,
     /// User metadata (`x-amz-meta-NAME`), as `(NAME, value)`.
     pub metadata: Vec<(String, String)>,
+    /// Complete only if no object is at the key by then (`If-None-Match: *`).
+    pub if_absent: bool,
 }
 
 impl Upload {
@@ -147,6 +152,7 @@ impl Upload {
             parts: Vec::new(),
             failure: None,
             bytes: 0,
+            if_absent: c.if_absent,
         })
     }
 
@@ -202,8 +208,9 @@ impl Upload {
         io::Error::other(format!("S3 upload failed: {f}"))
     }
 
-    /// Sends the filled buffer as the next part, waiting for a free slot first.
-    fn ship(&mut self) -> io::Result<()> {
+    /// The number of the next part and a free slot for it, once one is free; an error
+    /// when a part failed or S3's limit of parts is reached.
+    fn next_slot(&mut self) -> io::Result<(i32, OwnedSemaphorePermit)> {
         self.reap(false);
         if self.failure.is_some() {
             return Err(self.failed());
@@ -226,6 +233,12 @@ impl Upload {
         }
         let n = self.next_part;
         self.next_part += 1;
+        Ok((n, permit))
+    }
+
+    /// Sends the filled buffer as the next part, waiting for a free slot first.
+    fn ship(&mut self) -> io::Result<()> {
+        let (n, permit) = self.next_slot()?;
         let size = self.current_part_size();
         let mut next = self
             .spare
@@ -272,23 +285,7 @@ impl Upload {
     /// ended first. `etag` pins the source's version.
     pub fn copy_part(&mut self, source: CopySource, start: u64, end: u64) -> io::Result<()> {
         self.end_part()?;
-        self.reap(false);
-        if self.failure.is_some() {
-            return Err(self.failed());
-        }
-        if self.next_part > MAX_PARTS {
-            self.failure = Some(Failure::new(
-                ErrorCode::InternalError,
-                format!("the report needs more than {MAX_PARTS} parts (S3's limit)"),
-            ));
-            return Err(self.failed());
-        }
-        let permit = self
-            .rt
-            .block_on(Arc::clone(&self.permits).acquire_owned())
-            .map_err(io::Error::other)?;
-        let n = self.next_part;
-        self.next_part += 1;
+        let (n, permit) = self.next_slot()?;
         self.bytes += end - start;
         let at = self.at.clone();
         self.tasks.spawn_on(
@@ -321,22 +318,9 @@ impl Upload {
         parts.sort_by_key(|p| p.part_number());
         let count = parts.len() as u64;
         let at = &self.at;
-        let done = self.rt.block_on(
-            on_upload!(at.client.complete_multipart_upload(), at)
-                .multipart_upload(
-                    CompletedMultipartUpload::builder()
-                        .set_parts(Some(parts))
-                        .build(),
-                )
-                .send(),
-        );
-        let out = match done {
-            Ok(o) => o,
-            Err(e) => {
-                let f = Failure::from_sdk("completing the multipart upload", e);
-                return Err(f);
-            }
-        };
+        let out = self
+            .rt
+            .block_on(complete_upload(at, parts, self.if_absent))?;
         if let Err(why) = encryption_confirmed(
             out.server_side_encryption(),
             out.ssekms_key_id(),
@@ -402,6 +386,77 @@ impl Write for Upload {
             None => Ok(()),
         }
     }
+}
+
+/// CompleteMultipartUpload with the parts in order. With `if_absent`, it is conditional
+/// (`If-None-Match: *`), so an object that appeared at the key while the report was
+/// uploading is kept and the completion refused. An endpoint that does not implement
+/// conditional writes (501) gets the plain request: the object was not there when the
+/// upload began ([`refuse_existing`]).
+async fn complete_upload(
+    at: &UploadRef,
+    parts: Vec<CompletedPart>,
+    if_absent: bool,
+) -> Result<CompleteMultipartUploadOutput, Failure> {
+    let what = "completing the multipart upload";
+    let request = || {
+        on_upload!(at.client.complete_multipart_upload(), at).multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts.clone()))
+                .build(),
+        )
+    };
+    if !if_absent {
+        return request()
+            .send()
+            .await
+            .map_err(|e| Failure::from_sdk(what, e));
+    }
+    match request().if_none_match("*").send().await {
+        Ok(out) => Ok(out),
+        Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 501) => request()
+            .send()
+            .await
+            .map_err(|e| Failure::from_sdk(what, e)),
+        Err(e) => {
+            let f = Failure::from_sdk(what, e);
+            match f.code {
+                ErrorCode::ObjectExists => Err(object_exists(
+                    &at.bucket,
+                    &at.key,
+                    " (it was written while the report was uploading)",
+                )),
+                _ => Err(f),
+            }
+        }
+    }
+}
+
+/// Refuses an exact key that already names an object, before the upload begins: any
+/// answer but 200 to HeadObject lets the upload go on (a 404, or a 403 for a caller
+/// allowed to write but not to read), and the conditional completion stands guard for
+/// the rest.
+pub fn refuse_existing(
+    rt: &Handle,
+    client: &Client,
+    bucket: &str,
+    key: &str,
+) -> Result<(), Failure> {
+    match rt.block_on(client.head_object().bucket(bucket).key(key).send()) {
+        Ok(_) => Err(object_exists(bucket, key, "")),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The failure of a report whose key is taken; `when` says more about it.
+fn object_exists(bucket: &str, key: &str, when: &str) -> Failure {
+    Failure::new(
+        ErrorCode::ObjectExists,
+        format!(
+            "s3://{bucket}/{key} already exists{when}; it was kept and nothing was \
+             uploaded (--overwrite replaces it)"
+        ),
+    )
 }
 
 async fn upload_part(at: &UploadRef, n: i32, body: Bytes) -> Result<CompletedPart, Failure> {
@@ -508,18 +563,35 @@ pub async fn abort(at: &UploadRef) -> Result<(), Failure> {
             }
         }
     }
-    Err(last.unwrap_or_else(|| Failure::new(ErrorCode::InternalError, "abort failed"))).map_err(
-        |f| {
-            Failure::new(
-                f.code,
-                format!(
-                    "{}; upload {} of s3://{}/{} may remain: \
-                 aws s3api abort-multipart-upload --bucket {} --key {} --upload-id {}",
-                    f.message, at.upload_id, at.bucket, at.key, at.bucket, at.key, at.upload_id
-                ),
-            )
-        },
-    )
+    let f = last.unwrap_or_else(|| Failure::new(ErrorCode::InternalError, "abort failed"));
+    Err(Failure::new(
+        f.code,
+        format!(
+            "{}; upload {} of s3://{}/{} may remain: {}",
+            f.message,
+            at.upload_id,
+            at.bucket,
+            at.key,
+            abort_command(&at.bucket, &at.key, &at.upload_id)
+        ),
+    ))
+}
+
+/// The AWS CLI command that aborts an upload by hand, every value quoted for the shell:
+/// the upload id is the server's and the key is the user's, and neither may become a
+/// command of its own when pasted.
+fn abort_command(bucket: &str, key: &str, upload_id: &str) -> String {
+    crate::shell::command([
+        "aws",
+        "s3api",
+        "abort-multipart-upload",
+        "--bucket",
+        bucket,
+        "--key",
+        key,
+        "--upload-id",
+        upload_id,
+    ])
 }
 
 /// Did S3 confirm SSE-KMS with the key asked for? S3 answers with the key's ARN; a bare
@@ -558,6 +630,20 @@ mod tests {
             etag: None,
         };
         assert_eq!(s.header(), "b/shards/a%20b%2Bc/shard-00001-of-00002.csv");
+    }
+
+    #[test]
+    fn the_abort_hint_quotes_every_value() {
+        assert_eq!(
+            abort_command("bkt", "a/r.csv", "2~abc.DEF_1-x"),
+            "aws s3api abort-multipart-upload --bucket bkt --key a/r.csv --upload-id '2~abc.DEF_1-x'"
+        );
+        let hint = abort_command("bkt", "my report.csv", "x'; rm -rf ~ #$(id)");
+        assert_eq!(
+            hint,
+            "aws s3api abort-multipart-upload --bucket bkt --key 'my report.csv' \
+             --upload-id 'x'\\''; rm -rf ~ #$(id)'"
+        );
     }
 
     #[test]

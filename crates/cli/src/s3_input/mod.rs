@@ -238,19 +238,6 @@ impl S3Inputs {
         Ok(out.metadata().cloned().unwrap_or_default())
     }
 
-    /// Whether an object is at `key` in `bucket`.
-    pub fn exists(&self, bucket: &str, key: &str) -> Result<bool, CliError> {
-        let answer = self.block_on(self.client.head_object().bucket(bucket).key(key).send());
-        match answer {
-            Ok(_) => Ok(true),
-            Err(e) if e.raw_response().map(|r| r.status().as_u16()) == Some(404) => Ok(false),
-            Err(e) => Err(CliError::failure(format!(
-                "s3://{bucket}/{key}: {}",
-                describe_sdk_error("looking up the object", e)
-            ))),
-        }
-    }
-
     /// `[start, end)` of `object`, in one ranged GET.
     pub fn get_range(
         &self,

@@ -37,6 +37,7 @@
 //! chunks' buffers to the workers.
 
 mod chunk;
+mod examples;
 mod recycle;
 mod scan_stage;
 mod schedule;
@@ -49,6 +50,7 @@ use crate::limits::Limits;
 use crate::report::{Piece, ReportFormat};
 use crate::stats::{Progress, Stats};
 use chunk::Rendered;
+use examples::ExampleGate;
 use recycle::{batch_recycling, SpareBuffers};
 use scan_stage::{scan_inputs, Batch};
 use schedule::{render_batch_in_turn, render_batches, send_or_help, PoolLease, Route, Router};
@@ -164,11 +166,14 @@ where
     } else {
         config.threads
     };
-    let spares = &SpareBuffers::for_limits(&config.limits);
+    let shared = (
+        &SpareBuffers::for_limits(&config.limits),
+        &ExampleGate::default(),
+    );
     if threads == 1 {
-        convert_inline(config, inputs.into_iter(), out, spares)
+        convert_inline(config, inputs.into_iter(), out, shared)
     } else {
-        convert_parallel(config, threads, inputs.into_iter(), out, spares)
+        convert_parallel(config, threads, inputs.into_iter(), out, shared)
     }
 }
 
@@ -180,7 +185,7 @@ fn convert_parallel(
     threads: usize,
     inputs: impl Iterator<Item = Result<Input>> + Send,
     out: &mut dyn Write,
-    spares: &SpareBuffers,
+    shared: (&SpareBuffers, &ExampleGate),
 ) -> Result<Stats> {
     let lease = PoolLease::take(threads)?;
     let pool = lease.pool();
@@ -202,10 +207,10 @@ fn convert_parallel(
         let renderer = std::thread::Builder::new()
             .name("inspector-report-renderer".into())
             .spawn_scoped(s, move || {
-                render_batches(config, pool, scan, scanned, to_writer, batches_back, spares)
+                render_batches(config, pool, scan, scanned, to_writer, batches_back, shared)
             })
             .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
-        let result = write_report(config, rendered, out, spares);
+        let result = write_report(config, rendered, out, shared);
         // Dropping the receiver (inside write_report) unblocks the other stages on error.
         let joined = renderer.join();
         if joined.is_err() {
@@ -227,10 +232,10 @@ fn convert_inline(
     config: &Config,
     inputs: impl Iterator<Item = Result<Input>>,
     out: &mut dyn Write,
-    spares: &SpareBuffers,
+    shared: (&SpareBuffers, &ExampleGate),
 ) -> Result<Stats> {
     let limits = &config.limits;
-    let mut writer = ReportWriter::start(config, out, spares)?;
+    let mut writer = ReportWriter::start(config, out, shared)?;
     let mut failed: Option<Error> = None;
     let mut router = Router::default();
     // The scanner takes a fresh batch before it hands on the full one, so two batches
@@ -243,7 +248,7 @@ fn convert_inline(
             let message = match router.route(msg) {
                 Route::Pass(message) => message,
                 Route::Render(batch, names) => {
-                    let rendered = render_batch_in_turn(config, &batch, &names, spares);
+                    let rendered = render_batch_in_turn(config, &batch, &names, shared);
                     batches_back.give(batch);
                     Message::Batch(rendered)
                 }

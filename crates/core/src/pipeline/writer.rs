@@ -1,11 +1,12 @@
 //! The writer stage: the report's frame and each rendered chunk, in order, and the counts.
 
 use super::chunk::Rendered;
+use super::examples::ExampleGate;
 use super::recycle::SpareBuffers;
 use super::{Config, Message};
 use crate::error::{Error, Result};
 use crate::report::framing::Framing;
-use crate::stats::{InputStats, Stats, WarningExample};
+use crate::stats::{InputStats, Stats, WarningExample, WarningKind, MAX_WARNING_EXAMPLES};
 use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::Receiver;
@@ -16,9 +17,9 @@ pub(super) fn write_report(
     config: &Config,
     rendered: Receiver<Message<Vec<Rendered>>>,
     out: &mut dyn Write,
-    spares: &SpareBuffers,
+    shared: (&SpareBuffers, &ExampleGate),
 ) -> Result<Stats> {
-    let mut writer = ReportWriter::start(config, out, spares)?;
+    let mut writer = ReportWriter::start(config, out, shared)?;
     for message in rendered {
         writer.write(message)?;
     }
@@ -32,6 +33,8 @@ pub(super) struct ReportWriter<'c, 'o> {
     out: &'o mut dyn Write,
     /// Where written chunks' buffers go back.
     spares: &'c SpareBuffers,
+    /// Closed for each warning kind once the examples are complete.
+    gate: &'c ExampleGate,
     stats: Stats,
     framing: Framing,
 }
@@ -41,12 +44,13 @@ impl<'c, 'o> ReportWriter<'c, 'o> {
     pub(super) fn start(
         config: &'c Config,
         out: &'o mut dyn Write,
-        spares: &'c SpareBuffers,
+        (spares, gate): (&'c SpareBuffers, &'c ExampleGate),
     ) -> Result<ReportWriter<'c, 'o>> {
         let mut w = ReportWriter {
             config,
             out,
             spares,
+            gate,
             stats: Stats::default(),
             framing: Framing::new(&config.format, config.gzip, config.piece),
         };
@@ -84,13 +88,21 @@ impl<'c, 'o> ReportWriter<'c, 'o> {
             for (n, k) in r.per_input {
                 stats.inputs[n].findings += k;
             }
-            for (kind, n, byte, finding) in r.examples {
+            for e in r.examples {
                 stats.add_example(WarningExample {
-                    kind,
-                    input: stats.inputs[n].name.clone(),
-                    byte,
-                    finding,
+                    kind: e.kind,
+                    input: stats.inputs[e.input].name.clone(),
+                    byte: e.byte,
+                    finding: e.finding,
+                    member: e.located.member,
+                    value: e.located.value,
+                    finding_arn: e.located.arn,
                 });
+            }
+            for kind in WarningKind::ALL {
+                if stats.examples_of(kind) == MAX_WARNING_EXAMPLES {
+                    self.gate.close(kind);
+                }
             }
             if let Some(p) = &self.config.progress {
                 p.findings_read

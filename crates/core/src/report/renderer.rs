@@ -121,8 +121,26 @@ impl<'c> FindingRenderer<'c> {
     ) -> ItemOutcome {
         let verdict = self.filter.verdict(finding);
         if verdict == Verdict::Keep {
+            // One row function per `--excel-safe` setting: the default pays nothing.
             match self.format {
-                ReportFormat::Csv { columns, quote } => csv::write_row(
+                ReportFormat::Csv {
+                    columns,
+                    quote,
+                    excel_safe: false,
+                } => csv::write_row::<false>(
+                    finding,
+                    columns,
+                    *quote,
+                    &self.cells,
+                    &mut self.cell,
+                    out,
+                    w,
+                ),
+                ReportFormat::Csv {
+                    columns,
+                    quote,
+                    excel_safe: true,
+                } => csv::write_row::<true>(
                     finding,
                     columns,
                     *quote,
