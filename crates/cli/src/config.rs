@@ -334,12 +334,11 @@ impl RunConfig {
         let mut v = Vec::new();
         match &self.mode {
             Mode::Single(Output::File(p)) if self.shard_meta.is_some() => {
-                if let Some(folder) = p.parent().filter(|f| !f.as_os_str().is_empty()) {
-                    v.push(OutputPath::Dir(folder));
-                }
+                let folder = p.parent().filter(|f| !f.as_os_str().is_empty());
+                v.push(OutputPath::Dir("-o", folder.unwrap_or(Path::new("."))));
             }
             Mode::Single(Output::File(p)) => v.push(OutputPath::File("-o", p)),
-            Mode::Batch(BatchOutput::Dir(dir)) => v.push(OutputPath::Dir(dir)),
+            Mode::Batch(BatchOutput::Dir(dir)) => v.push(OutputPath::Dir("--output-dir", dir)),
             Mode::Single(_) | Mode::Batch(BatchOutput::S3(_)) => {}
         }
         if let Some(p) = &self.summary_json {

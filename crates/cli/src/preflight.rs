@@ -58,12 +58,14 @@ pub fn name_agrees(path: &Path, ext: &str, gzip: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-/// What an output is, for the checks: `-o FILE`, the JSON summary, or the batch folder.
+/// What an output is, for the checks: `-o FILE`, the JSON summary, or the batch folder
+/// (or a shard's).
 pub enum OutputPath<'a> {
     /// A report or summary file; the string names the option for messages.
     File(&'static str, &'a Path),
-    /// `--output-dir`: a folder that may not exist yet.
-    Dir(&'a Path),
+    /// `--output-dir`, or the folder of `--shard`'s `-o`: a folder that may not exist yet;
+    /// the string names the option for messages.
+    Dir(&'static str, &'a Path),
 }
 
 /// Checks that each of `outputs` can be written before anything is read: a file's folder
@@ -97,9 +99,9 @@ pub fn outputs_writable(outputs: &[OutputPath<'_>]) -> Result<(), CliError> {
                 takes_new_files(&folder)
                     .map_err(|e| unusable(format!("cannot write in {}: {e}", folder.display())))?;
             }
-            OutputPath::Dir(dir) => {
+            OutputPath::Dir(option, dir) => {
                 let unusable =
-                    |why: String| CliError::usage(format!("--output-dir {}: {why}", dir.display()));
+                    |why: String| CliError::usage(format!("{option} {}: {why}", dir.display()));
                 // The folder, or the nearest one above it that exists (the rest is made).
                 let mut existing = dir.to_path_buf();
                 loop {

@@ -257,6 +257,12 @@ fn a_missing_or_foreign_shard_fails_and_writes_nothing() {
     // And a shard needs somewhere to go.
     let o = run(common::bin().args(["--shard", "1/2"]).arg(&dir));
     common::fails_with(&o, 2, &["--shard writes a piece of a report"]);
+    // A folder that cannot be made is said before anything is read.
+    let o = run(common::bin()
+        .args(["--shard", "1/2", "-o"])
+        .arg(format!("{}/sub/", f.display()))
+        .arg(&dir));
+    common::fails_with(&o, 2, &["-o ", "is not a folder"]);
 }
 
 /// The binary, reaching `endpoint`, quiet.
