@@ -69,8 +69,9 @@ pub struct Args {
     /// A file is written to a temporary name beside it and renamed only when the whole
     /// report is written, so a failed run never leaves a partial report under PATH.
     ///
-    /// An S3 path ending in .csv, .json, .csv.gz or .json.gz is the exact object key;
-    /// otherwise it is a prefix and the key is PREFIX/<reportId>.csv (or .json, .gz), as
+    /// An S3 path ending in .csv, .json or .ndjson (with .gz or not) is the exact object
+    /// key; otherwise it is a prefix and the key is PREFIX/<reportId>.csv (or .json,
+    /// .ndjson, .gz), as
     /// Inspector names reports. The report streams into a multipart upload encrypted
     /// with SSE-KMS; a run that fails or is interrupted aborts it, and a status document
     /// like GetFindingsReportStatus is printed on stdout.
@@ -299,6 +300,8 @@ pub enum Format {
     Csv,
     /// The JSON report.
     Json,
+    /// One finding per line, as in the JSON report (for log pipelines and SIEMs).
+    Ndjson,
 }
 
 /// `--layout`.

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 pub struct RunConfig {
     /// The converter's configuration.
     pub config: Config,
-    /// `csv` or `json`: the extension of batch-mode reports.
+    /// `csv`, `json` or `ndjson`: the extension of batch-mode reports.
     pub extension: &'static str,
     /// Show progress on stderr.
     pub progress: bool,
@@ -69,10 +69,10 @@ impl RunConfig {
                 },
             },
             Format::Json => ReportFormat::Json {
-                timestamps: match a.json_timestamps {
-                    JsonTsArg::Iso => JsonTimestamps::Iso,
-                    JsonTsArg::Verbatim => JsonTimestamps::Verbatim,
-                },
+                timestamps: json_timestamps(a.json_timestamps),
+            },
+            Format::Ndjson => ReportFormat::Ndjson {
+                timestamps: json_timestamps(a.json_timestamps),
             },
         };
         let mut config = Config {
@@ -111,10 +111,7 @@ impl RunConfig {
                  give its report (use -o for a single report)",
             ));
         }
-        let extension = match config.format {
-            ReportFormat::Json { .. } => "json",
-            _ => "csv",
-        };
+        let extension = config.format.extension();
         let output = match target {
             Target::Stdout => Output::Stdout,
             Target::File(p) => Output::File(p),
@@ -151,6 +148,13 @@ impl RunConfig {
                 None => Mode::Single(output),
             },
         })
+    }
+}
+
+fn json_timestamps(a: JsonTsArg) -> JsonTimestamps {
+    match a {
+        JsonTsArg::Iso => JsonTimestamps::Iso,
+        JsonTsArg::Verbatim => JsonTimestamps::Verbatim,
     }
 }
 

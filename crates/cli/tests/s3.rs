@@ -212,6 +212,22 @@ fn gzip_reports_decompress_to_the_plain_report() {
     assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
     let got = b.get("exact/report.json.gz");
     assert!(gunzip(&got.body) == local(&["-f", "json"], std::path::Path::new(input)));
+
+    // NDJSON under a prefix: `<reportId>.ndjson.gz`, format NDJSON in the status document.
+    let url = format!("s3://{}/nd/", b.name);
+    let o = run_s3(
+        &s3::endpoint(),
+        &["-f", "ndjson", "--gzip", "-o", &url, input],
+    );
+    let st = status(&o);
+    assert_eq!(o.status.code(), Some(0), "{st}");
+    assert_eq!(st["reportFormat"], "NDJSON");
+    let key = st["objectKey"].as_str().unwrap();
+    assert!(
+        key.starts_with("nd/") && key.ends_with(".ndjson.gz"),
+        "{key}"
+    );
+    assert!(gunzip(&b.get(key).body) == local(&["-f", "ndjson"], std::path::Path::new(input)));
 }
 
 #[test]

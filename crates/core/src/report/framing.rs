@@ -125,6 +125,22 @@ mod tests {
     }
 
     #[test]
+    fn ndjson_lines_have_no_frame() {
+        let ndjson = ReportFormat::Ndjson {
+            timestamps: JsonTimestamps::Iso,
+        };
+        let chunks: [&[u8]; 3] = [b"{\"a\":1}\n", b"", b"{\"b\":2}\n"];
+        let want = b"{\"a\":1}\n{\"b\":2}\n";
+        assert_eq!(report(&ndjson, None, &chunks), want);
+        let mut plain = Vec::new();
+        MultiGzDecoder::new(&report(&ndjson, Some(1), &chunks)[..])
+            .read_to_end(&mut plain)
+            .unwrap();
+        assert_eq!(plain, want);
+        assert_eq!(report(&ndjson, None, &[]), b"");
+    }
+
+    #[test]
     fn csv_rows_have_no_separator() {
         let csv = ReportFormat::default();
         let out = report(&csv, None, &[b"\"1\"\n", b"\"2\"\n"]);

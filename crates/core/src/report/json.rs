@@ -175,8 +175,9 @@ fn walk_object<'a>(w: &mut Walker<'a>, at: Path, v: &mut Walked<'a>) -> Result<(
     })
 }
 
-/// Writes `finding` (its text, as [`walk_item`] returned it) minified into `out`, after a
-/// leading `,`, each of `stamps` patched: the same bytes as [`write_finding`].
+/// Writes `finding` (its text, as [`walk_item`] returned it) minified into `out`, each of
+/// `stamps` patched: the same bytes as [`write_finding`]. What goes around a finding (the
+/// JSON report's `,`, the NDJSON report's line end) is the caller's.
 pub fn write_walked(
     finding: &str,
     stamps: &[&str],
@@ -185,7 +186,6 @@ pub fn write_walked(
     w: &mut Warnings,
 ) {
     out.reserve(finding.len() + 1);
-    out.push(b',');
     let src = finding.as_bytes();
     let mut from = 0;
     if ts == JsonTimestamps::Iso {
@@ -286,10 +286,10 @@ fn minify(src: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// Writes `finding` minified into `out`, after a leading `,`.
+/// Writes `finding` minified into `out` (what goes around it is the caller's, as for
+/// [`write_walked`]).
 pub fn write_finding(finding: &[u8], ts: JsonTimestamps, out: &mut Vec<u8>, w: &mut Warnings) {
     out.reserve(finding.len() + 1);
-    out.push(b',');
     let mut m = Minifier {
         src: finding,
         i: 0,
@@ -513,13 +513,13 @@ mod tests {
         let (out, w) = run(src, JsonTimestamps::Iso);
         assert_eq!(
             out,
-            r#",{"firstObservedAt":"2025-05-29T17:28:07.919Z","title":"a \" b\\","x":{"updatedAt":1},"n":[1.50,-2e3,true,null,{}],"resources":[{"details":{"awsEc2Instance":{"launchedAt":"2024-02-02T15:30:33.000Z"},"vm":{"launchedAt":null}},"updatedAt":2}],"packageVulnerabilityDetails":{"vendorCreatedAt":"soon","vendorUpdatedAt":"2022-09-20T19:52:26.405Z"},"exploitabilityDetails":{"lastKnownExploitAt":[1]},"updatedAt":"2021-12-03T18:02:30.000Z","u":"caf\u00e9"}"#
+            r#"{"firstObservedAt":"2025-05-29T17:28:07.919Z","title":"a \" b\\","x":{"updatedAt":1},"n":[1.50,-2e3,true,null,{}],"resources":[{"details":{"awsEc2Instance":{"launchedAt":"2024-02-02T15:30:33.000Z"},"vm":{"launchedAt":null}},"updatedAt":2}],"packageVulnerabilityDetails":{"vendorCreatedAt":"soon","vendorUpdatedAt":"2022-09-20T19:52:26.405Z"},"exploitabilityDetails":{"lastKnownExploitAt":[1]},"updatedAt":"2021-12-03T18:02:30.000Z","u":"caf\u00e9"}"#
         );
         assert_eq!(w.timestamp, 2);
         let (out, w) = run(src, JsonTimestamps::Verbatim);
         assert!(out.contains(r#""firstObservedAt":1748539687.919"#));
         assert_eq!(w.timestamp, 0);
-        let v: serde_json::Value = serde_json::from_str(&out[1..]).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let orig: serde_json::Value = serde_json::from_str(src).unwrap();
         assert_eq!(v, orig);
     }
@@ -593,7 +593,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            r#",{"resources":{"details":{"image":{"pushedAt":"1970-01-01T00:00:00.000Z"}}}}"#
+            r#"{"resources":{"details":{"image":{"pushedAt":"1970-01-01T00:00:00.000Z"}}}}"#
         );
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! * the CSV report, and any report whose filter reads more than `status`, decode the
 //!   whole typed [`Finding`] ([`crate::decode`]);
-//! * the JSON report copies the finding's own bytes, so with a filter that reads only
+//! * the JSON and NDJSON reports copy the finding's own bytes, so with a filter that reads only
 //!   `status` one walk finds the status and the timestamp values ([`json::walk_item`]);
 //!   items the walker leaves alone decode the status alone ([`StatusOnly`]).
 //!
@@ -52,10 +52,9 @@ impl<'c> FindingRenderer<'c> {
         filter: &'c Filter,
         cells: CellContext,
     ) -> FindingRenderer<'c> {
-        let status_only = match format {
-            ReportFormat::Json { timestamps } if !filter.needs_full_view() => Some(*timestamps),
-            _ => None,
-        };
+        let status_only = format
+            .json_timestamps()
+            .filter(|_| !filter.needs_full_view());
         FindingRenderer {
             format,
             filter,
@@ -66,7 +65,7 @@ impl<'c> FindingRenderer<'c> {
     }
 
     /// Decodes `item`, asks the filter about it and appends it to `out` if it is kept (a
-    /// CSV row, or a JSON report's finding after its leading `,`). Warnings are added to
+    /// CSV row, a JSON report's finding after its leading `,`, or an NDJSON line). Warnings are added to
     /// `w`; an error gives the byte offset inside the item, as [`decode`] does.
     pub(crate) fn render(
         &mut self,
@@ -90,7 +89,9 @@ impl<'c> FindingRenderer<'c> {
                     ..Finding::default()
                 });
                 if verdict == Verdict::Keep {
+                    out.extend_from_slice(self.format.separator());
                     json::write_walked(text, &walked.stamps, timestamps, out, w);
+                    out.extend_from_slice(self.format.terminator());
                 }
                 Ok(ItemOutcome::Finding(verdict))
             }
@@ -131,8 +132,10 @@ impl<'c> FindingRenderer<'c> {
                     out,
                     w,
                 ),
-                ReportFormat::Json { timestamps } => {
-                    json::write_finding(bytes, *timestamps, out, w)
+                ReportFormat::Json { timestamps } | ReportFormat::Ndjson { timestamps } => {
+                    out.extend_from_slice(self.format.separator());
+                    json::write_finding(bytes, *timestamps, out, w);
+                    out.extend_from_slice(self.format.terminator());
                 }
             }
         }
