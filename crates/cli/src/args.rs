@@ -48,7 +48,8 @@ pub const NAME: &str = "inspector-report";
 EXIT STATUS:
     0 success (also when the reader of stdout goes away, as in `| head`)
     1 bad input, read, write or S3 failure; nothing is left at --output
-    2 usage error or a bad filter document"
+    2 usage error or a bad filter document
+    3 the report was written in full, and --fail-on found a finding at or above its level"
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -138,6 +139,13 @@ pub struct Args {
     /// then exit.
     #[arg(long)]
     pub list_columns: bool,
+
+    /// Exit with status 3 when a written finding has this severity or a higher one
+    /// (INFORMATIONAL < LOW < MEDIUM < HIGH < CRITICAL), for CI.
+    ///
+    /// The report is written in full first. UNTRIAGED and unknown severities never count.
+    #[arg(long, value_enum, value_name = "LEVEL", ignore_case = true)]
+    pub fail_on: Option<SeverityArg>,
 
     // The headed groups come last: a group's heading holds for the options after it.
     #[command(flatten)]
@@ -302,6 +310,35 @@ pub enum Format {
     Json,
     /// One finding per line, as in the JSON report (for log pipelines and SIEMs).
     Ndjson,
+}
+
+/// `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum SeverityArg {
+    /// INFORMATIONAL and above: every ranked severity.
+    Informational,
+    /// LOW and above.
+    Low,
+    /// MEDIUM and above.
+    Medium,
+    /// HIGH and above.
+    High,
+    /// CRITICAL only.
+    Critical,
+}
+
+impl From<SeverityArg> for inspector_report_core::Severity {
+    fn from(s: SeverityArg) -> Self {
+        use inspector_report_core::Severity;
+        match s {
+            SeverityArg::Informational => Severity::Informational,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
 }
 
 /// `--layout`.

@@ -8,7 +8,7 @@ use crate::s3::{self, S3Options};
 use crate::target::Target;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
 use inspector_report_core::{
-    timestamp, Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
+    timestamp, Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat, Severity,
 };
 use std::path::PathBuf;
 
@@ -30,6 +30,8 @@ pub struct RunConfig {
     pub inputs: Vec<String>,
     /// One report, or one per input.
     pub mode: Mode,
+    /// `--fail-on`: exit 3 when a written finding is at this severity or above.
+    pub fail_on: Option<Severity>,
 }
 
 /// How many reports a run writes, and where.
@@ -147,6 +149,7 @@ impl RunConfig {
                 Some(dir) => Mode::Batch(dir),
                 None => Mode::Single(output),
             },
+            fail_on: a.fail_on.map(Severity::from),
         })
     }
 }

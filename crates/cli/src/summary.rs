@@ -3,7 +3,8 @@
 use crate::args::NAME;
 use crate::config::RunConfig;
 use crate::error::Exit;
-use inspector_report_core::{Stats, WarningKind};
+use inspector_report_core::breakdown::Tally;
+use inspector_report_core::{Breakdown, Severity, Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
@@ -73,16 +74,34 @@ impl Summary<'_> {
     }
 
     /// Prints the human lines (unless `--quiet`; a single run that failed has said why
-    /// already) and writes `--summary-json`; returns `exit`, or a failure if the JSON
-    /// summary cannot be written.
+    /// already) and writes `--summary-json`; returns `exit` (3 instead of success when
+    /// `--fail-on` finds its level), or a failure if the JSON summary cannot be written.
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
+        let gate = run.fail_on.map(|level| (level, self.gated(level)));
         if !run.quiet && (exit == Exit::Success || self.batch) {
             for line in self.lines() {
                 eprintln!("{NAME}: {line}");
             }
         }
+        let exit = match gate {
+            Some((level, n)) if n > 0 && exit == Exit::Success => {
+                if !run.quiet {
+                    eprintln!(
+                        "{NAME}: --fail-on {}: {n} written finding(s) at {} or above; exit status 3",
+                        level.name(),
+                        level.name()
+                    );
+                }
+                Exit::FailOn
+            }
+            _ => exit,
+        };
         if let Some(p) = &run.summary_json {
-            if let Err(e) = self.write_json(p) {
+            let mut v = self.to_json();
+            if let Some((level, n)) = gate {
+                v["failOn"] = json!({"level": level.name(), "findings": n, "failed": n > 0});
+            }
+            if let Err(e) = write_json(p, &v) {
                 eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
                 return Exit::Failure;
             }
@@ -144,6 +163,7 @@ impl Summary<'_> {
         } else if let Some(o) = outputs.into_iter().next() {
             v["output"] = o;
         }
+        v["breakdown"] = breakdown(&s.breakdown);
         if let Some(e) = self.error {
             v["error"] = json!(e);
         }
@@ -153,11 +173,43 @@ impl Summary<'_> {
         v
     }
 
-    /// Writes the JSON summary to `path`.
-    pub fn write_json(&self, path: &Path) -> std::io::Result<()> {
-        let mut text =
-            serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
-        text.push('\n');
-        std::fs::write(path, text)
+    /// The written findings `--fail-on` looks at, counted at `level` or above.
+    fn gated(&self, level: Severity) -> u64 {
+        self.stats.breakdown.severity.at_or_above(level)
     }
+}
+
+/// Writes the JSON summary `v` to `path`.
+fn write_json(path: &Path, v: &Value) -> std::io::Result<()> {
+    let mut text = serde_json::to_string_pretty(v).map_err(std::io::Error::other)?;
+    text.push('\n');
+    std::fs::write(path, text)
+}
+
+/// Accounts the summary lists, most findings first.
+const TOP_ACCOUNTS: usize = 20;
+
+/// Vulnerability ids the summary lists, most findings first.
+const TOP_VULNERABILITIES: usize = 10;
+
+/// The breakdown of the written findings, as `--summary-json` has it.
+fn breakdown(b: &Breakdown) -> Value {
+    let counts = |pairs: Vec<(&str, u64)>| -> Value {
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, n)| (k.to_string(), json!(n)))
+                .collect(),
+        )
+    };
+    let all = |t: &Tally| counts(t.sorted());
+    json!({
+        "severity": all(&b.severity),
+        "status": all(&b.status),
+        "findingType": all(&b.finding_type),
+        "resourceType": all(&b.resource_type),
+        "account": counts(b.account.top(TOP_ACCOUNTS)),
+        "topVulnerabilities": b.vulnerability.top(TOP_VULNERABILITIES).into_iter()
+            .map(|(id, n)| json!({"id": id, "count": n})).collect::<Vec<_>>(),
+    })
 }

@@ -47,6 +47,7 @@
 
 #![deny(missing_docs)]
 
+pub mod breakdown;
 mod bytes;
 pub mod columns;
 pub mod decode;
@@ -61,6 +62,7 @@ pub mod scan;
 pub mod stats;
 pub mod timestamp;
 
+pub use breakdown::{Breakdown, Severity};
 pub use columns::{Column, Layout};
 pub use error::{Error, ErrorKind, Position, Result};
 pub use filter::{Filter, Verdict};

@@ -45,6 +45,12 @@ pub const QUEUE_DEPTH: usize = 2;
 /// and its rendered output.
 pub const BATCHES_RENDERING: usize = 2;
 
+/// Distinct values one dimension of the run summary's breakdown keeps (severity, account,
+/// vulnerability id, ...; see [`crate::breakdown`]): 65,536. Real reports have a few
+/// thousand vulnerability ids and accounts at most; findings with a value first seen after
+/// this many count as `(other)`, so the summary never grows with a hostile input.
+pub const MAX_BREAKDOWN_VALUES: usize = 65_536;
+
 /// The limits one conversion runs with. `Limits::default()` uses the constants above.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {

@@ -1,5 +1,6 @@
 //! Counters a run keeps: what was read, written and excluded, and warnings by kind.
 
+use crate::breakdown::Breakdown;
 use std::fmt;
 use std::sync::atomic::AtomicU64;
 
@@ -133,6 +134,9 @@ pub struct Stats {
     pub warnings: Warnings,
     /// The first [`MAX_WARNING_EXAMPLES`] warnings of each kind, in input order.
     pub warning_examples: Vec<WarningExample>,
+    /// The written findings by severity, status, type, resource type, account and
+    /// vulnerability id.
+    pub breakdown: Breakdown,
 }
 
 impl Stats {
@@ -149,6 +153,7 @@ impl Stats {
         for e in o.warning_examples {
             self.add_example(e);
         }
+        self.breakdown.merge(o.breakdown);
     }
 
     /// Adds `e` unless its kind already has [`MAX_WARNING_EXAMPLES`] examples.
@@ -184,6 +189,11 @@ impl fmt::Display for Stats {
             "findings: {} read, {} written",
             self.findings_read, self.findings_written
         )?;
+        let severities = self.breakdown.severities();
+        if !severities.is_empty() {
+            let line: Vec<String> = severities.iter().map(|(s, n)| format!("{s} {n}")).collect();
+            writeln!(f, "written by severity: {}", line.join(", "))?;
+        }
         if self.excluded_by_filter > 0 {
             writeln!(f, "excluded by the filter: {}", self.excluded_by_filter)?;
         }

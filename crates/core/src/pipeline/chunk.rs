@@ -121,6 +121,7 @@ fn render_items(
             &data[item.range.clone()],
             &mut r.bytes,
             &mut r.counts.warnings,
+            &mut r.counts.breakdown,
         );
         let verdict = match outcome {
             Ok(ItemOutcome::Finding(verdict)) => verdict,

@@ -20,7 +20,7 @@
 //! has to be right on valid input; on anything else it copies what it sees.
 
 use crate::bytes::classify;
-use crate::decode::value::Leaf;
+use crate::decode::value::{Leaf, List};
 use crate::decode::walk::{walk_root, Bail, WalkMember, Walker};
 use crate::decode::{unescape, unwrap_event, ItemKind};
 use crate::stats::Warnings;
@@ -48,6 +48,7 @@ enum Path {
     Exploitability,
     Resources,
     Resource,
+    CodeVulnerabilityDetails,
     Details,
     Ec2,
     Ecr,
@@ -69,6 +70,7 @@ fn child(at: Path, key: &[u8]) -> Next {
         (Path::Root, b"firstObservedAt" | b"lastObservedAt" | b"updatedAt") => T,
         (Path::Root, b"packageVulnerabilityDetails") => P(Path::PackageVulnerabilityDetails),
         (Path::Root, b"exploitabilityDetails") => P(Path::Exploitability),
+        (Path::Root, b"codeVulnerabilityDetails") => P(Path::CodeVulnerabilityDetails),
         (Path::Root, b"resources") => P(Path::Resources),
         (Path::PackageVulnerabilityDetails, b"vendorCreatedAt" | b"vendorUpdatedAt") => T,
         (Path::Exploitability, b"lastKnownExploitAt") => T,
@@ -97,10 +99,23 @@ pub struct Walked<'a> {
     pub detail: Option<Leaf<'a>>,
     /// The value of every timestamp member (spec section 3), in input order.
     pub stamps: Vec<&'a str>,
+    /// `severity`, for the breakdown ([`crate::breakdown`]), as are the members below.
+    pub severity: Option<Leaf<'a>>,
+    /// `type`.
+    pub finding_type: Option<Leaf<'a>>,
+    /// `awsAccountId`.
+    pub account: Option<Leaf<'a>>,
+    /// `type` of each resource that has one, in order.
+    pub resource_types: Vec<Leaf<'a>>,
+    /// `packageVulnerabilityDetails.vulnerabilityId`.
+    pub vulnerability_id: Option<Leaf<'a>>,
+    /// `codeVulnerabilityDetails.cwes`.
+    pub cwes: Option<List<Leaf<'a>>>,
 }
 
 /// What an item turned out to be, for the JSON report's fast path.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // returned once per item, never stored
 pub enum WalkedItem<'a> {
     /// A finding: the walk of the finding object itself, and its text (for an event, its
     /// `detail`).
@@ -154,14 +169,29 @@ fn walk_object<'a>(w: &mut Walker<'a>, at: Path, v: &mut Walked<'a>) -> Result<(
     } else {
         at
     };
+    // A member given twice takes its last value, as in the typed view: a repeated member
+    // starts over, and a resource's `type` is taken when the resource ends.
+    let mut resource_type = None;
     w.object(|w, key| {
-        if at == Path::Root {
-            match key {
-                "status" => return WalkMember::walk(w).map(|s| v.status = s),
-                "detail-type" => return WalkMember::walk(w).map(|s| v.detail_type = s),
-                "detail" => return WalkMember::walk(w).map(|s| v.detail = s),
-                _ => {}
+        match (at, key) {
+            (Path::Root, "status") => return WalkMember::walk(w).map(|s| v.status = s),
+            (Path::Root, "detail-type") => return WalkMember::walk(w).map(|s| v.detail_type = s),
+            (Path::Root, "detail") => return WalkMember::walk(w).map(|s| v.detail = s),
+            (Path::Root, "severity") => return WalkMember::walk(w).map(|s| v.severity = s),
+            (Path::Root, "type") => return WalkMember::walk(w).map(|s| v.finding_type = s),
+            (Path::Root, "awsAccountId") => return WalkMember::walk(w).map(|s| v.account = s),
+            (Path::Root, "resources") => v.resource_types.clear(),
+            (Path::Root, "packageVulnerabilityDetails") => v.vulnerability_id = None,
+            (Path::Root, "codeVulnerabilityDetails") => v.cwes = None,
+            (Path::Resource, "type") => return WalkMember::walk(w).map(|s| resource_type = s),
+            (Path::PackageVulnerabilityDetails, "vulnerabilityId") => {
+                return WalkMember::walk(w).map(|s| v.vulnerability_id = s)
             }
+            // A single value where the list belongs bails: the typed view warns about it.
+            (Path::CodeVulnerabilityDetails, "cwes") => {
+                return WalkMember::walk(w).map(|s| v.cwes = s)
+            }
+            _ => {}
         }
         match child(at, key.as_bytes()) {
             Next::Timestamp => {
@@ -172,7 +202,9 @@ fn walk_object<'a>(w: &mut Walker<'a>, at: Path, v: &mut Walked<'a>) -> Result<(
             Next::Path(Path::Other) => w.value().map(drop),
             Next::Path(p) => walk_value(w, p, v),
         }
-    })
+    })?;
+    v.resource_types.extend(resource_type);
+    Ok(())
 }
 
 /// Writes `finding` (its text, as [`walk_item`] returned it) minified into `out`, each of

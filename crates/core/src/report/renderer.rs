@@ -8,16 +8,17 @@
 //!   whole typed [`Finding`] ([`crate::decode`]);
 //! * the JSON and NDJSON reports copy the finding's own bytes, so with a filter that reads only
 //!   `status` one walk finds the status and the timestamp values ([`json::walk_item`]);
-//!   items the walker leaves alone decode the status alone ([`StatusOnly`]).
+//!   items the walker leaves alone are decoded whole.
 //!
 //! The decoded finding never leaves `render`: it is about a kilobyte, and moving it out
 //! costs a `memcpy` per finding.
 
 use super::json::{self, JsonTimestamps};
 use super::{csv, ReportFormat};
+use crate::breakdown::Breakdown;
 use crate::columns::CellContext;
-use crate::decode::finding::{Finding, StatusOnly};
-use crate::decode::{decode, decode_as, Decoded};
+use crate::decode::finding::Finding;
+use crate::decode::{decode, Decoded};
 use crate::error::ErrorKind;
 use crate::filter::{Filter, Verdict};
 use crate::stats::Warnings;
@@ -65,19 +66,21 @@ impl<'c> FindingRenderer<'c> {
     }
 
     /// Decodes `item`, asks the filter about it and appends it to `out` if it is kept (a
-    /// CSV row, a JSON report's finding after its leading `,`, or an NDJSON line). Warnings are added to
-    /// `w`; an error gives the byte offset inside the item, as [`decode`] does.
+    /// CSV row, a JSON report's finding after its leading `,`, or an NDJSON line), counting
+    /// it in `tally`. Warnings are added to `w`; an error gives the byte offset inside the
+    /// item, as [`decode`] does.
     pub(crate) fn render(
         &mut self,
         item: &[u8],
         out: &mut Vec<u8>,
         w: &mut Warnings,
+        tally: &mut Breakdown,
     ) -> Result<ItemOutcome, (usize, ErrorKind)> {
         let Some(timestamps) = self.status_only else {
             return match decode(item, w) {
                 Ok(Decoded::Finding {
                     ref finding, bytes, ..
-                }) => Ok(self.judge_and_write(finding, bytes, out, w)),
+                }) => Ok(self.judge_and_write(finding, bytes, out, w, tally)),
                 Ok(Decoded::OtherEvent) => Ok(ItemOutcome::OtherEvent),
                 Err(e) => Err(e),
             };
@@ -85,26 +88,25 @@ impl<'c> FindingRenderer<'c> {
         match json::walk_item(item) {
             Ok(json::WalkedItem::Finding(walked, text)) => {
                 let verdict = self.filter.verdict(&Finding {
-                    status: walked.status,
+                    status: walked.status.clone(),
                     ..Finding::default()
                 });
                 if verdict == Verdict::Keep {
                     out.extend_from_slice(self.format.separator());
                     json::write_walked(text, &walked.stamps, timestamps, out, w);
                     out.extend_from_slice(self.format.terminator());
+                    tally.count_walked(&walked);
                 }
                 Ok(ItemOutcome::Finding(verdict))
             }
             Ok(json::WalkedItem::OtherEvent) => Ok(ItemOutcome::OtherEvent),
-            // The status alone, through serde_json's reading of the item.
-            Err(_) => match decode_as::<StatusOnly>(item, w) {
-                Ok(Decoded::Finding { finding, bytes, .. }) => {
-                    let status_only = Finding {
-                        status: finding.status,
-                        ..Finding::default()
-                    };
-                    Ok(self.judge_and_write(&status_only, bytes, out, w))
-                }
+            // The walk left the item to serde_json, which reads the whole view (what the
+            // breakdown counts is spread over it). Its warnings are not the JSON report's:
+            // that report copies the finding, and only its timestamps can warn.
+            Err(_) => match decode(item, &mut Warnings::default()) {
+                Ok(Decoded::Finding {
+                    ref finding, bytes, ..
+                }) => Ok(self.judge_and_write(finding, bytes, out, w, tally)),
                 Ok(Decoded::OtherEvent) => Ok(ItemOutcome::OtherEvent),
                 Err(e) => Err(e),
             },
@@ -119,9 +121,11 @@ impl<'c> FindingRenderer<'c> {
         bytes: &[u8],
         out: &mut Vec<u8>,
         w: &mut Warnings,
+        tally: &mut Breakdown,
     ) -> ItemOutcome {
         let verdict = self.filter.verdict(finding);
         if verdict == Verdict::Keep {
+            tally.count_finding(finding);
             match self.format {
                 ReportFormat::Csv { columns, quote } => csv::write_row(
                     finding,
@@ -158,7 +162,11 @@ mod tests {
         let (mut out, mut w) = (Vec::new(), Warnings::default());
         let outcomes = items
             .iter()
-            .map(|item| renderer.render(item.as_bytes(), &mut out, &mut w).unwrap())
+            .map(|item| {
+                renderer
+                    .render(item.as_bytes(), &mut out, &mut w, &mut Breakdown::default())
+                    .unwrap()
+            })
             .collect();
         (String::from_utf8(out).unwrap(), outcomes, w)
     }
