@@ -20,7 +20,7 @@ use crate::decode::value::Leaf;
 use crate::limits::MAX_BREAKDOWN_VALUES;
 use crate::report::json::Walked;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// The key of findings that lack the value (or hold an object or list where it belongs).
 pub const MISSING: &str = "(missing)";
@@ -71,10 +71,11 @@ impl Severity {
     }
 }
 
-/// Counts by value of one dimension.
+/// Counts by value of one dimension, in the order of the values (so that a tally prints
+/// the same for every run).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
-    counts: HashMap<Box<str>, u64>,
+    counts: BTreeMap<Box<str>, u64>,
 }
 
 impl Tally {
@@ -97,18 +98,14 @@ impl Tally {
         self.counts.get(key).copied().unwrap_or(0)
     }
 
-    /// Adds another tally's counts, in order (the order decides only which values
-    /// overflow into [`OTHER`]).
+    /// Adds another tally's counts (a later chunk's: which values overflow into
+    /// [`OTHER`] depends on the order of the merges, which is the input's).
     pub fn merge(&mut self, o: Tally) {
         if self.counts.is_empty() {
             self.counts = o.counts;
             return;
         }
-        // The other's values in their own order of arrival is not kept by a map; sorting
-        // them makes the overflow the same for every run.
-        let mut v: Vec<_> = o.counts.into_iter().collect();
-        v.sort_unstable();
-        for (k, n) in v {
+        for (k, n) in o.counts {
             self.add(&k, n);
         }
     }

@@ -47,6 +47,15 @@ pub enum ErrorKind {
     },
     /// An element where a finding belongs is not a JSON object.
     NotAnObject(String),
+    /// A de-duplicated or compared report meets more distinct findings than
+    /// [`crate::Limits::max_indexed_findings`].
+    IndexLimit {
+        /// The limit in force, in distinct findings.
+        limit: usize,
+    },
+    /// An input read twice (by a de-duplicated or compared report) was not the same the
+    /// second time; the string says how.
+    InputChanged(String),
     /// A worker thread panicked; this is a bug, reported instead of hanging.
     Panic(String),
 }
@@ -104,7 +113,10 @@ impl Error {
             | ErrorKind::Truncated(_)
             | ErrorKind::Utf8
             | ErrorKind::NotAnObject(_) => "input",
-            ErrorKind::FindingTooLarge { .. } | ErrorKind::DepthLimit { .. } => "limit",
+            ErrorKind::FindingTooLarge { .. }
+            | ErrorKind::DepthLimit { .. }
+            | ErrorKind::IndexLimit { .. } => "limit",
+            ErrorKind::InputChanged(_) => "read",
             ErrorKind::Panic(_) => "internal",
         }
     }
@@ -141,6 +153,16 @@ impl fmt::Display for Error {
                 ": JSON nests deeper than the limit of {limit} levels (MAX_DEPTH)"
             ),
             ErrorKind::NotAnObject(what) => write!(f, ": expected a finding object, found {what}"),
+            ErrorKind::IndexLimit { limit } => write!(
+                f,
+                ": more than {limit} distinct findings to de-duplicate or compare \
+                 (MAX_INDEXED_FINDINGS; the index holds up to 48 bytes for each)"
+            ),
+            ErrorKind::InputChanged(how) => write!(
+                f,
+                ": the input changed while it was read twice ({how}); \
+                 de-duplicating and comparing need inputs that stay the same"
+            ),
             ErrorKind::Panic(s) => write!(f, ": a worker thread panicked (this is a bug): {s}"),
         }
     }

@@ -51,6 +51,12 @@ pub const BATCHES_RENDERING: usize = 2;
 /// this many count as `(other)`, so the summary never grows with a hostile input.
 pub const MAX_BREAKDOWN_VALUES: usize = 65_536;
 
+/// Distinct findings (one per `findingArn`) that de-duplication and comparison index at
+/// most: 50 million. The index holds at most 48 bytes for each (2.4 GB at the limit; 32 to
+/// 41 bytes measured, see the `index` bench), and it is the one structure of those reports
+/// that grows with the input; beyond the limit the run stops with an error that names it.
+pub const MAX_INDEXED_FINDINGS: usize = 50_000_000;
+
 /// The limits one conversion runs with. `Limits::default()` uses the constants above.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -68,6 +74,9 @@ pub struct Limits {
     pub queue_depth: usize,
     /// Batches rendered at once. Default [`BATCHES_RENDERING`].
     pub batches_rendering: usize,
+    /// Distinct findings a de-duplicated or compared report indexes. Default
+    /// [`MAX_INDEXED_FINDINGS`].
+    pub max_indexed_findings: usize,
 }
 
 impl Default for Limits {
@@ -80,6 +89,7 @@ impl Default for Limits {
             batch_findings: BATCH_FINDINGS,
             queue_depth: QUEUE_DEPTH,
             batches_rendering: BATCHES_RENDERING,
+            max_indexed_findings: MAX_INDEXED_FINDINGS,
         }
     }
 }

@@ -143,8 +143,7 @@ proptest! {
             as_of_ms: 0,
             limits: Limits::default(),
             threads: 2,
-            progress: None,
-            gzip: None,
+            ..Config::default()
         };
         let out = run(&config, bytes.clone());
         let mut rdr = csv::ReaderBuilder::new().from_reader(&out[..]);

@@ -40,13 +40,17 @@ mod chunk;
 mod recycle;
 mod scan_stage;
 mod schedule;
+mod survey;
 mod writer;
+
+pub use survey::{survey, ItemAt};
 
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::filter::Filter;
 use crate::input::Source;
 use crate::limits::Limits;
-use crate::report::ReportFormat;
+use crate::report::{Entries, ReportFormat};
+use crate::select::Selection;
 use crate::stats::{Progress, Stats};
 use chunk::Rendered;
 use recycle::{batch_recycling, SpareBuffers};
@@ -76,6 +80,12 @@ pub struct Config {
     /// gzip member compressed by the worker that rendered it (see
     /// [`crate::report::gzip`]). Default: none, a plain report.
     pub gzip: Option<u32>,
+    /// The pass of a de-duplicated or compared report this conversion is: which items it
+    /// reads and what it makes of each finding ([`crate::select`]). Default: none, every
+    /// finding the filter keeps is written.
+    pub selection: Option<Arc<dyn Selection>>,
+    /// What each entry of the report is. Default: [`Entries::Findings`].
+    pub entries: Entries,
 }
 
 impl Default for Config {
@@ -92,6 +102,8 @@ impl Default for Config {
             threads: 0,
             progress: None,
             gzip: None,
+            selection: None,
+            entries: Entries::Findings,
         }
     }
 }
@@ -154,18 +166,58 @@ where
     I: IntoIterator<Item = Result<Input>>,
     I::IntoIter: Send,
 {
-    let threads = if config.threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        config.threads
-    };
-    let spares = &SpareBuffers::for_limits(&config.limits);
-    if threads == 1 {
-        convert_inline(config, inputs.into_iter(), out, spares)
-    } else {
-        convert_parallel(config, threads, inputs.into_iter(), out, spares)
+    let mut report = SectionedReport::start(config, out)?;
+    report.convert(config, inputs)?;
+    report.finish()
+}
+
+/// One report written by several conversions in turn, as one document: one prologue, the
+/// entries of each conversion in the order they ran, one epilogue. The compared report of
+/// [`crate::diff`] is two of them: the findings of NEW, then those of OLD that resolved.
+///
+/// Every conversion must use the report's format, gzip level and entries; the counts of all
+/// of them add up in the [`Stats`] that [`SectionedReport::finish`] returns (the inputs of
+/// each, in turn). As with [`convert`], the report is complete only when `finish` returns
+/// `Ok`.
+pub struct SectionedReport<'o> {
+    writer: ReportWriter<'o>,
+}
+
+impl<'o> SectionedReport<'o> {
+    /// Writes the prologue of `config`'s report to `out`.
+    pub fn start(config: &Config, out: &'o mut dyn Write) -> Result<SectionedReport<'o>> {
+        Ok(SectionedReport {
+            writer: ReportWriter::start(config, out)?,
+        })
+    }
+
+    /// Converts `inputs`, in order, into the report: its findings follow those of the
+    /// conversions before.
+    pub fn convert<I>(&mut self, config: &Config, inputs: I) -> Result<()>
+    where
+        I: IntoIterator<Item = Result<Input>>,
+        I::IntoIter: Send,
+    {
+        let threads = if config.threads == 0 {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        } else {
+            config.threads
+        };
+        let spares = &SpareBuffers::for_limits(&config.limits);
+        let writer = &mut self.writer;
+        writer.section();
+        if threads == 1 {
+            convert_inline(config, inputs.into_iter(), writer, spares)
+        } else {
+            convert_parallel(config, threads, inputs.into_iter(), writer, spares)
+        }
+    }
+
+    /// Writes the epilogue and flushes: the report is complete.
+    pub fn finish(self) -> Result<Stats> {
+        self.writer.finish()
     }
 }
 
@@ -176,9 +228,9 @@ fn convert_parallel(
     config: &Config,
     threads: usize,
     inputs: impl Iterator<Item = Result<Input>> + Send,
-    out: &mut dyn Write,
+    writer: &mut ReportWriter<'_>,
     spares: &SpareBuffers,
-) -> Result<Stats> {
+) -> Result<()> {
     let lease = PoolLease::take(threads)?;
     let pool = lease.pool();
     let limits = &config.limits;
@@ -202,7 +254,7 @@ fn convert_parallel(
                 render_batches(config, pool, scan, scanned, to_writer, batches_back, spares)
             })
             .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
-        let result = write_report(config, rendered, out, spares);
+        let result = write_report(writer, rendered, spares);
         // Dropping the receiver (inside write_report) unblocks the other stages on error.
         let joined = renderer.join();
         if joined.is_err() {
@@ -223,11 +275,10 @@ fn convert_parallel(
 fn convert_inline(
     config: &Config,
     inputs: impl Iterator<Item = Result<Input>>,
-    out: &mut dyn Write,
+    writer: &mut ReportWriter<'_>,
     spares: &SpareBuffers,
-) -> Result<Stats> {
+) -> Result<()> {
     let limits = &config.limits;
-    let mut writer = ReportWriter::start(config, out, spares)?;
     let mut failed: Option<Error> = None;
     let mut router = Router::default();
     // The scanner takes a fresh batch before it hands on the full one, so two batches
@@ -246,7 +297,7 @@ fn convert_inline(
                 }
                 Route::Drop => return true,
             };
-            match writer.write(message) {
+            match writer.write(message, spares) {
                 Ok(()) => true,
                 Err(e) => {
                     failed = Some(e);
@@ -258,6 +309,6 @@ fn convert_inline(
     );
     match failed {
         Some(e) => Err(e),
-        None => writer.finish(),
+        None => Ok(()),
     }
 }

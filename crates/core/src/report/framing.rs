@@ -7,7 +7,7 @@
 //! a member, so each chunk is compressed without its first separator ([`compress_chunk`])
 //! and the writer puts a member holding one separator between two non-empty chunks.
 
-use super::{gzip, ReportFormat};
+use super::{changes, gzip, Entries, ReportFormat};
 
 /// The writer's side of a report's frame: what comes before the first chunk, between two
 /// chunks and after the last.
@@ -26,14 +26,19 @@ pub(crate) struct Framing {
 }
 
 impl Framing {
-    /// The frame of `format`, written plain or, with a level, as gzip members.
-    pub(crate) fn new(format: &ReportFormat, gzip: Option<u32>) -> Framing {
+    /// The frame of a report of `format` whose entries are `entries`, written plain or,
+    /// with a level, as gzip members.
+    pub(crate) fn new(format: &ReportFormat, entries: Entries, gzip: Option<u32>) -> Framing {
         let enclose = |bytes: &[u8]| match gzip {
             Some(level) => gzip::member(bytes, level),
             None => bytes.to_vec(),
         };
+        let prologue = match entries {
+            Entries::Findings => format.prologue(),
+            Entries::Changes => changes::prologue(format),
+        };
         Framing {
-            prologue: enclose(&format.prologue()),
+            prologue: enclose(&prologue),
             epilogue: enclose(format.epilogue()),
             compressed: gzip.is_some(),
             skip: format.separator().len(),
@@ -95,7 +100,7 @@ mod tests {
 
     /// Joins `chunks` as the writer does.
     fn report(format: &ReportFormat, gzip: Option<u32>, chunks: &[&[u8]]) -> Vec<u8> {
-        let mut framing = Framing::new(format, gzip);
+        let mut framing = Framing::new(format, Entries::Findings, gzip);
         let mut out = framing.prologue().to_vec();
         for chunk in chunks {
             let chunk = match gzip {
@@ -145,6 +150,8 @@ mod tests {
         let csv = ReportFormat::default();
         let out = report(&csv, None, &[b"\"1\"\n", b"\"2\"\n"]);
         assert!(out.ends_with(b"\n\"1\"\n\"2\"\n"));
-        assert!(Framing::new(&csv, Some(6)).separator.is_empty());
+        assert!(Framing::new(&csv, Entries::Findings, Some(6))
+            .separator
+            .is_empty());
     }
 }

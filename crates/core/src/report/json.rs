@@ -258,7 +258,7 @@ fn patch(t: &str, out: &mut Vec<u8>, w: &mut Warnings) {
 /// Appends `src` without the whitespace outside its strings, 64 bytes at a time: a block
 /// with none is copied whole, others run by run between the dropped bytes. `src` must
 /// start outside a string and be valid JSON text (its strings closed).
-fn minify(src: &[u8], out: &mut Vec<u8>) {
+pub(crate) fn minify(src: &[u8], out: &mut Vec<u8>) {
     let (mut inside, mut escape) = (false, false);
     let mut i = 0;
     while i < src.len() {

@@ -16,6 +16,7 @@
 //! (`renderer.rs`); the writer only concatenates, and asks `framing.rs` what goes around
 //! and between the chunks (the prologue and epilogue here, separators, gzip members).
 
+pub mod changes;
 pub mod csv;
 pub(crate) mod framing;
 pub mod gzip;
@@ -24,6 +25,7 @@ pub(crate) mod renderer;
 
 use crate::columns::{Column, Layout};
 
+pub use self::changes::{Change, Entries};
 pub use self::csv::QuoteStyle;
 pub use self::json::JsonTimestamps;
 
