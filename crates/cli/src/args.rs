@@ -45,16 +45,30 @@ pub const NAME: &str = "inspector-report";
         inspector-report -o s3://my-bucket/inspector/ --kms-key-arn arn:aws:kms:us-east-1:111122223333:key/... \
             --gzip archive/
 
+    Daily snapshots merged, each finding once in its latest state:
+        inspector-report --dedupe -o findings.csv snapshots/
+
+    What changed since last week (NEW, CHANGED, RESOLVED), failing CI on a new critical:
+        inspector-report diff --fail-on CRITICAL -o changes.csv last-week/ this-week/
+
 EXIT STATUS:
     0 success (also when the reader of stdout goes away, as in `| head`)
     1 bad input, read, write or S3 failure; nothing is left at --output
     2 usage error or a bad filter document
     3 the report was written in full, and --fail-on found a finding at or above its level"
 )]
-pub struct Args {
+pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    #[command(flatten)]
+    pub args: Args,
+}
+
+// The options of a conversion, and of `diff`. (A doc comment here would be the help's
+// description of a flattened struct.)
+#[derive(Debug, clap::Args)]
+pub struct Args {
     /// Inputs: files, directories, or `-` for standard input (the default).
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
@@ -146,6 +160,17 @@ pub struct Args {
     /// The report is written in full first. UNTRIAGED and unknown severities never count.
     #[arg(long, value_enum, value_name = "LEVEL", ignore_case = true)]
     pub fail_on: Option<SeverityArg>,
+
+    /// Report each finding once: of the occurrences of one findingArn (daily snapshots of
+    /// the same account, say), the one updated last (`updatedAt`; the later in input
+    /// order on a tie).
+    ///
+    /// The choice comes before the filter and the default status rule, which then apply
+    /// to it: a finding ACTIVE on Monday and CLOSED on Friday is not in the ACTIVE report.
+    /// The inputs are read twice (not standard input); memory grows by at most 48 bytes
+    /// per distinct finding.
+    #[arg(long)]
+    pub dedupe: bool,
 
     // The headed groups come last: a group's heading holds for the options after it.
     #[command(flatten)]
@@ -282,12 +307,68 @@ pub struct AwsArgs {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Compare two exports: which findings are NEW, CHANGED and RESOLVED since OLD.
+    ///
+    /// Each side is one input (a file, a directory or s3://...; NEW may be `-`),
+    /// de-duplicated by findingArn as --dedupe does, then filtered. A finding is NEW when
+    /// only NEW has it, RESOLVED when only OLD has it (fixed, closed, or filtered out),
+    /// CHANGED when its severity, inspectorScore, status, fixAvailable, exploitAvailable
+    /// or epss.score differ, and otherwise UNCHANGED (written with --include-unchanged).
+    /// Entries come in NEW's order, then the RESOLVED ones in OLD's. The CSV report has a
+    /// `Change` column in front; the JSON report is {"changes":[{"change":..,"finding":..}]};
+    /// NDJSON has one such object per line. With --fail-on, only NEW and CHANGED findings
+    /// count.
+    #[command(
+        override_usage = "inspector-report diff [OPTIONS] OLD NEW",
+        after_long_help = "EXAMPLES:
+    This week's export against last week's, as CSV with a Change column:
+        inspector-report diff -o changes.csv exports/2026-05-04/ exports/2026-05-11/
+
+    Only what got worse or appeared, critical and high, failing CI on any:
+        inspector-report diff --severity CRITICAL,HIGH --fail-on HIGH -q -o changes.csv \\
+            last-week.json.gz this-week.json.gz
+
+    Against the live findings, piped in, one change per line:
+        aws inspector2 list-findings | inspector-report diff -f ndjson last-week.json -
+
+EXIT STATUS:
+    0 success
+    1 bad input, read, write or S3 failure; nothing is left at --output
+    2 usage error or a bad filter document
+    3 the report was written in full, and --fail-on found a NEW or CHANGED finding at or
+      above its level",
+        mut_arg("inputs", |a| a.hide(true)),
+        mut_arg("output_dir", |a| a.hide(true)),
+        mut_arg("list_columns", |a| a.hide(true)),
+        mut_arg("dedupe", |a| a.hide(true))
+    )]
+    Diff(Box<DiffArgs>),
     /// Print a shell completion script (`inspector-report completions bash > ...`).
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `diff OLD NEW` and its options.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The earlier export: a file, a directory or s3://BUCKET/PREFIX.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The later export: a file, a directory, s3://BUCKET/PREFIX, or `-` for standard
+    /// input (saved to a temporary file, since it is read twice).
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    /// Also write the findings that did not change, as UNCHANGED.
+    #[arg(long)]
+    pub include_unchanged: bool,
+
+    #[command(flatten)]
+    pub args: Args,
 }
 
 /// `--progress`.
@@ -376,12 +457,12 @@ mod tests {
 
     #[test]
     fn verify_cli() {
-        Args::command().debug_assert();
+        Cli::command().debug_assert();
     }
 
     #[test]
     fn defaults() {
-        let a = Args::parse_from(["inspector-report"]);
+        let a = Cli::parse_from(["inspector-report"]).args;
         assert!(a.inputs.is_empty());
         assert_eq!(a.output, "-");
         assert_eq!(a.format, None);
@@ -393,7 +474,7 @@ mod tests {
     /// and each shortcut is read from its own option.
     #[test]
     fn every_filter_shortcut_is_an_option_of_its_own() {
-        let command = Args::command();
+        let command = Cli::command();
         let mut options: Vec<&str> = command
             .get_arguments()
             .filter(|a| a.get_help_heading() == Some("Filters"))
@@ -412,7 +493,7 @@ mod tests {
         {
             argv.extend([format!("--{}", s.name), s.name.to_string()]);
         }
-        let a = Args::parse_from(&argv);
+        let a = Cli::parse_from(&argv).args;
         for s in SHORTCUTS
             .iter()
             .filter(|s| s.kind != ShortcutKind::AllStatuses)
@@ -420,7 +501,7 @@ mod tests {
             assert_eq!(a.filters.shortcut(s.name), Some(&[s.name.to_string()][..]));
         }
         assert_eq!(a.filters.shortcut("all-statuses"), None);
-        let a = Args::parse_from(["x", "--all-statuses"]);
+        let a = Cli::parse_from(["x", "--all-statuses"]).args;
         assert_eq!(a.filters.shortcut("all-statuses"), Some(&[][..]));
         assert_eq!(a.filters.shortcut("severity"), None);
     }
@@ -428,7 +509,20 @@ mod tests {
     #[test]
     fn layout_and_columns_conflict() {
         assert!(
-            Args::try_parse_from(["x", "--layout", "documented", "--columns", "Severity"]).is_err()
+            Cli::try_parse_from(["x", "--layout", "documented", "--columns", "Severity"]).is_err()
         );
+    }
+
+    #[test]
+    fn diff_takes_the_conversion_options_after_it() {
+        let c = Cli::parse_from(["x", "diff", "-f", "json", "--include-unchanged", "a", "-"]);
+        let Some(Command::Diff(d)) = c.command else {
+            panic!("{c:?}")
+        };
+        assert_eq!((d.old.as_str(), d.new.as_str()), ("a", "-"));
+        assert!(d.include_unchanged);
+        assert_eq!(d.args.format, Some(Format::Json));
+        assert!(d.args.inputs.is_empty());
+        assert!(Cli::try_parse_from(["x", "diff", "a"]).is_err());
     }
 }

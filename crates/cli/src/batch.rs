@@ -33,7 +33,12 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
             return s.emit(run, Exit::Failure);
         }
     };
-    let total = plan.iter().map(|(s, _)| s.size()).sum();
+    let passes = if run.dedupe { 2 } else { 1 };
+    let total = plan
+        .iter()
+        .map(|(s, _)| s.size())
+        .sum::<Option<u64>>()
+        .map(|t| t * passes);
     let (progress, display) = run::start_progress(run, total);
     let (stats, outputs) = convert_all(run, &plan, progress.as_ref());
     if let Some(d) = display {
@@ -104,7 +109,9 @@ fn convert_all(
         threads: 1,
         ..run.config.clone()
     };
-    let one = |(source, dest): &(Source, PathBuf)| convert_one(&config, source, dest, progress);
+    let one = |(source, dest): &(Source, PathBuf)| {
+        convert_one(&config, run.dedupe, source, dest, progress)
+    };
     let results: Vec<(Stats, OutputInfo)> = match rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .thread_name(|i| format!("inspector-report-batch-{i}"))
@@ -128,12 +135,13 @@ fn convert_all(
 /// Converts one file into its report at `dest`: the stats and the summary's entry.
 fn convert_one(
     config: &Config,
+    dedupe: bool,
     source: &Source,
     dest: &Path,
     progress: Option<&Arc<Progress>>,
 ) -> (Stats, OutputInfo) {
     let name = source.name();
-    let outcome = into_file(config, source, dest, progress).unwrap_or_else(Outcome::failed);
+    let outcome = into_file(config, dedupe, source, dest, progress).unwrap_or_else(Outcome::failed);
     match outcome.delivered {
         Ok(d) => {
             let info = OutputInfo {
@@ -169,6 +177,7 @@ fn convert_one(
 /// The conversion of one file, into a report file that names itself in its errors.
 fn into_file(
     config: &Config,
+    dedupe: bool,
     source: &Source,
     dest: &Path,
     progress: Option<&Arc<Progress>>,
@@ -178,12 +187,16 @@ fn into_file(
             CliError::failure(format!("cannot create {}: {err}", parent.display()))
         })?;
     }
+    if dedupe {
+        source::rereadable(std::slice::from_ref(source))?;
+    }
     let mut sink = Box::new(FileSink::begin(dest, dest.display().to_string())?);
     let converted = run::convert(
         config,
         std::slice::from_ref(source),
         progress,
+        dedupe,
         sink.writer(),
-    );
+    )?;
     Ok(run::finish(sink, converted))
 }

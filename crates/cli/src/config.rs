@@ -6,6 +6,7 @@ use crate::error::CliError;
 use crate::filter::Filters;
 use crate::s3::{self, S3Options};
 use crate::target::Target;
+use inspector_report_core::diff::DiffOptions;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
 use inspector_report_core::{
     timestamp, Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat, Severity,
@@ -32,6 +33,10 @@ pub struct RunConfig {
     pub mode: Mode,
     /// `--fail-on`: exit 3 when a written finding is at this severity or above.
     pub fail_on: Option<Severity>,
+    /// `--dedupe`: one occurrence per findingArn, in two passes over the inputs.
+    pub dedupe: bool,
+    /// `diff`: the run compares two exports, with these options.
+    pub diff: Option<DiffOptions>,
 }
 
 /// How many reports a run writes, and where.
@@ -101,9 +106,20 @@ impl RunConfig {
         } else {
             a.inputs.clone()
         };
+        if inputs[0] == "diff" && !std::path::Path::new("diff").exists() {
+            return Err(CliError::usage(
+                "`diff` takes its options after it: inspector-report diff [OPTIONS] OLD NEW",
+            ));
+        }
         if inputs.iter().filter(|i| *i == "-").count() > 1 {
             return Err(CliError::usage(
                 "standard input (`-`) can be read only once",
+            ));
+        }
+        if a.dedupe && inputs.iter().any(|i| i == "-") {
+            return Err(CliError::usage(
+                "--dedupe reads its inputs twice, and standard input can be read only once; \
+                 save it to a file and name that",
             ));
         }
         let target: Target = a.output.parse()?;
@@ -150,6 +166,8 @@ impl RunConfig {
                 None => Mode::Single(output),
             },
             fail_on: a.fail_on.map(Severity::from),
+            dedupe: a.dedupe,
+            diff: None,
         })
     }
 }

@@ -2,14 +2,16 @@
 //!
 //! The data flows one way: [`args`] (what was typed) -> [`config`] (checked) -> [`run`]
 //! (one conversion: [`source`]s in, a [`sink`] out) -> [`summary`]. [`batch`] runs one
-//! conversion per input file. Errors are [`error::CliError`]s, which carry the exit status:
-//! 0 success (a closed stdout, as in `| head`, counts as success), 1 bad input, I/O or S3
-//! failure, 2 usage error or a bad filter document.
+//! conversion per input file; [`diff`] compares two exports into one report. Errors are
+//! [`error::CliError`]s, which carry the exit status: 0 success (a closed stdout, as in
+//! `| head`, counts as success), 1 bad input, I/O or S3 failure, 2 usage error or a bad
+//! filter document, 3 a report written with findings at or above `--fail-on`.
 
 mod args;
 mod aws;
 mod batch;
 mod config;
+mod diff;
 mod error;
 mod filter;
 mod progress;
@@ -21,7 +23,7 @@ mod source;
 mod summary;
 mod target;
 
-use args::{Args, Command, NAME};
+use args::{Cli, Command, NAME};
 use clap::{CommandFactory, Parser};
 use config::{Mode, RunConfig};
 use error::Exit;
@@ -31,11 +33,15 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    if let Some(Command::Completions { shell }) = args.command {
-        clap_complete::generate(shell, &mut Args::command(), NAME, &mut std::io::stdout());
-        return ExitCode::SUCCESS;
-    }
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), NAME, &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Diff(d)) => return diff::main(*d).into(),
+        None => cli.args,
+    };
     let list_columns = args.list_columns;
     let run = match RunConfig::from_args(args) {
         Ok(r) => r,

@@ -38,7 +38,13 @@ impl Outcome {
 
 /// Runs one conversion into `output` and summarises it; returns the exit status.
 pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
-    let Outcome { stats, delivered } = deliver(run, output).unwrap_or_else(Outcome::failed);
+    summarise(run, started, deliver(run, output))
+}
+
+/// Summarises the run that made one report (a conversion, or a comparison) and came to
+/// `outcome`; returns the exit status.
+pub fn summarise(run: &RunConfig, started: Instant, outcome: Result<Outcome, CliError>) -> Exit {
+    let Outcome { stats, delivered } = outcome.unwrap_or_else(Outcome::failed);
     match delivered {
         Ok(delivered) => {
             let outputs = [OutputInfo {
@@ -83,14 +89,24 @@ pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
 /// before anything was converted.
 fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
     let sources = source::expand(&run.inputs)?;
+    if run.dedupe {
+        source::rereadable(&sources)?;
+    }
     let mut sink = begin(output)?;
+    let passes = if run.dedupe { 2 } else { 1 };
     let total = sources.iter().map(Source::size).sum::<Option<u64>>();
-    let (progress, display) = start_progress(run, total);
+    let (progress, display) = start_progress(run, total.map(|t| t * passes));
     let config = Config {
         progress: progress.clone(),
         ..run.config.clone()
     };
-    let converted = convert(&config, &sources, progress.as_ref(), sink.writer());
+    let converted = convert(
+        &config,
+        &sources,
+        progress.as_ref(),
+        run.dedupe,
+        sink.writer(),
+    )?;
     if let Some(d) = display {
         d.finish();
     }
@@ -98,7 +114,7 @@ fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
 }
 
 /// Begins the sink for `output`: the only place a run looks at where its report goes.
-fn begin(output: &Output) -> Result<Box<dyn Sink>, CliError> {
+pub fn begin(output: &Output) -> Result<Box<dyn Sink>, CliError> {
     Ok(match output {
         Output::Stdout => Box::new(StdoutSink::begin()),
         Output::File(p) => Box::new(FileSink::begin(p, "the report")?),
@@ -107,15 +123,22 @@ fn begin(output: &Output) -> Result<Box<dyn Sink>, CliError> {
 }
 
 /// Converts `sources`, in order, into one report written to `out`, counting the bytes
-/// read into `progress`.
+/// read into `progress`; with `dedupe`, each finding once (two passes over the sources,
+/// which must be re-readable). The outer error is the command line's (a source that cannot
+/// be read twice), the inner one the conversion's.
 pub fn convert(
     config: &Config,
     sources: &[Source],
     progress: Option<&Arc<Progress>>,
+    dedupe: bool,
     out: &mut dyn Write,
-) -> inspector_report_core::Result<Stats> {
-    let inputs = sources.iter().map(|s| s.open(progress));
-    inspector_report_core::convert(config, inputs, out)
+) -> Result<inspector_report_core::Result<Stats>, CliError> {
+    let open = || sources.iter().map(|s| s.open(progress));
+    if !dedupe {
+        return Ok(inspector_report_core::convert(config, open(), out));
+    }
+    source::rereadable(sources)?;
+    Ok(inspector_report_core::dedupe::convert(config, open, out))
 }
 
 /// Commits `sink` after a conversion that succeeded, aborts it after one that failed.

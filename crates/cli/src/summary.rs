@@ -4,7 +4,7 @@ use crate::args::NAME;
 use crate::config::RunConfig;
 use crate::error::Exit;
 use inspector_report_core::breakdown::Tally;
-use inspector_report_core::{Breakdown, Severity, Stats, WarningKind};
+use inspector_report_core::{Breakdown, Change, Severity, Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
@@ -77,7 +77,9 @@ impl Summary<'_> {
     /// already) and writes `--summary-json`; returns `exit` (3 instead of success when
     /// `--fail-on` finds its level), or a failure if the JSON summary cannot be written.
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
-        let gate = run.fail_on.map(|level| (level, self.gated(level)));
+        let gate = run
+            .fail_on
+            .map(|level| (level, self.gated(level, run.diff.is_some())));
         if !run.quiet && (exit == Exit::Success || self.batch) {
             for line in self.lines() {
                 eprintln!("{NAME}: {line}");
@@ -86,8 +88,12 @@ impl Summary<'_> {
         let exit = match gate {
             Some((level, n)) if n > 0 && exit == Exit::Success => {
                 if !run.quiet {
+                    let what = match run.diff {
+                        Some(_) => "NEW or CHANGED finding(s)",
+                        None => "written finding(s)",
+                    };
                     eprintln!(
-                        "{NAME}: --fail-on {}: {n} written finding(s) at {} or above; exit status 3",
+                        "{NAME}: --fail-on {}: {n} {what} at {} or above; exit status 3",
                         level.name(),
                         level.name()
                     );
@@ -98,6 +104,14 @@ impl Summary<'_> {
         };
         if let Some(p) = &run.summary_json {
             let mut v = self.to_json();
+            if run.diff.is_some() {
+                let c = &self.stats.changes;
+                let counts: serde_json::Map<String, Value> = Change::ALL
+                    .iter()
+                    .map(|k| (k.name().to_string(), json!(c.get(*k))))
+                    .collect();
+                v["changes"] = Value::Object(counts);
+            }
             if let Some((level, n)) = gate {
                 v["failOn"] = json!({"level": level.name(), "findings": n, "failed": n > 0});
             }
@@ -151,6 +165,7 @@ impl Summary<'_> {
                 "written": s.findings_written,
                 "excludedByFilter": s.excluded_by_filter,
                 "excludedByStatusRule": s.excluded_by_status_rule,
+                "duplicates": s.duplicates,
             },
             "eventsSkipped": s.events_skipped,
             "warnings": {"total": s.warnings.total(), "byKind": by_kind},
@@ -173,9 +188,14 @@ impl Summary<'_> {
         v
     }
 
-    /// The written findings `--fail-on` looks at, counted at `level` or above.
-    fn gated(&self, level: Severity) -> u64 {
-        self.stats.breakdown.severity.at_or_above(level)
+    /// The findings `--fail-on` looks at, counted at `level` or above: the written ones,
+    /// or in a comparison the NEW and CHANGED ones (a finding that went away or stayed
+    /// the same is no news).
+    fn gated(&self, level: Severity, compared: bool) -> u64 {
+        match compared {
+            true => self.stats.changes.arrived_severity.at_or_above(level),
+            false => self.stats.breakdown.severity.at_or_above(level),
+        }
     }
 }
 

@@ -230,6 +230,47 @@ fn gzip_reports_decompress_to_the_plain_report() {
     assert!(gunzip(&b.get(key).body) == local(&["-f", "ndjson"], std::path::Path::new(input)));
 }
 
+/// `diff` writes its compared report to S3 as a conversion does.
+#[test]
+fn a_comparison_uploads_its_report() {
+    let b = Bucket::new("diff");
+    let (old, new) = (
+        common::testdata("pass/diff/last-week.json"),
+        common::testdata("pass/diff/this-week.json"),
+    );
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let url = format!("s3://{}/changes/", b.name);
+    let o = s3::bin_for(&s3::endpoint())
+        .args([
+            "diff",
+            "-q",
+            "--as-of",
+            AS_OF,
+            "--kms-key-arn",
+            kms(),
+            "-f",
+            "ndjson",
+        ])
+        .args(["-o", &url, old, new])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let st = status(&o);
+    assert_eq!(o.status.code(), Some(0), "{st}");
+    assert_eq!(st["reportFormat"], "NDJSON");
+    let key = st["objectKey"].as_str().unwrap();
+    assert!(
+        key.starts_with("changes/") && key.ends_with(".ndjson"),
+        "{key}"
+    );
+    let local = common::bin()
+        .args(["diff", "-q", "--as-of", AS_OF, "-f", "ndjson", old, new])
+        .output()
+        .unwrap();
+    assert!(b.get(key).body == local.stdout);
+    assert_eq!(st["findings"], 10);
+}
+
 #[test]
 fn missing_bucket_is_bucket_not_found() {
     let o = run_s3(
