@@ -249,6 +249,8 @@ impl<P: Copy + Default> ArnIndex<P> {
         if !self.pending.is_empty() {
             self.merge();
         }
+        // No key comes after: the table's room is let go.
+        self.pending = HashMap::default();
     }
 
     /// The entry of `key` and its position among [`ArnIndex::entries`], once finished.
