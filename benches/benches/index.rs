@@ -43,7 +43,10 @@ fn arns() -> Vec<String> {
 fn build(h: &KeyHasher, arns: &[String]) -> (ArnIndex<()>, usize) {
     let mut ix: ArnIndex<()> = ArnIndex::new(&Limits::default());
     let mut largest = 0;
-    let offers = arns.iter().enumerate().chain(arns.iter().enumerate().step_by(2));
+    let offers = arns
+        .iter()
+        .enumerate()
+        .chain(arns.iter().enumerate().step_by(2));
     for (n, (i, arn)) in offers.enumerate() {
         let place = Place::new(n / arns.len(), i as u64).expect("in range");
         ix.offer(h.key(arn), (n % 7) as i64, place, ())

@@ -2,7 +2,7 @@
 //!
 //! Input is ListFindings JSON as people keep it (pages, concatenated pages, reports,
 //! arrays, NDJSON, EventBridge events; plain or gzip); output is the exact CSV report of
-//! Inspector's columns or the full-field JSON report. The contract is
+//! Inspector's columns, the full-field JSON report, or NDJSON of the same findings. The contract is
 //! `shared/spec/report-format.md`; each module names the section it implements.
 //!
 //! # How the pieces connect
@@ -21,6 +21,11 @@
 //!   patched).
 //! * [`pipeline::convert`] runs it all: the scanner and ordered rayon batches on one
 //!   pool, one writer, memory bounded by [`Limits`].
+//! * [`breakdown`] counts the written findings for the run summary, in the workers.
+//! * [`dedupe::convert`] (one occurrence per `findingArn`) and [`diff::compare`] (the
+//!   changes between two exports) run several passes over inputs that can be read twice:
+//!   a [`pipeline::survey`] into an index, then conversions that read only the items a
+//!   [`Selection`] admits, into one [`SectionedReport`].
 //!
 //! # Example
 //!

@@ -10,7 +10,7 @@
 //! Four passes, and no finding held in memory:
 //!
 //! 1. a survey of OLD indexes each ARN's winning occurrence with the filter's verdict on
-//!    it and a digest of its compared members ([`sides::OldState`]);
+//!    it and a digest of its compared members (`sides::OldState`);
 //! 2. a survey of NEW finds its winners, as de-duplication does;
 //! 3. the first section of the report converts NEW's winners, each marked by what OLD had
 //!    (and noting which of OLD's findings NEW has), in NEW's order;

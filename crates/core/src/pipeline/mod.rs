@@ -19,6 +19,11 @@
 //! most `batch_bytes` (plus one finding), the batches being rendered and one rendered batch
 //! waiting for the writer. Nothing depends on the size of an input.
 //!
+//! A report may be written by several conversions in turn ([`SectionedReport`], the
+//! sections of a compared report), each with a [`Selection`] that admits some items and
+//! marks the findings it keeps; [`survey`] is the pass before them, which reads each item
+//! into a small record instead of rendering it.
+//!
 //! Threads: `--threads N` is a pool of N threads, and the scanner runs on it as one long
 //! job. When its queue is full it renders instead of waiting, so N threads keep N cores
 //! busy and the render thread and the writer mostly wait; a scanner thread of its own
