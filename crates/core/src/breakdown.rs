@@ -181,14 +181,8 @@ impl Breakdown {
     /// The severities in the order a summary shows them: Inspector's from `CRITICAL` down,
     /// `UNTRIAGED`, then any other value by count.
     pub fn severities(&self) -> Vec<(&str, u64)> {
-        let known = [
-            "CRITICAL",
-            "HIGH",
-            "MEDIUM",
-            "LOW",
-            "INFORMATIONAL",
-            "UNTRIAGED",
-        ];
+        let ranked = Severity::ALL.iter().rev().map(|s| s.name());
+        let known: Vec<&str> = ranked.chain(["UNTRIAGED"]).collect();
         let mut v: Vec<(&str, u64)> = known
             .iter()
             .map(|k| (*k, self.severity.get(k)))

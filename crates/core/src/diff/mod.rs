@@ -31,7 +31,7 @@ use crate::filter::Verdict;
 use crate::pipeline::{self, Config, Input, SectionedReport};
 use crate::report::Entries;
 use crate::stats::{Stats, Warnings};
-use sides::{digest, members_of_compared, members_of_finding, NewSection, OldSide, OldState};
+use sides::{digest, ComparedView, NewSection, OldSide, OldState};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -162,46 +162,28 @@ where
 {
     let filter = &config.filter;
     let full = filter.needs_full_view();
+    let occurrence = |f: &dyn ComparedView<'_>, verdict| OldOccurrence {
+        occurrence: Occurrence::of(hasher, f.arn(), f.updated()),
+        state: OldState::new(verdict, digest(hasher, f.members())),
+    };
     let read = |item: &[u8]| -> Result<Option<OldOccurrence>, (usize, ErrorKind)> {
         let w = &mut Warnings::default();
-        let read = if full {
-            match decode(item, w)? {
-                Decoded::Finding { finding: f, .. } => Some(OldOccurrence {
-                    occurrence: Occurrence::of(
-                        hasher,
-                        f.finding_arn.as_ref(),
-                        f.updated_at.as_ref(),
-                    ),
-                    state: OldState::new(
-                        filter.verdict(&f),
-                        digest(hasher, members_of_finding(&f)),
-                    ),
-                }),
+        Ok(match full {
+            true => match decode(item, w)? {
+                Decoded::Finding { finding: f, .. } => Some(occurrence(&f, filter.verdict(&f))),
                 Decoded::OtherEvent => None,
-            }
-        } else {
-            match decode_as::<Compared>(item, w)? {
+            },
+            false => match decode_as::<Compared>(item, w)? {
                 Decoded::Finding { finding: f, .. } => {
                     let status = Finding {
                         status: f.status.clone(),
                         ..Finding::default()
                     };
-                    Some(OldOccurrence {
-                        occurrence: Occurrence::of(
-                            hasher,
-                            f.finding_arn.as_ref(),
-                            f.updated_at.as_ref(),
-                        ),
-                        state: OldState::new(
-                            filter.verdict(&status),
-                            digest(hasher, members_of_compared(&f)),
-                        ),
-                    })
+                    Some(occurrence(&f, filter.verdict(&status)))
                 }
                 Decoded::OtherEvent => None,
-            }
-        };
-        Ok(read)
+            },
+        })
     };
     let mut index: ArnIndex<OldState> = ArnIndex::new(&config.limits);
     let mut unnamed = Vec::new();

@@ -43,29 +43,39 @@ impl OldState {
 /// `epss.score`.
 pub(crate) type ComparedMembers<'f, 'a> = [Option<&'f Leaf<'a>>; 6];
 
-/// The compared members of the full view.
-pub(crate) fn members_of_finding<'f, 'a>(f: &'f Finding<'a>) -> ComparedMembers<'f, 'a> {
-    [
-        f.severity.as_ref(),
-        f.inspector_score.as_ref(),
-        f.status.as_ref(),
-        f.fix_available.as_ref(),
-        f.exploit_available.as_ref(),
-        f.epss.object().and_then(|e| e.score.as_ref()),
-    ]
+/// What a comparison reads of a finding, from the full view or the narrow one.
+pub(crate) trait ComparedView<'a> {
+    /// `findingArn`.
+    fn arn(&self) -> Option<&Leaf<'a>>;
+    /// `updatedAt`.
+    fn updated(&self) -> Option<&Leaf<'a>>;
+    /// The compared members.
+    fn members(&self) -> ComparedMembers<'_, 'a>;
 }
 
-/// The compared members of the narrow view.
-pub(crate) fn members_of_compared<'f, 'a>(f: &'f Compared<'a>) -> ComparedMembers<'f, 'a> {
-    [
-        f.severity.as_ref(),
-        f.inspector_score.as_ref(),
-        f.status.as_ref(),
-        f.fix_available.as_ref(),
-        f.exploit_available.as_ref(),
-        f.epss.object().and_then(|e| e.score.as_ref()),
-    ]
+macro_rules! compared_view {
+    ($($view:ident),*) => {$(
+        impl<'a> ComparedView<'a> for $view<'a> {
+            fn arn(&self) -> Option<&Leaf<'a>> {
+                self.finding_arn.as_ref()
+            }
+            fn updated(&self) -> Option<&Leaf<'a>> {
+                self.updated_at.as_ref()
+            }
+            fn members(&self) -> ComparedMembers<'_, 'a> {
+                [
+                    self.severity.as_ref(),
+                    self.inspector_score.as_ref(),
+                    self.status.as_ref(),
+                    self.fix_available.as_ref(),
+                    self.exploit_available.as_ref(),
+                    self.epss.object().and_then(|e| e.score.as_ref()),
+                ]
+            }
+        }
+    )*};
 }
+compared_view!(Finding, Compared);
 
 /// A digest of the compared members' JSON text after minifying (absent and `null` alike:
 /// the views read `null` as absent), 62 bits of it.
@@ -126,7 +136,7 @@ impl OldSide {
             return Change::New;
         }
         self.seen[i / 64].fetch_or(1 << (i % 64), Ordering::Relaxed);
-        match digest(&self.hasher, members_of_finding(finding)) == old.payload.digest() {
+        match digest(&self.hasher, finding.members()) == old.payload.digest() {
             true => Change::Unchanged,
             false => Change::Changed,
         }
@@ -200,7 +210,7 @@ mod tests {
 
     fn digest_of(text: &str, h: &KeyHasher) -> u64 {
         match decode(text.as_bytes(), &mut Warnings::default()).unwrap() {
-            Decoded::Finding { finding, .. } => digest(h, members_of_finding(&finding)),
+            Decoded::Finding { finding, .. } => digest(h, finding.members()),
             Decoded::OtherEvent => unreachable!(),
         }
     }
