@@ -2,12 +2,31 @@
 # Side-by-side throughput and peak memory: cat, our CSV and JSON reports, our CSV from gzip,
 # a gzip-decode-only baseline, and jq extracting 13 fields to CSV.
 #
-#   benches/compare.sh [MB] [RUNS]      (defaults: 200 MB, 3 runs; the median is reported)
+#   benches/compare.sh [--json FILE] [--cli-dump] [MB] [RUNS]   (defaults: 200 MB, 3 runs)
 #
-# Inputs are generated deterministically under bench-data/ (git-ignored). jq is installed
-# from Debian when missing. Timings are wall clock of the whole command, file to file.
+# --json FILE   also write the table as JSON (each job's seconds, MB/s, peak RSS and ratio
+#               to our pretty-CSV speed), to chart it across commits
+# --cli-dump    run on benches/cli_dump.py's dump (an independent generator, written as the
+#               AWS CLI prints `list-findings`) instead of the project's own `gen`
+#
+# Each row is the median of RUNS runs. Inputs are generated deterministically under
+# bench-data/ (git-ignored). jq is installed from Debian when missing. Timings are wall
+# clock of the whole command, file to file, so they move with the machine's load: compare
+# binaries in alternating runs, and use benches/instructions.sh for a load-free figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+json_out=
+source=gen
+while [ $# -gt 0 ]; do
+  case $1 in
+    --json) json_out=${2:?--json needs a file}; shift ;;
+    --cli-dump) source=cli_dump ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "benches/compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) break ;;
+  esac
+  shift
+done
 MB=${1:-200}
 RUNS=${2:-3}
 DATA=bench-data
@@ -17,11 +36,18 @@ command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/
 cargo build --release -q -p inspector-report -p inspector-report-bench --bins
 BIN=target/release/inspector-report
 GEN=target/release/gen
-pretty="$DATA/report-$MB.json"
-compact="$DATA/pages-$MB.json"
-gz="$DATA/report-$MB.json.gz"
-[ -f "$pretty" ] || "$GEN" --mb "$MB" --layout report -o "$pretty"
-[ -f "$compact" ] || "$GEN" --mb "$MB" --layout pages -o "$compact"
+if [ "$source" = gen ]; then
+  pretty="$DATA/report-$MB.json"
+  compact="$DATA/pages-$MB.json"
+  [ -f "$pretty" ] || "$GEN" --mb "$MB" --layout report -o "$pretty"
+  [ -f "$compact" ] || "$GEN" --mb "$MB" --layout pages -o "$compact"
+else
+  pretty="$DATA/cli-dump-$MB.json"
+  compact="$DATA/cli-dump-pages-$MB.json"
+  [ -f "$pretty" ] || python3 benches/cli_dump.py --mb "$MB" -o "$pretty"
+  [ -f "$compact" ] || python3 benches/cli_dump.py --mb "$MB" --compact -o "$compact"
+fi
+gz="$pretty.gz"
 [ -f "$gz" ] || gzip -c -1 "$pretty" > "$gz"
 JQ='.findings[] | [.awsAccountId, .severity, .status, .type, .title, .findingArn, (.firstObservedAt|tostring), (.lastObservedAt|tostring), (.updatedAt|tostring), (.inspectorScore|tostring), (.resources[0].id), (.resources[0].region), (.packageVulnerabilityDetails.vulnerabilityId // "")] | @csv'
 
@@ -58,15 +84,36 @@ results+=("$(row jq-13-fields "$(size "$pretty")" "jq -r '$JQ' $pretty > $DATA/j
 # The machine's own ceiling for two threads: two independent one-thread conversions at
 # once, each on its own file, share nothing but the hardware. If the pair takes as long
 # as one alone, the machine scales 2x; our two-thread speed-up is measured against that.
-[ -f "$DATA/report-$MB-copy.json" ] || cp "$pretty" "$DATA/report-$MB-copy.json"
-results+=("$(row two-1-thread-runs-at-once "$(( 2 * $(size "$pretty") ))" "$BIN -q --all-statuses --threads 1 -o $DATA/out.csv $pretty & $BIN -q --all-statuses --threads 1 -o $DATA/out2.csv $DATA/report-$MB-copy.json; wait")")
+copy="${pretty%.json}-copy.json"
+[ -f "$copy" ] || cp "$pretty" "$copy"
+results+=("$(row two-1-thread-runs-at-once "$(( 2 * $(size "$pretty") ))" "$BIN -q --all-statuses --threads 1 -o $DATA/out.csv $pretty & $BIN -q --all-statuses --threads 1 -o $DATA/out2.csv $copy; wait")")
 ours=$(printf '%s\n' "${results[@]}" | awk '$1=="ours-csv-pretty"{print $3}')
+jobs_json=()
 for r in "${results[@]}"; do
   set -- $r
-  ratio=$(awk -v a="$3" -v b="$ours" 'BEGIN{printf "%.2fx", (a>0? b/a : 0)}')
-  printf '%-34s %10s %10s %9s KB %8s\n' "$1" "$2" "$3" "$4" "$ratio"
+  ratio=$(awk -v a="$3" -v b="$ours" 'BEGIN{printf "%.2f", (a>0? b/a : 0)}')
+  printf '%-34s %10s %10s %9s KB %8s\n' "$1" "$2" "$3" "$4" "${ratio}x"
+  jobs_json+=("$(printf '{"job": "%s", "seconds": %s, "mb_per_s": %s, "peak_rss_kb": %s, "ratio": %s}' "$1" "$2" "$3" "$4" "$ratio")")
 done
 speed() { printf '%s\n' "${results[@]}" | awk -v j="$1" '$1==j{print $3}'; }
-awk -v one="$(speed ours-csv-1-thread)" -v two="$(speed ours-csv-pretty)" -v pair="$(speed two-1-thread-runs-at-once)" 'BEGIN{
-  printf "scaling, 1 to 2 threads: ours %.2fx; the machine (two 1-thread runs at once against one) %.2fx\n", two/one, pair/one }'
-echo "input: $MB MB generated ($(size "$pretty") bytes pretty, $(size "$compact") compact); $(nproc) cores; $(date -u +%F)"
+read -r ours_scaling machine_scaling < <(awk -v one="$(speed ours-csv-1-thread)" -v two="$(speed ours-csv-pretty)" -v pair="$(speed two-1-thread-runs-at-once)" \
+  'BEGIN{printf "%.2f %.2f\n", two/one, pair/one}')
+echo "scaling, 1 to 2 threads: ours ${ours_scaling}x; the machine (two 1-thread runs at once against one) ${machine_scaling}x"
+echo "input: $MB MB from $source ($(size "$pretty") bytes pretty, $(size "$compact") compact); $(nproc) cores; $(date -u +%F)"
+if [ -n "$json_out" ]; then
+  {
+    printf '{\n  "date": "%s",\n  "commit": "%s",\n' "$(date -u +%FT%TZ)" "$(git describe --always --dirty 2>/dev/null || echo unknown)"
+    printf '  "input": {"source": "%s", "mb": %s, "pretty_bytes": %s, "compact_bytes": %s, "runs": %s},\n' \
+      "$source" "$MB" "$(size "$pretty")" "$(size "$compact")" "$RUNS"
+    printf '  "cores": %s,\n' "$(nproc)"
+    printf '  "ratio": "our pretty-CSV MB/s divided by the job'"'"'s MB/s",\n'
+    printf '  "jobs": [\n'
+    for i in "${!jobs_json[@]}"; do
+      sep=,; [ "$i" -eq $(( ${#jobs_json[@]} - 1 )) ] && sep=
+      printf '    %s%s\n' "${jobs_json[$i]}" "$sep"
+    done
+    printf '  ],\n  "scaling": {"ours": %s, "machine": %s}\n}\n' "$ours_scaling" "$machine_scaling"
+  } > "$json_out"
+  jq -e . "$json_out" >/dev/null
+  echo "JSON table: $json_out"
+fi

@@ -10,7 +10,7 @@ pub const NAME: &str = "inspector-report";
 ///
 /// Reads ListFindings JSON as people keep it: `aws inspector2 list-findings` output,
 /// SDK dumps, concatenated pages, JSON reports, arrays, NDJSON and EventBridge archives,
-/// plain or gzip. Writes the CSV report with Inspector's exact header (or the full-field
+/// plain or gzip; or reads the findings live from Inspector (`inspector2://REGION`). Writes the CSV report with Inspector's exact header (or the full-field
 /// JSON report). Only ACTIVE findings are reported, as Inspector does.
 #[derive(Debug, Parser)]
 #[command(
@@ -18,6 +18,9 @@ pub const NAME: &str = "inspector-report";
     version,
     args_conflicts_with_subcommands = true,
     after_long_help = "EXAMPLES:
+    Live findings of two regions, straight from Inspector's API:
+        inspector-report -o report.csv inspector2://us-east-1,eu-west-1
+
     Pipe from the AWS CLI:
         aws inspector2 list-findings --output json | inspector-report > report.csv
 
@@ -30,9 +33,9 @@ pub const NAME: &str = "inspector-report";
     The JSON report, with timestamps as UTC strings:
         inspector-report -f json -o report.json findings.json.gz
 
-    Critical and high findings of one account, first seen this year:
-        inspector-report --severity CRITICAL,HIGH --account 111122223333 \\
-            --first-observed-after 2026-01-01T00:00:00Z dump.json
+    Critical and high findings of one account, first seen in the last 30 days:
+        inspector-report --severity critical,high --account 111122223333 \\
+            --first-observed-after 30d dump.json
 
     The filter document you give `aws inspector2 create-findings-report`:
         inspector-report --filter-criteria filter.json -o report.csv archive/
@@ -51,10 +54,17 @@ pub const NAME: &str = "inspector-report";
     What changed since last week (NEW, CHANGED, RESOLVED), failing CI on a new critical:
         inspector-report diff --fail-on CRITICAL -o changes.csv last-week/ this-week/
 
+WHAT IS A FINDING:
+    An object with none of the members a finding requires (awsAccountId, description,
+    findingArn, firstObservedAt, lastObservedAt, remediation, resources, severity, status,
+    type), such as a Security Hub or ListCoverage document, is bad input, never an empty row.
+
 EXIT STATUS:
     0 success (also when the reader of stdout goes away, as in `| head`)
-    1 bad input, read, write or S3 failure; nothing is left at --output
-    2 usage error or a bad filter document
+    1 bad input, read, write or S3 failure; nothing is left at --output. Messages name the
+      input, the byte and the finding's number, counted from 1
+    2 usage error or a bad filter document, found before anything is read: also an output
+      that cannot be written, whose name says another format, or that is one of the inputs
     3 the report was written in full, and --fail-on found a finding at or above its level"
 )]
 pub struct Cli {
@@ -69,7 +79,15 @@ pub struct Cli {
 // description of a flattened struct.)
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Inputs: files, directories, or `-` for standard input (the default).
+    /// Inputs: files, directories, or `-` for standard input (the default; on a terminal, a
+    /// hint says so); or `inspector2://REGION[,REGION...]` (`inspector2://` for the
+    /// configured region) to read the findings live from Inspector's ListFindings API.
+    ///
+    /// A live input sends the filter (the document and the shortcuts, with `findingStatus`
+    /// ACTIVE when no status is asked for) as the API's filterCriteria, and applies it
+    /// again to what arrives. Regions are read at the same time and reported in the order
+    /// given; within a region, pages are reported in the order they arrive. The caller
+    /// needs the IAM permission inspector2:ListFindings.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -82,7 +100,9 @@ pub struct Args {
     /// `s3://BUCKET/PREFIX` (with --kms-key-arn).
     ///
     /// A file is written to a temporary name beside it and renamed only when the whole
-    /// report is written, so a failed run never leaves a partial report under PATH.
+    /// report is written, so a failed run never leaves a partial report under PATH. A name
+    /// ending in .csv, .json or .ndjson (with or without .gz) must agree with -f and --gzip;
+    /// its folder must exist; and it may not be one of the inputs (by any path or link).
     ///
     /// An S3 path ending in .csv, .json or .ndjson (with .gz or not) is the exact object
     /// key; otherwise it is a prefix and the key is PREFIX/<reportId>.csv (or .json,
@@ -108,8 +128,9 @@ pub struct Args {
     #[arg(long, value_name = "NAMES")]
     pub columns: Option<String>,
 
-    /// Report time for `Age (Days)`, in any timestamp form the inputs may use
-    /// (epoch seconds, ISO 8601, EventBridge forms). Default: now.
+    /// Report time for `Age (Days)` and relative dates, in any timestamp form the inputs
+    /// may use (epoch seconds, ISO 8601, EventBridge forms) or a date (2026-01-01, midnight
+    /// UTC). Default: now.
     #[arg(long, value_name = "TIMESTAMP")]
     pub as_of: Option<String>,
 
@@ -137,8 +158,9 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = ProgressArg::Auto, value_name = "WHEN")]
     pub progress: ProgressArg,
 
-    /// Also write the run summary as JSON to FILE (counts, warnings with examples,
-    /// outputs, duration, throughput), for CI to gate on.
+    /// Also write the run summary as JSON to FILE (counts, warnings with examples that name
+    /// the finding, member and value, filter warnings, outputs, duration, throughput), for
+    /// CI to gate on. Its folder must exist.
     #[arg(long, value_name = "FILE")]
     pub summary_json: Option<PathBuf>,
 
@@ -167,17 +189,67 @@ pub struct Args {
     ///
     /// The choice comes before the filter and the default status rule, which then apply
     /// to it: a finding ACTIVE on Monday and CLOSED on Friday is not in the ACTIVE report.
-    /// The inputs are read twice (not standard input); memory grows by at most 48 bytes
+    /// The inputs are read twice (not standard input, nor live findings); memory grows by at most 48 bytes
     /// per distinct finding.
     #[arg(long)]
     pub dedupe: bool,
+
+    /// Put a `'` before every text cell that starts with =, +, -, @, a tab or a carriage
+    /// return, so that a spreadsheet shows it instead of running it as a formula (CSV
+    /// only). Number columns and the header are left as they are. Off by default: the
+    /// report is then exactly as Inspector writes it.
+    #[arg(long)]
+    pub excel_safe: bool,
+
+    /// Write a UTF-8 byte-order mark before the CSV header, so that Excel reads the
+    /// report as UTF-8 (CSV only).
+    #[arg(long)]
+    pub bom: bool,
+
+    /// Permissions of every file written (reports and the JSON summary), in octal, for
+    /// example 0640 to let the file's group read them [default: 0600 for a new file; a
+    /// replaced file keeps its mode]. The umask does not change them. Folders made by
+    /// --output-dir are 0700, plus read and search for each class the mode lets read.
+    #[arg(long, value_name = "OCTAL")]
+    pub mode: Option<String>,
+
+    /// Write through symbolic links: at -o, at --summary-json, at --output-dir and
+    /// below it. Without it a link there is refused, so that a planted link cannot
+    /// send a report over another file (names of the process's own descriptors, such
+    /// as /dev/stdout, are always followed).
+    #[arg(long)]
+    pub follow_output_links: bool,
+
+    /// Stop the run when the report would grow past SIZE (bytes, or with
+    /// KiB/MiB/GiB/TiB), counted as written (compressed, with --gzip), so a small
+    /// input that decompresses to a huge one cannot fill the disk or the bucket. The
+    /// run then fails (exit 1) and leaves nothing; in batch mode each report is bounded.
+    #[arg(long, value_name = "SIZE")]
+    pub max_output_bytes: Option<String>,
 
     // The headed groups come last: a group's heading holds for the options after it.
     #[command(flatten)]
     pub filters: FilterArgs,
 
     #[command(flatten)]
+    pub live: LiveArgs,
+
+    #[command(flatten)]
     pub s3: S3Args,
+}
+
+/// The options of live inputs (`inspector2://`).
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Live findings (inspector2://)")]
+pub struct LiveArgs {
+    /// ListFindings paginations in flight at once, per region.
+    ///
+    /// Above 1, a region's query is split into disjoint partitions by severity (one per
+    /// severity the filter can keep, and one for any other value), paginated side by
+    /// side; 1 reads each region with one unpartitioned query. Throttled requests are
+    /// retried with the SDK's adaptive retry, up to 10 attempts (AWS_MAX_ATTEMPTS).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub api_concurrency: usize,
 }
 
 /// The filter options: a FilterCriteria document and the shortcuts for common members.
@@ -194,11 +266,13 @@ pub struct FilterArgs {
     #[arg(long, value_name = "FILE|JSON")]
     pub filter_criteria: Option<String>,
 
-    /// Only these severities (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNTRIAGED).
+    /// Only these severities (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNTRIAGED), in any
+    /// case; another value is an error that names the nearest.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub severity: Vec<String>,
 
-    /// Only these statuses (ACTIVE, SUPPRESSED, CLOSED); replaces the default ACTIVE-only rule.
+    /// Only these statuses (ACTIVE, SUPPRESSED, CLOSED), in any case; replaces the default
+    /// ACTIVE-only rule.
     #[arg(
         long,
         value_name = "LIST",
@@ -215,7 +289,8 @@ pub struct FilterArgs {
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub account: Vec<String>,
 
-    /// Only findings on these resource types (AWS_EC2_INSTANCE, AWS_ECR_CONTAINER_IMAGE, ...).
+    /// Only findings on these resource types (AWS_EC2_INSTANCE, AWS_ECR_CONTAINER_IMAGE,
+    /// AWS_ECR_REPOSITORY, AWS_LAMBDA_FUNCTION, CODE_REPOSITORY), in any case.
     #[arg(long, value_name = "TYPE", value_delimiter = ',')]
     pub resource_type: Vec<String>,
 
@@ -223,7 +298,9 @@ pub struct FilterArgs {
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub vulnerability_id: Vec<String>,
 
-    /// Only findings first observed at or after this time (any timestamp form).
+    /// Only findings first observed at or after this time: any timestamp form, a date
+    /// (2026-01-01, midnight UTC), or 30d / 12h before --as-of. A range that ends before it
+    /// starts is an error.
     #[arg(long, value_name = "TS")]
     pub first_observed_after: Option<String>,
 
@@ -264,7 +341,7 @@ impl FilterArgs {
     }
 }
 
-/// The S3 destination's options.
+/// The S3 destination's options, and how to reach AWS (for live inputs too).
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "S3 destination")]
 pub struct S3Args {
@@ -285,12 +362,19 @@ pub struct S3Args {
     /// part size x (this + 1).
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub upload_concurrency: usize,
+
+    /// Replace the object at an exact key (a path ending in .csv, .json, .csv.gz or
+    /// .json.gz) if one is there. Without it, an existing object is refused (exit 1)
+    /// and kept. Keys under a prefix are fresh report ids and never exist.
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 /// How to reach AWS: the options every AWS service call shares.
 #[derive(Clone, Debug, clap::Args)]
 pub struct AwsArgs {
-    /// AWS region of the bucket (default: AWS_REGION, then the profile's region).
+    /// AWS region of the bucket, and of `inspector2://` (default: AWS_REGION, then the
+    /// profile's region).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
@@ -298,8 +382,9 @@ pub struct AwsArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Send S3 requests to this URL instead of AWS (default: AWS_ENDPOINT_URL_S3 or
-    /// AWS_ENDPOINT_URL), for S3-compatible stores and test servers.
+    /// Send AWS requests (S3 and Inspector) to this URL instead of AWS (default:
+    /// AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL_INSPECTOR2, then AWS_ENDPOINT_URL), for
+    /// S3-compatible stores and test servers.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 }
@@ -309,8 +394,8 @@ pub struct AwsArgs {
 pub enum Command {
     /// Compare two exports: which findings are NEW, CHANGED and RESOLVED since OLD.
     ///
-    /// Each side is one input (a file, a directory or s3://...; NEW may be `-`),
-    /// de-duplicated by findingArn as --dedupe does, then filtered. A finding is NEW when
+    /// Each side is one input (a file, a directory, or inspector2://REGION for live
+    /// findings; NEW may be `-`), de-duplicated by findingArn as --dedupe does, then filtered. A finding is NEW when
     /// only NEW has it, RESOLVED when only OLD has it (fixed, closed, or filtered out),
     /// CHANGED when its severity, inspectorScore, status, fixAvailable, exploitAvailable
     /// or epss.score differ, and otherwise UNCHANGED (written with --include-unchanged).
@@ -328,13 +413,17 @@ pub enum Command {
         inspector-report diff --severity CRITICAL,HIGH --fail-on HIGH -q -o changes.csv \\
             last-week.json.gz this-week.json.gz
 
-    Against the live findings, piped in, one change per line:
-        aws inspector2 list-findings | inspector-report diff -f ndjson last-week.json -
+    Against a region's live findings, one change per line:
+        inspector-report diff -f ndjson last-week.json inspector2://us-east-1
+
+    Against findings piped in:
+        aws inspector2 list-findings | inspector-report diff last-week.json -
 
 EXIT STATUS:
     0 success
-    1 bad input, read, write or S3 failure; nothing is left at --output
-    2 usage error or a bad filter document
+    1 bad input, read, write, S3 or Inspector API failure; nothing is left at --output
+    2 usage error or a bad filter document, found before anything is read: also an output
+      that cannot be written, whose name says another format, or that is one of the inputs
     3 the report was written in full, and --fail-on found a NEW or CHANGED finding at or
       above its level",
         mut_arg("inputs", |a| a.hide(true)),
@@ -354,12 +443,14 @@ EXIT STATUS:
 /// `diff OLD NEW` and its options.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// The earlier export: a file, a directory or s3://BUCKET/PREFIX.
+    /// The earlier export: a file, a directory, or inspector2://REGION (live findings,
+    /// saved to a temporary file, since they are read twice).
     #[arg(value_name = "OLD")]
     pub old: String,
 
-    /// The later export: a file, a directory, s3://BUCKET/PREFIX, or `-` for standard
-    /// input (saved to a temporary file, since it is read twice).
+    /// The later export: a file, a directory, inspector2://REGION, or `-` for standard
+    /// input (live findings and standard input are saved to a private temporary file,
+    /// since they are read twice).
     #[arg(value_name = "NEW")]
     pub new: String,
 

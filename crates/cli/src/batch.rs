@@ -1,13 +1,14 @@
 //! Batch mode (`--output-dir`): one report per input file, several files at once, each
 //! written atomically; a file that fails is reported and the others still complete.
 
-use crate::args::NAME;
 use crate::config::RunConfig;
 use crate::error::{CliError, Exit};
+use crate::preflight;
 use crate::run::{self, Outcome};
-use crate::sink::{file::FileSink, Sink};
+use crate::sink::{file::FileSink, folders, Sink};
 use crate::source::{self, Source};
 use crate::summary::{OutputInfo, Summary};
+use crate::terminal::say;
 use inspector_report_core::input::report_name;
 use inspector_report_core::{Config, InputStats, Progress, Stats};
 use rayon::prelude::*;
@@ -21,8 +22,13 @@ use std::time::Instant;
 pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
     let plan = match plan(run, dir) {
         Ok(p) => p,
+        // A usage error is said as every usage error is, with no summary.
+        Err(error) if error.exit == Exit::Usage => {
+            say(&error);
+            return Exit::Usage;
+        }
         Err(error) => {
-            eprintln!("{NAME}: {error}");
+            say(&error);
             let s = Summary {
                 stats: &Stats::default(),
                 outputs: &[],
@@ -40,7 +46,7 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
         .sum::<Option<u64>>()
         .map(|t| t * passes);
     let (progress, display) = run::start_progress(run, total);
-    let (stats, outputs) = convert_all(run, &plan, progress.as_ref());
+    let (stats, outputs) = convert_all(run, dir, &plan, progress.as_ref());
     if let Some(d) = display {
         d.finish();
     }
@@ -48,11 +54,11 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
     // The summary lists the failures; with --quiet they are still said.
     if run.quiet {
         for o in &failed {
-            eprintln!(
-                "{NAME}: FAILED {}: {}",
+            say(format_args!(
+                "FAILED {}: {}",
                 o.input.as_deref().unwrap_or("?"),
                 o.error.as_deref().unwrap_or("")
-            );
+            ));
         }
     }
     let exit = if failed.is_empty() {
@@ -70,10 +76,13 @@ pub fn run(run: &RunConfig, dir: &Path, started: Instant) -> Exit {
     s.emit(run, exit)
 }
 
-/// Each input and the report it becomes. Two inputs that would write the same report
-/// (`a.json` and `a.json.gz`) are an error, since one would overwrite the other.
+/// Each input and the report it becomes, with the output folder made. Two inputs that
+/// would write the same report (`a.json` and `a.json.gz`) are an error, since one would
+/// overwrite the other.
 fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError> {
-    let expanded = source::expand_relative(&run.inputs)?;
+    let expanded = source::expand_relative(&run.inputs, run.live.as_ref())?;
+    folders::make_output_dir(dir, &run.files)
+        .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
     let mut seen: HashMap<PathBuf, String> = HashMap::new();
     let mut jobs = Vec::with_capacity(expanded.len());
     for (source, relative) in expanded {
@@ -87,6 +96,18 @@ fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError>
         }
         jobs.push((source, dest));
     }
+    let mut outputs: Vec<preflight::Output> = jobs
+        .iter()
+        .map(|(_, dest)| preflight::Output {
+            what: format!("--output-dir: the report {}", dest.display()),
+            path: dest,
+        })
+        .collect();
+    if let Some(p) = &run.summary_json {
+        outputs.push(preflight::Output::option("--summary-json", p));
+    }
+    let inputs = run::local_inputs(jobs.iter().map(|(s, _)| s));
+    preflight::no_output_is_an_input(&inputs, &outputs)?;
     Ok(jobs)
 }
 
@@ -94,6 +115,7 @@ fn plan(run: &RunConfig, dir: &Path) -> Result<Vec<(Source, PathBuf)>, CliError>
 /// the totals and one entry per job, in input order.
 fn convert_all(
     run: &RunConfig,
+    dir: &Path,
     plan: &[(Source, PathBuf)],
     progress: Option<&Arc<Progress>>,
 ) -> (Stats, Vec<OutputInfo>) {
@@ -109,9 +131,8 @@ fn convert_all(
         threads: 1,
         ..run.config.clone()
     };
-    let one = |(source, dest): &(Source, PathBuf)| {
-        convert_one(&config, run.dedupe, source, dest, progress)
-    };
+    let one =
+        |(source, dest): &(Source, PathBuf)| convert_one(run, &config, dir, source, dest, progress);
     let results: Vec<(Stats, OutputInfo)> = match rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .thread_name(|i| format!("inspector-report-batch-{i}"))
@@ -132,16 +153,19 @@ fn convert_all(
     (total, outputs)
 }
 
-/// Converts one file into its report at `dest`: the stats and the summary's entry.
+/// Converts one file into its report at `dest`, below `dir`: the stats and the
+/// summary's entry.
 fn convert_one(
+    run: &RunConfig,
     config: &Config,
-    dedupe: bool,
+    dir: &Path,
     source: &Source,
     dest: &Path,
     progress: Option<&Arc<Progress>>,
 ) -> (Stats, OutputInfo) {
     let name = source.name();
-    let outcome = into_file(config, dedupe, source, dest, progress).unwrap_or_else(Outcome::failed);
+    let outcome =
+        into_file(run, config, dir, source, dest, progress).unwrap_or_else(Outcome::failed);
     match outcome.delivered {
         Ok(d) => {
             let info = OutputInfo {
@@ -174,29 +198,33 @@ fn convert_one(
     }
 }
 
-/// The conversion of one file, into a report file that names itself in its errors.
+/// The conversion of one file, into a report file below `dir` that names itself in its
+/// errors. The folders on the way are made private, and a link among them fails the file.
 fn into_file(
+    run: &RunConfig,
     config: &Config,
-    dedupe: bool,
+    dir: &Path,
     source: &Source,
     dest: &Path,
     progress: Option<&Arc<Progress>>,
 ) -> Result<Outcome, CliError> {
     if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|err| {
-            CliError::failure(format!("cannot create {}: {err}", parent.display()))
-        })?;
+        folders::make_folders_below(dir, parent, &run.files).map_err(CliError::failure)?;
     }
-    if dedupe {
+    if run.dedupe {
         source::rereadable(std::slice::from_ref(source))?;
     }
-    let mut sink = Box::new(FileSink::begin(dest, dest.display().to_string())?);
+    let mut sink = Box::new(FileSink::begin(
+        dest,
+        dest.display().to_string(),
+        &run.files,
+    )?);
     let converted = run::convert(
+        run,
         config,
         std::slice::from_ref(source),
         progress,
-        dedupe,
         sink.writer(),
-    )?;
+    );
     Ok(run::finish(sink, converted))
 }

@@ -4,12 +4,17 @@
 use crate::args::{Args, Format, JsonTsArg, LayoutArg, ProgressArg, QuoteArg};
 use crate::error::CliError;
 use crate::filter::Filters;
+use crate::live::LiveOptions;
+use crate::preflight::{self, OutputPath};
 use crate::s3::{self, S3Options};
+use crate::sink::{links, rules};
+use crate::source;
 use crate::target::Target;
 use inspector_report_core::diff::DiffOptions;
+use inspector_report_core::filter::shortcuts::parse_instant;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
 use inspector_report_core::{
-    timestamp, Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat, Severity,
+    Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat, Severity,
 };
 use std::path::PathBuf;
 
@@ -27,8 +32,14 @@ pub struct RunConfig {
     pub summary_json: Option<PathBuf>,
     /// No summary on stderr.
     pub quiet: bool,
+    /// Warnings about the filter document, for the summary.
+    pub filter_warnings: Vec<String>,
+    /// No input was named: standard input is read by default.
+    pub stdin_by_default: bool,
     /// Inputs as named; see [`crate::source::expand`].
     pub inputs: Vec<String>,
+    /// The live inputs' options, when an input is `inspector2://`.
+    pub live: Option<LiveOptions>,
     /// One report, or one per input.
     pub mode: Mode,
     /// `--fail-on`: exit 3 when a written finding is at this severity or above.
@@ -37,6 +48,12 @@ pub struct RunConfig {
     pub dedupe: bool,
     /// `diff`: the run compares two exports, with these options.
     pub diff: Option<DiffOptions>,
+    /// How report and summary files are created: their mode, and links.
+    pub files: rules::FileRules,
+    /// `--bom`: a UTF-8 byte-order mark before the CSV header.
+    pub bom: bool,
+    /// `--max-output-bytes`: the most bytes a report may have, as written.
+    pub max_output_bytes: Option<u64>,
 }
 
 /// How many reports a run writes, and where.
@@ -60,7 +77,28 @@ pub enum Output {
 impl RunConfig {
     /// Checks the command line.
     pub fn from_args(a: Args) -> Result<RunConfig, CliError> {
-        let filters = Filters::new(&a.filters)?;
+        let mut config = Config::default();
+        if let Some(t) = &a.as_of {
+            config.as_of_ms = parse_instant(t).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--as-of {t:?} is not a time; use a date (2026-01-01, midnight UTC), ISO \
+                     8601 (2025-05-29T17:28:07Z), epoch seconds (1748539687.919) or an \
+                     EventBridge form"
+                ))
+            })?;
+        }
+        let filters = Filters::new(&a.filters, config.as_of_ms)?;
+        let inputs = if a.inputs.is_empty() {
+            vec!["-".to_string()]
+        } else {
+            a.inputs.clone()
+        };
+        if inputs[0] == "diff" && !std::path::Path::new("diff").exists() {
+            return Err(CliError::usage(
+                "`diff` takes its options after it: inspector-report diff [OPTIONS] OLD NEW",
+            ));
+        }
+        let live = LiveOptions::new(&inputs, &a.live, &a.s3.aws, &filters)?;
         let format = match a.format.or(filters.requested_format).unwrap_or(Format::Csv) {
             Format::Csv => ReportFormat::Csv {
                 columns: match &a.columns {
@@ -74,6 +112,7 @@ impl RunConfig {
                     QuoteArg::Always => QuoteStyle::Always,
                     QuoteArg::Necessary => QuoteStyle::Necessary,
                 },
+                excel_safe: a.excel_safe,
             },
             Format::Json => ReportFormat::Json {
                 timestamps: json_timestamps(a.json_timestamps),
@@ -82,34 +121,13 @@ impl RunConfig {
                 timestamps: json_timestamps(a.json_timestamps),
             },
         };
-        let mut config = Config {
-            format,
-            filter: Filter::new(filters.criteria),
-            ..Config::default()
-        };
-        if let Some(t) = &a.as_of {
-            config.as_of_ms = timestamp::parse(t).ok_or_else(|| {
-                CliError::usage(format!(
-                    "--as-of {t:?} is not a timestamp; use epoch seconds (1748539687.919), \
-                     ISO 8601 (2025-05-29T17:28:07Z) or an EventBridge form"
-                ))
-            })?;
-        }
+        config.format = format;
+        config.filter = Filter::new(filters.criteria);
         if let Some(n) = a.threads {
             if n == 0 {
                 return Err(CliError::usage("--threads must be at least 1"));
             }
             config.threads = n;
-        }
-        let inputs = if a.inputs.is_empty() {
-            vec!["-".to_string()]
-        } else {
-            a.inputs.clone()
-        };
-        if inputs[0] == "diff" && !std::path::Path::new("diff").exists() {
-            return Err(CliError::usage(
-                "`diff` takes its options after it: inspector-report diff [OPTIONS] OLD NEW",
-            ));
         }
         if inputs.iter().filter(|i| *i == "-").count() > 1 {
             return Err(CliError::usage(
@@ -121,6 +139,9 @@ impl RunConfig {
                 "--dedupe reads its inputs twice, and standard input can be read only once; \
                  save it to a file and name that",
             ));
+        }
+        if a.dedupe && live.is_some() {
+            return Err(CliError::usage(source::LIVE_NOT_DEDUPED));
         }
         let target: Target = a.output.parse()?;
         if a.output_dir.is_some() && inputs.iter().any(|i| i == "-") {
@@ -139,7 +160,10 @@ impl RunConfig {
             }
         };
         if !matches!(output, Output::S3(_)) {
-            s3::refuse_without_s3(&a.s3)?;
+            s3::refuse_without_s3(&a.s3, live.is_some())?;
+        }
+        if let Output::File(p) = &output {
+            preflight::name_agrees(p, extension, a.gzip)?;
         }
         config.gzip = match &output {
             Output::File(p) => a.gzip || p.extension().is_some_and(|e| e == "gz"),
@@ -147,6 +171,30 @@ impl RunConfig {
             Output::Stdout => a.gzip,
         }
         .then_some(DEFAULT_LEVEL);
+        let files = rules::FileRules {
+            mode: a.mode.as_deref().map(rules::parse_mode).transpose()?,
+            follow_links: a.follow_output_links,
+        };
+        check_output_paths(&a, &output, &files)?;
+        if a.bom && !matches!(config.format, ReportFormat::Csv { .. }) {
+            return Err(CliError::usage(
+                "--bom is for the CSV report, for Excel; a JSON report is UTF-8 without a \
+                 byte-order mark, as JSON must be",
+            ));
+        }
+        if a.excel_safe && !matches!(config.format, ReportFormat::Csv { .. }) {
+            return Err(CliError::usage(
+                "--excel-safe is for the CSV report; a JSON report keeps every value exactly",
+            ));
+        }
+        let max_output_bytes = match &a.max_output_bytes {
+            None => None,
+            Some(text) => Some(crate::size::parse(text).filter(|&n| n > 0).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--max-output-bytes {text:?}: give bytes or a size like 10GiB"
+                ))
+            })?),
+        };
         use std::io::IsTerminal;
         let progress = match a.progress {
             ProgressArg::Never => false,
@@ -160,7 +208,10 @@ impl RunConfig {
             progress_forced: a.progress == ProgressArg::Always,
             summary_json: a.summary_json,
             quiet: a.quiet,
+            filter_warnings: filters.warnings,
+            stdin_by_default: a.inputs.is_empty(),
             inputs,
+            live,
             mode: match a.output_dir {
                 Some(dir) => Mode::Batch(dir),
                 None => Mode::Single(output),
@@ -168,6 +219,9 @@ impl RunConfig {
             fail_on: a.fail_on.map(Severity::from),
             dedupe: a.dedupe,
             diff: None,
+            files,
+            bom: a.bom,
+            max_output_bytes,
         })
     }
 }
@@ -177,6 +231,38 @@ fn json_timestamps(a: JsonTsArg) -> JsonTimestamps {
         JsonTsArg::Iso => JsonTimestamps::Iso,
         JsonTsArg::Verbatim => JsonTimestamps::Verbatim,
     }
+}
+
+impl RunConfig {
+    /// Every local output the run writes: `-o FILE` or `--output-dir`, and
+    /// `--summary-json`.
+    pub fn output_paths(&self) -> Vec<OutputPath<'_>> {
+        let mut v = Vec::new();
+        match &self.mode {
+            Mode::Single(Output::File(p)) => v.push(OutputPath::File("-o", p)),
+            Mode::Batch(dir) => v.push(OutputPath::Dir(dir)),
+            Mode::Single(_) => {}
+        }
+        if let Some(p) = &self.summary_json {
+            v.push(OutputPath::File("--summary-json", p));
+        }
+        v
+    }
+}
+
+/// The output paths given on the command line, before anything is read: a symbolic link
+/// at any of them is a usage error, unless `--follow-output-links`.
+fn check_output_paths(a: &Args, output: &Output, files: &rules::FileRules) -> Result<(), CliError> {
+    if let Output::File(p) = output {
+        links::check_given("-o", p, files)?;
+    }
+    if let Some(p) = &a.summary_json {
+        links::check_given("--summary-json", p, files)?;
+    }
+    if let Some(p) = &a.output_dir {
+        links::check_given("--output-dir", p, files)?;
+    }
+    Ok(())
 }
 
 /// `--columns`: header names, checked against the known columns.

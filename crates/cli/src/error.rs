@@ -69,9 +69,13 @@ impl fmt::Display for CliError {
 impl std::error::Error for CliError {}
 
 /// A conversion error fails the run, except a closed standard output, which ends it
-/// quietly (the message is kept for batch mode, where a report file cannot close).
+/// quietly (the message is kept for batch mode, where a report file cannot close). A live
+/// source's failure is said in its own words, without the offset in its stream of pages.
 impl From<inspector_report_core::Error> for CliError {
     fn from(e: inspector_report_core::Error) -> CliError {
+        if let Some(api) = crate::live::api_error(&e) {
+            return CliError::failure(api.to_string());
+        }
         CliError {
             exit: if e.is_broken_pipe() {
                 Exit::Success

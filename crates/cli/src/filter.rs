@@ -4,7 +4,7 @@
 
 use crate::args::{FilterArgs, Format};
 use crate::error::CliError;
-use inspector_report_core::filter::{shortcuts, Criteria, FilterDocument, RequestFormat};
+use inspector_report_core::filter::{enums, shortcuts, Criteria, FilterDocument, RequestFormat};
 use inspector_report_core::filter::{ShortcutKind, SHORTCUTS};
 use serde_json::{Map, Value};
 
@@ -13,10 +13,15 @@ use serde_json::{Map, Value};
 pub struct Filters {
     /// The document's criteria ANDed with the shortcuts'.
     pub criteria: Criteria,
+    /// The shortcuts' criteria alone (a live source sends them with the document).
+    pub shortcuts: Criteria,
     /// The `reportFormat` of a CreateFindingsReport request given as the document.
     pub requested_format: Option<Format>,
     /// The filters as given, for the S3 status document.
     pub echo: FilterEcho,
+    /// What the document asks that is likely not what was meant (an enum value in the
+    /// wrong case), for the run summary.
+    pub warnings: Vec<String>,
 }
 
 /// The filters as the user gave them, echoed in the S3 status document.
@@ -38,9 +43,9 @@ impl Default for FilterEcho {
 }
 
 impl Filters {
-    /// Reads and checks the filter options. A bad document or shortcut value is a usage
-    /// error.
-    pub fn new(a: &FilterArgs) -> Result<Filters, CliError> {
+    /// Reads and checks the filter options; relative dates count back from `as_of` (epoch
+    /// milliseconds). A bad document or shortcut value is a usage error.
+    pub fn new(a: &FilterArgs, as_of: i64) -> Result<Filters, CliError> {
         let mut doc = FilterDocument::default();
         let mut echo = FilterEcho::default();
         if let Some(text) = document_text(a)? {
@@ -51,11 +56,11 @@ impl Filters {
             .iter()
             .filter_map(|s| a.shortcut(s.name).map(|values| (s, values)))
             .collect();
+        let warnings = enums::document_warnings(&doc.criteria);
         let mut criteria = doc.criteria;
-        criteria.extend(
-            shortcuts::criteria(given.iter().copied())
-                .map_err(|e| CliError::usage(e.to_string()))?,
-        );
+        let shortcut_criteria = shortcuts::criteria(given.iter().copied(), as_of)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        criteria.extend(shortcut_criteria.clone());
         for (s, values) in given {
             let value = match s.kind {
                 ShortcutKind::Equals => values.to_vec().into(),
@@ -66,11 +71,13 @@ impl Filters {
         }
         Ok(Filters {
             criteria,
+            shortcuts: shortcut_criteria,
             requested_format: doc.report_format.map(|f| match f {
                 RequestFormat::Csv => Format::Csv,
                 RequestFormat::Json => Format::Json,
             }),
             echo,
+            warnings,
         })
     }
 }
@@ -115,7 +122,7 @@ mod tests {
 
     fn filters(argv: &[&str]) -> Result<Filters, CliError> {
         let a = crate::args::Cli::parse_from([&["x"], argv].concat()).args;
-        Filters::new(&a.filters)
+        Filters::new(&a.filters, 0)
     }
 
     #[test]
@@ -156,10 +163,14 @@ mod tests {
     fn mistakes_are_usage_errors() {
         let e = filters(&["--first-observed-after", "soon"]).unwrap_err();
         assert_eq!(e.exit, crate::error::Exit::Usage);
-        assert_eq!(
-            e.message,
-            "--first-observed-after \"soon\" is not a timestamp"
+        assert!(
+            e.message
+                .starts_with("--first-observed-after \"soon\" is not a time; use a date"),
+            "{e}"
         );
+        let e = filters(&["--severity", "high,critcal"]).unwrap_err();
+        assert_eq!(e.exit, crate::error::Exit::Usage);
+        assert!(e.message.ends_with("did you mean CRITICAL?"), "{e}");
         let e = filters(&["--filter-criteria", "{"]).unwrap_err();
         assert!(
             e.message.starts_with("filter criteria: not valid JSON"),

@@ -10,30 +10,40 @@
 mod args;
 mod aws;
 mod batch;
+mod bom;
 mod config;
 mod diff;
 mod error;
 mod filter;
+mod live;
+mod preflight;
 mod progress;
 mod run;
 mod s3;
+mod shell;
 mod signals;
 mod sink;
+mod size;
 mod source;
 mod summary;
 mod target;
+mod terminal;
 
 use args::{Cli, Command, NAME};
 use clap::{CommandFactory, Parser};
 use config::{Mode, RunConfig};
 use error::Exit;
 use inspector_report_core::{Layout, ReportFormat};
-use std::io::Write;
+use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => return parse_error(e),
+    };
     let args = match cli.command {
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), NAME, &mut std::io::stdout());
@@ -46,13 +56,20 @@ fn main() -> ExitCode {
     let run = match RunConfig::from_args(args) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{NAME}: {e}");
+            terminal::say(&e);
             return e.exit.into();
         }
     };
     if list_columns {
         print_columns(&run);
         return ExitCode::SUCCESS;
+    }
+    if let Err(e) = preflight::outputs_writable(&run.output_paths()) {
+        terminal::say(&e);
+        return e.exit.into();
+    }
+    if run.stdin_by_default && !run.quiet && std::io::stdin().is_terminal() {
+        terminal::say("reading findings from standard input (end with Ctrl-D; --help for usage)");
     }
     signals::clean_up_on_signals();
     let started = Instant::now();
@@ -61,6 +78,21 @@ fn main() -> ExitCode {
         Mode::Batch(dir) => batch::run(&run, dir, started),
     };
     exit.into()
+}
+
+/// What clap says about the command line: help and version as clap prints them, and a
+/// usage error escaped for the terminal, as every message is, since it quotes the values
+/// given (styled as clap styles it when there is nothing to escape).
+fn parse_error(e: clap::Error) -> ExitCode {
+    let code = ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+    let plain = e.render().to_string();
+    match terminal::escape_lines(&plain) {
+        Cow::Owned(safe) if e.use_stderr() => eprint!("{safe}"),
+        _ => {
+            let _ = e.print();
+        }
+    }
+    code
 }
 
 /// `--list-columns`: each column of the chosen layout with its rule.

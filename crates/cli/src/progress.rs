@@ -1,15 +1,22 @@
 //! Progress on stderr while a run goes on: bytes of the total where input sizes are known,
 //! findings per second, MB/s and ETA; a spinner with counts for standard input.
 //!
+//! Beside the bytes read as stored, the bar shows what gzip input decompresses to, so an
+//! input that grows out of all proportion (a gzip bomb) is plain to see.
+//!
 //! The pipeline only bumps atomic counters ([`Progress`]); a ticker thread here turns
 //! them into an indicatif bar ten times a second, so progress costs the hot path nothing.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use inspector_report_core::Progress;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+/// More to show after the counts, computed at each tick (the live inputs' pages and
+/// throttling).
+pub type Extra = Box<dyn Fn() -> String + Send>;
 
 /// A running progress display; [`Display::finish`] clears it.
 pub struct Display {
@@ -18,9 +25,15 @@ pub struct Display {
 }
 
 impl Display {
-    /// Starts drawing `progress` against `total` bytes (None: sizes unknown, a spinner).
-    /// `forced` draws even when stderr is not a terminal (`--progress always`).
-    pub fn start(progress: Arc<Progress>, total: Option<u64>, forced: bool) -> Display {
+    /// Starts drawing `progress` against `total` bytes (None: sizes unknown, a spinner),
+    /// with `extra` after the counts. `forced` draws even when stderr is not a terminal
+    /// (`--progress always`).
+    pub fn start(
+        progress: Arc<Progress>,
+        total: Option<u64>,
+        forced: bool,
+        extra: Option<Extra>,
+    ) -> Display {
         let target = if forced {
             ProgressDrawTarget::term_like_with_hz(Box::new(console::Term::stderr()), 10)
         } else {
@@ -49,13 +62,20 @@ impl Display {
                     let started = Instant::now();
                     loop {
                         let bytes = progress.bytes_read.load(Ordering::Relaxed);
+                        let plain = progress.bytes_decompressed.load(Ordering::Relaxed);
                         let findings = progress.findings_read.load(Ordering::Relaxed);
                         let secs = started.elapsed().as_secs_f64().max(1e-3);
                         bar.set_position(bytes);
-                        bar.set_message(format!(
-                            "{findings} findings ({:.0}/s)",
-                            findings as f64 / secs
-                        ));
+                        let mut message = format!(
+                            "{findings} findings ({:.0}/s){}",
+                            findings as f64 / secs,
+                            decompressed(bytes, plain)
+                        );
+                        if let Some(extra) = &extra {
+                            message.push_str(", ");
+                            message.push_str(&extra());
+                        }
+                        bar.set_message(message);
                         if stop.load(Ordering::Relaxed) {
                             break;
                         }
@@ -77,11 +97,32 @@ impl Display {
     }
 }
 
+/// `, 1.2 GiB decompressed` when decompression has grown the input; nothing for plain
+/// input.
+fn decompressed(stored: u64, plain: u64) -> String {
+    if plain > stored {
+        format!(", {} decompressed", HumanBytes(plain))
+    } else {
+        String::new()
+    }
+}
+
 impl Drop for Display {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decompressed_bytes_show_when_they_differ() {
+        assert_eq!(decompressed(10 << 20, 10 << 20), "");
+        assert_eq!(decompressed(10 << 20, 16 << 30), ", 16.00 GiB decompressed");
     }
 }

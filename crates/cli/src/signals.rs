@@ -2,9 +2,9 @@
 //! progress is aborted, and the exit status is 128 + the signal, as shells report it. No
 //! partial report is left behind.
 
-use crate::args::NAME;
 use crate::s3;
 use crate::sink::file;
+use crate::terminal::say;
 
 /// Starts the thread that waits for SIGINT or SIGTERM and cleans up after the run.
 pub fn clean_up_on_signals() {
@@ -19,7 +19,7 @@ pub fn clean_up_on_signals() {
                 file::remove_temporaries();
                 let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
                 s3::cancel(name);
-                eprintln!("{NAME}: interrupted by {name}; no report was written");
+                say(format_args!("interrupted by {name}; no report was written"));
                 std::process::exit(128 + sig);
             }
         });

@@ -1,8 +1,10 @@
 //! The run summary: a few lines on stderr for people, and `--summary-json` for machines.
 
-use crate::args::NAME;
 use crate::config::RunConfig;
-use crate::error::Exit;
+use crate::error::{CliError, Exit};
+use crate::live::ApiCounts;
+use crate::sink::file;
+use crate::terminal::say;
 use inspector_report_core::breakdown::Tally;
 use inspector_report_core::{Breakdown, Change, Severity, Stats, WarningKind};
 use serde_json::{json, Value};
@@ -74,53 +76,70 @@ impl Summary<'_> {
     }
 
     /// Prints the human lines (unless `--quiet`; a single run that failed has said why
-    /// already) and writes `--summary-json`; returns `exit` (3 instead of success when
-    /// `--fail-on` finds its level), or a failure if the JSON summary cannot be written.
+    /// already), with the run's warnings about its filter, and writes `--summary-json`;
+    /// returns `exit` (3 instead of success when `--fail-on` finds its level), or a
+    /// failure if the JSON summary cannot be written. A run that fails so takes back the
+    /// report files it wrote, since a failed run leaves none (the checks before the run
+    /// make that rare: the summary's folder takes new files).
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
-        let gate = run
-            .fail_on
-            .map(|level| (level, self.gated(level, run.diff.is_some())));
+        let api = run.live.as_ref().map(|l| l.counts());
+        let gate = run.fail_on.map(|level| FailOn {
+            level,
+            findings: self.gated(level, run.diff.is_some()),
+        });
         if !run.quiet && (exit == Exit::Success || self.batch) {
-            for line in self.lines() {
-                eprintln!("{NAME}: {line}");
+            let mut lines = self.lines();
+            if let Some(a) = api {
+                // Before the closing `time:` line.
+                lines.insert(lines.len().saturating_sub(1), a.line());
+            }
+            for line in lines {
+                say(line);
+            }
+            for w in &run.filter_warnings {
+                say(format!("warning: {w}"));
             }
         }
         let exit = match gate {
-            Some((level, n)) if n > 0 && exit == Exit::Success => {
+            Some(g) if g.findings > 0 && exit == Exit::Success => {
                 if !run.quiet {
                     let what = match run.diff {
                         Some(_) => "NEW or CHANGED finding(s)",
                         None => "written finding(s)",
                     };
-                    eprintln!(
-                        "{NAME}: --fail-on {}: {n} {what} at {} or above; exit status 3",
-                        level.name(),
-                        level.name()
-                    );
+                    let level = g.level.name();
+                    say(format!(
+                        "--fail-on {level}: {} {what} at {level} or above; exit status 3",
+                        g.findings
+                    ));
                 }
                 Exit::FailOn
             }
             _ => exit,
         };
         if let Some(p) = &run.summary_json {
-            let mut v = self.to_json();
-            if run.diff.is_some() {
-                let c = &self.stats.changes;
-                let counts: serde_json::Map<String, Value> = Change::ALL
-                    .iter()
-                    .map(|k| (k.name().to_string(), json!(c.get(*k))))
-                    .collect();
-                v["changes"] = Value::Object(counts);
-            }
-            if let Some((level, n)) = gate {
-                v["failOn"] = json!({"level": level.name(), "findings": n, "failed": n > 0});
-            }
-            if let Err(e) = write_json(p, &v) {
-                eprintln!("{NAME}: cannot write the summary to {}: {e}", p.display());
+            if let Err(e) = self.write_json(p, api, gate, run) {
+                say(&e);
+                self.remove_reports();
                 return Exit::Failure;
             }
         }
         exit
+    }
+
+    /// Removes the report files this run wrote (regular files only: never a device that
+    /// was written in place).
+    fn remove_reports(&self) {
+        for o in self.outputs.iter().filter(|o| o.error.is_none()) {
+            let p = Path::new(&o.path);
+            if o.path == "-" || o.path.starts_with("s3://") {
+                continue;
+            }
+            let regular = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+            if regular && std::fs::remove_file(p).is_ok() {
+                say(format!("removed the report {}", p.display()));
+            }
+        }
     }
 
     /// The machine-readable summary.
@@ -133,7 +152,10 @@ impl Summary<'_> {
                     .warning_examples
                     .iter()
                     .filter(|e| e.kind == *k)
-                    .map(|e| json!({"input": e.input, "byte": e.byte, "finding": e.finding}))
+                    .map(|e| {
+                        json!({"input": e.input, "byte": e.byte, "finding": e.finding,
+                            "findingArn": e.finding_arn, "member": e.member, "value": e.value})
+                    })
                     .collect();
                 (
                     k.id().to_string(),
@@ -197,13 +219,48 @@ impl Summary<'_> {
             false => self.stats.breakdown.severity.at_or_above(level),
         }
     }
+
+    /// Writes the JSON summary to `path`, with the live inputs' `api` counts if any, the
+    /// counts of each change of a comparison, and what `--fail-on` found, atomically and
+    /// privately, as a report is written.
+    pub fn write_json(
+        &self,
+        path: &Path,
+        api: Option<ApiCounts>,
+        gate: Option<FailOn>,
+        run: &RunConfig,
+    ) -> Result<(), CliError> {
+        let mut v = self.to_json();
+        v["filterWarnings"] = json!(run.filter_warnings);
+        if let Some(a) = api {
+            v["api"] = a.to_json();
+        }
+        if run.diff.is_some() {
+            let c = &self.stats.changes;
+            let counts: serde_json::Map<String, Value> = Change::ALL
+                .iter()
+                .map(|k| (k.name().to_string(), json!(c.get(*k))))
+                .collect();
+            v["changes"] = Value::Object(counts);
+        }
+        if let Some(g) = gate {
+            v["failOn"] =
+                json!({"level": g.level.name(), "findings": g.findings, "failed": g.findings > 0});
+        }
+        let mut text =
+            serde_json::to_string_pretty(&v).map_err(|e| CliError::failure(e.to_string()))?;
+        text.push('\n');
+        file::write_whole(path, "the summary", &run.files, text.as_bytes())
+    }
 }
 
-/// Writes the JSON summary `v` to `path`.
-fn write_json(path: &Path, v: &Value) -> std::io::Result<()> {
-    let mut text = serde_json::to_string_pretty(v).map_err(std::io::Error::other)?;
-    text.push('\n');
-    std::fs::write(path, text)
+/// What `--fail-on` found: the findings at or above its level.
+#[derive(Clone, Copy)]
+pub struct FailOn {
+    /// `--fail-on LEVEL`.
+    pub level: Severity,
+    /// The findings it looks at, at `level` or above.
+    pub findings: u64,
 }
 
 /// Accounts the summary lists, most findings first.

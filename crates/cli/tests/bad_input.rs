@@ -66,7 +66,11 @@ fn every_file_of_the_fail_corpus_gives_its_message() {
 #[test]
 fn the_deepest_nesting_accepted_is_128_levels() {
     // testdata/fail/too-deep.json nests 200 levels and names the limit.
-    let ok128 = format!("[{}{}]", "{\"a\":".repeat(127) + "{", "}".repeat(128));
+    let ok128 = format!(
+        "[{}{}]",
+        "{\"status\":\"ACTIVE\",\"a\":".to_string() + &"{\"a\":".repeat(126) + "{",
+        "}".repeat(128)
+    );
     let o = run_stdin(&["-q"], ok128.as_bytes());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
@@ -91,6 +95,6 @@ fn an_error_in_a_later_input_still_fails_the_run() {
         good.to_str().unwrap(),
         bad.to_str().unwrap(),
     ]);
-    fails_with(&o, 1, &["b.json: finding 0 (byte 6)"]);
+    fails_with(&o, 1, &["b.json: finding 1 (byte 6)"]);
     assert!(!out.exists());
 }

@@ -42,7 +42,7 @@ fn a_500_mb_string_stops_at_the_finding_limit() {
         1,
         &[
             "a single finding is larger than the limit of 67108864 bytes (MAX_FINDING_BYTES)",
-            "finding 0 (byte 1)",
+            "finding 1 (byte 1)",
         ],
     );
     // The kernel's high-water mark of the process (VmHWM), as the summary reports it: one

@@ -154,7 +154,7 @@ fn report_rows_match_the_generator() {
 
 /// Regression: `-o /dev/null` once renamed a regular file over the device (as root this
 /// breaks every program on the machine). Devices and FIFOs are written in place; symbolic
-/// links stay links.
+/// links, where they are followed (safe_files.rs has their refusal), stay links.
 #[test]
 fn special_files_and_links_are_written_in_place() {
     use std::os::unix::fs::FileTypeExt;
@@ -177,7 +177,14 @@ fn special_files_and_links_are_written_in_place() {
     std::fs::write(&real, "old").unwrap();
     let link = d.path("link.csv");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    write_page_report(&link);
+    let followed = [
+        "--as-of",
+        AS_OF,
+        "--follow-output-links",
+        "-o",
+        link.to_str().unwrap(),
+    ];
+    report(&followed, &testdata("pass/layouts/page.json"));
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
@@ -189,7 +196,8 @@ fn special_files_and_links_are_written_in_place() {
 
     let input = testdata("pass/layouts/page.json");
     let o = run(&["-q", "-o", d.0.to_str().unwrap(), input.to_str().unwrap()]);
-    fails_with(&o, 1, &["is a directory"]);
+    // Checked before anything is read: a usage error.
+    fails_with(&o, 2, &["is a folder; name a file"]);
 
     // /dev/null itself, checked without risk now that the rule above holds.
     ok(&run(&["-q", "-o", "/dev/null", input.to_str().unwrap()]));

@@ -4,20 +4,13 @@
 
 mod common;
 
-use common::s3::{self, Answer, Bucket, Intercept};
+use common::s3::{self, kms, run_s3, s3_bin, status, Answer, Bucket, Intercept};
 use common::{TempDir, AS_OF};
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// One KMS key for every test.
-fn kms() -> &'static str {
-    static KEY: OnceLock<String> = OnceLock::new();
-    KEY.get_or_init(s3::kms_key)
-}
 
 /// `gen`-style findings of about `mb` MB in the CLI layout.
 fn findings(mb: u64) -> Vec<u8> {
@@ -29,31 +22,6 @@ fn input_file(name: &str, data: &[u8]) -> (TempDir, std::path::PathBuf) {
     let p = d.path(name);
     std::fs::write(&p, data).unwrap();
     (d, p)
-}
-
-/// The binary set up to reach `endpoint`, with the options every S3 run here shares.
-fn s3_bin(endpoint: &str) -> Command {
-    let mut c = s3::bin_for(endpoint);
-    c.args(["--as-of", AS_OF, "-q", "--kms-key-arn", kms()]);
-    c
-}
-
-fn run_s3(endpoint: &str, args: &[&str]) -> Output {
-    s3_bin(endpoint)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn status(o: &Output) -> Value {
-    let text = String::from_utf8_lossy(&o.stdout);
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| {
-        panic!(
-            "stdout is one status document ({e}): {text}\nstderr: {}",
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
 }
 
 /// The same run written to a local file.
@@ -295,6 +263,74 @@ fn missing_bucket_is_bucket_not_found() {
     assert!(common::stderr(&o).contains("BUCKET_NOT_FOUND"));
 }
 
+/// No credentials anywhere (environment, files, instance metadata): one line that says
+/// how to provide them, `INVALID_PERMISSIONS` in the status document, and no request sent.
+#[test]
+fn missing_credentials_say_how_to_provide_them() {
+    let moto = Intercept::start(Some(s3::endpoint()), |_| Answer::Forward);
+    let home = TempDir::new("no-aws-home");
+    let mut cmd = s3_bin(&moto.url);
+    for v in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ] {
+        cmd.env_remove(v);
+    }
+    let o = cmd
+        .env("HOME", &home.0)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args([
+            "-o",
+            "s3://some-bucket/r/",
+            common::testdata("pass/rules.json").to_str().unwrap(),
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let st = status(&o);
+    assert_eq!(st["status"], "FAILED");
+    assert_eq!(st["errorCode"], "INVALID_PERMISSIONS", "{st}");
+    let e = common::stderr(&o);
+    assert_eq!(e.lines().count(), 1, "one line: {e}");
+    assert!(
+        e.contains("no AWS credentials found") && e.contains("AWS_ACCESS_KEY_ID"),
+        "{e}"
+    );
+    assert!(e.len() < 400, "{} bytes: {e}", e.len());
+    assert!(moto.seen.lock().unwrap().is_empty(), "no request was sent");
+}
+
+/// An error response without an S3 error code (a proxy's HTML page) is told by its HTTP
+/// status, request id and the start of its body: one short line, not the whole response.
+#[test]
+fn an_error_without_a_code_is_one_short_line() {
+    let page = format!(
+        "<html><body><h1>Bad gateway</h1>{}</body></html>",
+        "x".repeat(2000)
+    );
+    let fake = Intercept::start(None, move |_| Answer::Reply(502, "text/html", page.clone()));
+    let input = common::testdata("pass/rules.json");
+    let o = run_s3(
+        &fake.url,
+        &["-o", "s3://some-bucket/r/", input.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let st = status(&o);
+    let m = st["errorMessage"].as_str().unwrap();
+    assert!(
+        m.contains("HTTP 502") && m.contains("request id TEST") && m.contains("Bad gateway"),
+        "{m}"
+    );
+    assert!(m.len() < 400, "{} bytes: {m}", m.len());
+    let e = common::stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+}
+
 #[test]
 fn no_findings_is_no_findings_found_and_nothing_is_uploaded() {
     let b = Bucket::new("empty");
@@ -308,8 +344,8 @@ fn no_findings_is_no_findings_found_and_nothing_is_uploaded() {
             &url,
             "--part-size",
             "1KiB",
-            "--severity",
-            "NO_SUCH_SEVERITY",
+            "--account",
+            "000000000000",
             input.to_str().unwrap(),
         ],
     );
@@ -317,7 +353,7 @@ fn no_findings_is_no_findings_found_and_nothing_is_uploaded() {
     let st = status(&o);
     assert_eq!(st["status"], "FAILED");
     assert_eq!(st["errorCode"], "NO_FINDINGS_FOUND");
-    assert_eq!(st["filterOptions"]["severity"][0], "NO_SUCH_SEVERITY");
+    assert_eq!(st["filterOptions"]["account"][0], "000000000000");
     assert_nothing_left(&b);
 
     // A local report of nothing is still written, and succeeds.
@@ -325,8 +361,8 @@ fn no_findings_is_no_findings_found_and_nothing_is_uploaded() {
         "--as-of",
         AS_OF,
         "-q",
-        "--severity",
-        "NO_SUCH_SEVERITY",
+        "--account",
+        "000000000000",
         input.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0));

@@ -111,7 +111,20 @@ fn summary_json_counts_equal_the_report() {
     let w = &s["warnings"]["byKind"];
     assert_eq!(w["singleForList"]["count"], 3);
     let ex = &w["singleForList"]["examples"][0];
-    assert_eq!(ex["finding"], 5);
+    // Findings count from 1; the example names the member, its value and the ARN.
+    assert_eq!(ex["finding"], 6);
+    assert_eq!(
+        ex["member"],
+        "packageVulnerabilityDetails.vulnerablePackages"
+    );
+    assert_eq!(
+        ex["value"],
+        r#"{"name":"single-package","version":"1.0","release":"r1"}"#
+    );
+    assert_eq!(
+        ex["findingArn"],
+        "arn:aws:inspector2:us-east-1:111122223333:finding/odd-types"
+    );
     let text = std::fs::read_to_string(&input).unwrap();
     let byte = ex["byte"].as_u64().unwrap() as usize;
     assert!(text[byte..].starts_with('{') && text[byte..].contains("odd-types"));

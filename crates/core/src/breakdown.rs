@@ -352,11 +352,11 @@ mod tests {
     fn the_walk_and_the_view_agree() {
         for f in [
             r#"{"severity":"LOW","severity":"HIGH","resources":[{"type":"A"}],"resources":[{"type":"B","type":"C"}]}"#,
-            r#"{"packageVulnerabilityDetails":{"vulnerabilityId":"CVE-1"},"packageVulnerabilityDetails":{}}"#,
-            r#"{"codeVulnerabilityDetails":{"cwes":["a"]},"codeVulnerabilityDetails":[1]}"#,
+            r#"{"status":"ACTIVE","packageVulnerabilityDetails":{"vulnerabilityId":"CVE-1"},"packageVulnerabilityDetails":{}}"#,
+            r#"{"status":"ACTIVE","codeVulnerabilityDetails":{"cwes":["a"]},"codeVulnerabilityDetails":[1]}"#,
             r#"{"resources":{"type":"ONE"},"awsAccountId":12,"status":null}"#,
             r#"{"detail-type":"Inspector2 Finding","detail":{"severity":"CRITICAL"},"severity":"LOW"}"#,
-            r#"{"resources":[[{"type":"nested"}],null,"x",{"type":null}]}"#,
+            r#"{"status":"ACTIVE","resources":[[{"type":"nested"}],null,"x",{"type":null}]}"#,
         ] {
             assert_eq!(by_walk(f).unwrap(), by_view(f), "{f}");
         }

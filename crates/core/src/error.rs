@@ -1,8 +1,8 @@
 //! The library's one error type.
 //!
 //! Every error that can reach a user says *where*: the input's name, the absolute byte
-//! offset in that input (of the decompressed stream for gzip input), and the index of the
-//! finding when one is known. Messages read
+//! offset in that input (of the decompressed stream for gzip input), and the finding's
+//! number, counted from 1, when one is known. Messages read
 //! `<what> error: <input>: finding N (byte B): <detail>` so the person holding a 40 GB
 //! archive can seek straight to the bad byte (`tail -c +B` / `dd skip=B`).
 
@@ -16,7 +16,8 @@ pub struct Position {
     pub input: String,
     /// Absolute byte offset in the input (after gzip decompression), when known.
     pub byte: Option<u64>,
-    /// Zero-based index of the finding within its input, when known.
+    /// The finding's number within its input, counted from 1, when known. An error
+    /// between findings names the finding that would come next.
     pub finding: Option<u64>,
 }
 
@@ -56,6 +57,9 @@ pub enum ErrorKind {
     /// An input read twice (by a de-duplicated or compared report) was not the same the
     /// second time; the string says how.
     InputChanged(String),
+    /// A finding candidate is an object with none of the members a finding requires
+    /// ([`crate::decode::REQUIRED_MEMBERS`]); the string says what it looks like.
+    NotAFinding(String),
     /// A worker thread panicked; this is a bug, reported instead of hanging.
     Panic(String),
 }
@@ -112,7 +116,8 @@ impl Error {
             ErrorKind::Syntax(_)
             | ErrorKind::Truncated(_)
             | ErrorKind::Utf8
-            | ErrorKind::NotAnObject(_) => "input",
+            | ErrorKind::NotAnObject(_)
+            | ErrorKind::NotAFinding(_) => "input",
             ErrorKind::FindingTooLarge { .. }
             | ErrorKind::DepthLimit { .. }
             | ErrorKind::IndexLimit { .. } => "limit",
@@ -162,6 +167,11 @@ impl fmt::Display for Error {
                 f,
                 ": the input changed while it was read twice ({how}); \
                  de-duplicating and comparing need inputs that stay the same"
+            ),
+            ErrorKind::NotAFinding(what) => write!(
+                f,
+                ": not an Inspector finding (it has none of {}): {what}",
+                crate::decode::REQUIRED_MEMBERS.join(", ")
             ),
             ErrorKind::Panic(s) => write!(f, ": a worker thread panicked (this is a bug): {s}"),
         }

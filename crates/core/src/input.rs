@@ -57,16 +57,17 @@ impl Source {
     }
 
     /// Like [`Source::open`], adding every byte read as stored (before decompression) to
-    /// `counter`, for progress displays.
+    /// the progress's `bytes_read`, and every byte after decompression to its
+    /// `bytes_decompressed`, for progress displays.
     pub fn open_counting(&self, progress: Option<&Arc<Progress>>) -> Result<Box<dyn Read + Send>> {
         let mut raw: Box<dyn Read + Send> = match self {
             Source::Stdin => Box::new(io::stdin()),
             Source::File(p) => Box::new(std::fs::File::open(p).map_err(|e| open_error(p, e))?),
         };
         if let Some(p) = progress {
-            raw = Box::new(Counting(raw, Arc::clone(p)));
+            raw = Box::new(Counting(raw, Arc::clone(p), Counter::Stored));
         }
-        decompressed(raw).map_err(|e| {
+        let plain = decompressed(raw).map_err(|e| {
             Error::new(
                 ErrorKind::Io(e),
                 Position {
@@ -75,6 +76,10 @@ impl Source {
                     finding: None,
                 },
             )
+        })?;
+        Ok(match progress {
+            Some(p) => Box::new(Counting(plain, Arc::clone(p), Counter::Decompressed)),
+            None => plain,
         })
     }
 }
@@ -229,13 +234,26 @@ impl Read for FailedSpawn {
     }
 }
 
-/// Counts the bytes that pass through it.
-struct Counting<R>(R, Arc<Progress>);
+/// Counts the bytes that pass through it into one of the progress's counters.
+struct Counting<R>(R, Arc<Progress>, Counter);
+
+/// Which bytes a [`Counting`] reader sees.
+#[derive(Clone, Copy)]
+enum Counter {
+    /// As stored: `bytes_read`.
+    Stored,
+    /// After decompression: `bytes_decompressed`.
+    Decompressed,
+}
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.0.read(buf)?;
-        self.1.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+        let counter = match self.2 {
+            Counter::Stored => &self.1.bytes_read,
+            Counter::Decompressed => &self.1.bytes_decompressed,
+        };
+        counter.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -385,6 +403,36 @@ mod tests {
             .read_to_string(&mut s)
             .unwrap();
         assert_eq!(s, "{");
+    }
+
+    /// Progress counts a gzip file's bytes as stored and as decompressed, and a plain
+    /// file's the same in both.
+    #[test]
+    fn progress_counts_stored_and_decompressed_bytes() {
+        let dir = std::env::temp_dir().join(format!("ir-counting-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let plain = vec![b' '; 100_000];
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&plain).unwrap();
+        let gz = e.finish().unwrap();
+        for (name, bytes) in [("in.json.gz", &gz), ("in.json", &plain)] {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let p = Arc::new(Progress::default());
+            let mut out = Vec::new();
+            Source::File(path)
+                .open_counting(Some(&p))
+                .unwrap()
+                .read_to_end(&mut out)
+                .unwrap();
+            assert_eq!(out.len(), plain.len());
+            assert_eq!(p.bytes_read.load(Ordering::Relaxed), bytes.len() as u64);
+            assert_eq!(
+                p.bytes_decompressed.load(Ordering::Relaxed),
+                plain.len() as u64
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// The gunzip thread hands over many blocks in order, reports a corrupt tail after

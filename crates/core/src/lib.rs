@@ -5,27 +5,58 @@
 //! Inspector's columns, the full-field JSON report, or NDJSON of the same findings. The contract is
 //! `shared/spec/report-format.md`; each module names the section it implements.
 //!
-//! # How the pieces connect
+//! # The API
 //!
-//! * [`input`] names and opens sources (stdin, files, directories; gzip by magic bytes).
-//! * [`scan::ItemReader`] owns one rolling buffer per input and drives the
-//!   [`scan::Scanner`], a no-allocation state machine that cuts each finding's bytes out
-//!   of the stream without building a DOM.
-//! * [`decode`] turns one finding's bytes into a borrowed, typed
-//!   [`decode::finding::Finding`] (lenient where real data breaks the model, see
-//!   [`decode::value`]). Its fast path is the validating [`decode::walk`]er; serde_json
-//!   takes every finding the walker gives back.
-//! * [`filter::Filter`] keeps or drops the finding (default: only ACTIVE findings).
-//! * [`columns`] computes each CSV cell; [`report`] frames rows into the CSV or JSON
-//!   report ([`report::json`] copies the finding's own bytes, minified, with timestamps
-//!   patched).
-//! * [`pipeline::convert`] runs it all: the scanner and ordered rayon batches on one
-//!   pool, one writer, memory bounded by [`Limits`].
-//! * [`breakdown`] counts the written findings for the run summary, in the workers.
-//! * [`dedupe::convert`] (one occurrence per `findingArn`) and [`diff::compare`] (the
-//!   changes between two exports) run several passes over inputs that can be read twice:
-//!   a [`pipeline::survey`] into an index, then conversions that read only the items a
-//!   [`Selection`] admits, into one [`SectionedReport`].
+//! A conversion is [`convert`]`(&`[`Config`]`, inputs, &mut out) -> `[`Stats`]. Each input is
+//! an [`Input`] (a name and a byte stream, made from a [`Source`] or any reader; gzip is
+//! detected by its magic bytes). [`Config`] holds the [`ReportFormat`] (CSV with its
+//! [`Column`]s or a [`Layout`], the JSON report, or NDJSON), the [`Filter`] (a FilterCriteria
+//! document, default ACTIVE only), the report time, the [`Limits`] and an optional
+//! [`Progress`] to poll. Every failure is one [`Error`] with the input, byte offset and
+//! finding it happened at.
+//!
+//! [`dedupe::convert`] (one occurrence per `findingArn`) and [`diff::compare`] (the
+//! changes between two exports, spec 6) read inputs that can be read twice: a first pass
+//! builds an index of the findings ([`dedupe::ArnIndex`]), then conversions read only the
+//! items a [`Selection`] admits, into one [`SectionedReport`].
+//!
+//! The documented modules are the ones a user of the crate needs: [`breakdown`],
+//! [`columns`], [`dedupe`], [`diff`], [`error`], [`filter`], [`input`], [`limits`],
+//! [`report`], [`select`], [`stats`] and [`timestamp`].
+//! The others are the engine; they are public only for the fuzz targets and benches and
+//! hidden from these docs.
+//!
+//! # A newcomer's tour: the data flow, and the module that owns each step
+//!
+//! ```text
+//! Source ─▶ input ─▶ scan ─▶ pipeline ─▶ report::renderer ─▶ pipeline::writer ─▶ out
+//!          (open,    (cut     (batches,   (decode, filter,    (framing: header,
+//!           gunzip)   items)   workers)    cells / JSON)       commas, gzip)
+//! ```
+//!
+//! 1. `input` opens each source: standard input, files, directories in sorted order,
+//!    gzip by magic bytes on a read-ahead thread.
+//! 2. `scan` cuts each finding's bytes out of the stream: `scan::ItemReader` owns one
+//!    rolling buffer per input and drives `scan::Scanner`, a no-allocation state machine
+//!    that tracks strings, escapes and nesting across reads and detects the layout
+//!    (page, array, NDJSON, EventBridge events) without building a DOM.
+//! 3. `pipeline` groups the findings into batches bounded by count and bytes, renders
+//!    them on a rayon pool in input order, and hands them to one writer; with one
+//!    thread every stage runs in turn on the calling thread.
+//! 4. `report::renderer` does one finding: `decode` turns its bytes into a borrowed,
+//!    typed view (`decode::walk` is the validating fast path, serde_json decides whenever
+//!    it gives up, `decode::value` holds the lenient leaves) and refuses an object that
+//!    is no Inspector finding, [`filter`] keeps or drops it, then [`columns`] computes its CSV cells or `report::json` copies its own bytes,
+//!    minified, with timestamps rewritten by [`timestamp`].
+//! 5. `pipeline::writer` writes the rendered chunks in order, framed by the report (the
+//!    CSV header, the JSON report's brackets and commas, gzip members), and keeps the
+//!    [`stats`]: counts, warnings with examples that name the member and value that
+//!    raised them, and the [`breakdown`] of the written findings the workers counted.
+//! 6. De-duplication and comparison run `pipeline::survey` first: a pass that decodes
+//!    the narrowest view that suffices (`findingArn` and `updatedAt`, say) into the index
+//!    of [`dedupe`], without rendering; the conversions after it render only the winners.
+//!
+//! Memory is bounded by [`Limits`], whatever the size of the input.
 //!
 //! # Example
 //!
@@ -38,6 +69,7 @@
 //! config.format = inspector_report_core::ReportFormat::Csv {
 //!     columns: inspector_report_core::Column::parse_list("AWS Account Id,Severity,First Seen").unwrap(),
 //!     quote: inspector_report_core::QuoteStyle::Always,
+//!     excel_safe: false,
 //! };
 //! let mut out = Vec::new();
 //! let input = Input::from_reader("page.json", Box::new(&page[..])).unwrap();
@@ -55,6 +87,7 @@
 pub mod breakdown;
 mod bytes;
 pub mod columns;
+#[doc(hidden)]
 pub mod decode;
 pub mod dedupe;
 pub mod diff;
@@ -62,13 +95,17 @@ pub mod error;
 pub mod filter;
 pub mod input;
 pub mod limits;
+#[doc(hidden)]
 pub mod number;
+#[doc(hidden)]
 pub mod pipeline;
 pub mod report;
+#[doc(hidden)]
 pub mod scan;
 pub mod select;
 pub mod stats;
 pub mod timestamp;
+mod witness;
 
 pub use breakdown::{Breakdown, Severity};
 pub use columns::{Column, Layout};

@@ -42,7 +42,7 @@ impl WarningKind {
 /// without growing with the input.
 pub const MAX_WARNING_EXAMPLES: usize = 5;
 
-/// Where one warning was raised.
+/// Where one warning was raised: enough to find the finding and fix the member.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WarningExample {
     /// The kind.
@@ -51,8 +51,38 @@ pub struct WarningExample {
     pub input: String,
     /// Absolute byte offset of the finding in the input.
     pub byte: u64,
-    /// Index of the finding in the input.
+    /// The finding's number in the input, counted from 1.
     pub finding: u64,
+    /// The member that raised it, as a path inside the finding
+    /// (`resources[0].details.awsEc2Instance.launchedAt`), when it can be told.
+    pub member: Option<String>,
+    /// The member's value as JSON text on one line, control characters escaped, cut after
+    /// [`crate::decode::SHOWN_CHARS`] characters.
+    pub value: Option<String>,
+    /// The finding's `findingArn`, when it has one.
+    pub finding_arn: Option<String>,
+}
+
+impl fmt::Display for WarningExample {
+    /// `INPUT: finding N (byte B, ARN): MEMBER = VALUE`, as errors name a place.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: finding {} (byte {}",
+            self.input, self.finding, self.byte
+        )?;
+        if let Some(arn) = &self.finding_arn {
+            write!(f, ", {arn}")?;
+        }
+        f.write_str(")")?;
+        if let Some(m) = &self.member {
+            write!(f, ": {}", if m.is_empty() { "the finding" } else { m })?;
+            if let Some(v) = &self.value {
+                write!(f, " = {v}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Warnings: the finding was converted, but something in it broke the model (spec 5).
@@ -221,15 +251,17 @@ impl Stats {
 
     /// Adds `e` unless its kind already has [`MAX_WARNING_EXAMPLES`] examples.
     pub fn add_example(&mut self, e: WarningExample) {
-        if self
-            .warning_examples
-            .iter()
-            .filter(|x| x.kind == e.kind)
-            .count()
-            < MAX_WARNING_EXAMPLES
-        {
+        if self.examples_of(e.kind) < MAX_WARNING_EXAMPLES {
             self.warning_examples.push(e);
         }
+    }
+
+    /// How many examples of `kind` there are.
+    pub fn examples_of(&self, kind: WarningKind) -> usize {
+        self.warning_examples
+            .iter()
+            .filter(|x| x.kind == kind)
+            .count()
     }
 
     /// Bytes read over all inputs.
@@ -292,12 +324,8 @@ impl fmt::Display for Stats {
         for (kind, (name, n)) in WarningKind::ALL.iter().zip(self.warnings.by_kind()) {
             if n > 0 {
                 write!(f, "\n  {name}: {n}")?;
-                if let Some(e) = self.warning_examples.iter().find(|e| e.kind == *kind) {
-                    write!(
-                        f,
-                        " (first: {} finding {} at byte {})",
-                        e.input, e.finding, e.byte
-                    )?;
+                for e in self.warning_examples.iter().filter(|e| e.kind == *kind) {
+                    write!(f, "\n    {e}")?;
                 }
             }
         }
@@ -311,6 +339,9 @@ pub struct Progress {
     /// Bytes read from the inputs as stored (compressed bytes for gzip), when the inputs
     /// were opened with [`crate::Source::open_counting`].
     pub bytes_read: AtomicU64,
+    /// The same bytes after gzip decompression (equal to `bytes_read` for plain input),
+    /// so a display can show what compressed input grows to.
+    pub bytes_decompressed: AtomicU64,
     /// Findings read so far.
     pub findings_read: AtomicU64,
     /// Findings written so far.

@@ -162,6 +162,9 @@ fn the_same_error_for_every_thread_count() {
         [&many[..], b"\n{\"a\":1]\n"].concat(),
         // A decode error inside one finding, found by a worker.
         [&many[..], b"\n{\"findingArn\":\"\xff\"}\n", &many[..]].concat(),
+        // An object that is not a finding, far into the input: a worker finds it, on the
+        // fast path of the JSON report or in a full decode.
+        [&many[..], b"\n{\"Findings\":[{\"Id\":1}]}\n", &many[..]].concat(),
         // A truncated input.
         many[..cut].to_vec(),
     ];
@@ -187,6 +190,14 @@ fn the_same_error_for_every_thread_count() {
                 })
                 .collect();
             assert!(errors.iter().all(|e| e == &errors[0]), "{errors:#?}");
+            if data.windows(10).any(|w| w == b"\"Findings\"") {
+                assert!(
+                    errors[0].contains("not an Inspector finding")
+                        && errors[0].contains("Security Hub (ASFF) document"),
+                    "{}",
+                    errors[0]
+                );
+            }
         }
     }
     // A writer that fails after some bytes: the run fails with its error.
@@ -245,6 +256,12 @@ fn several_inputs_give_the_same_report_and_counts_for_every_thread_count() {
         convert(&config, inputs, &mut out).map(|stats| (out, format!("{stats:?}")))
     };
     let one = run(1, false).unwrap();
+    // The counts include the warning examples, each with its member and value.
+    assert!(
+        one.1.contains("member: Some(\"firstObservedAt\")"),
+        "{}",
+        one.1
+    );
     assert_eq!(run(2, false).unwrap(), one);
     assert_eq!(run(3, false).unwrap(), one);
     let e1 = run(1, true).unwrap_err().to_string();

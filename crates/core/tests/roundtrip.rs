@@ -138,7 +138,7 @@ proptest! {
         let bytes = layout(&findings, shape, pretty);
         let columns = Column::parse_list("AWS Account Id,Title,Resource ID,Region,Resource Tags,First Seen").unwrap();
         let config = Config {
-            format: ReportFormat::Csv { columns: columns.clone(), quote: if necessary { QuoteStyle::Necessary } else { QuoteStyle::Always } },
+            format: ReportFormat::Csv { columns: columns.clone(), quote: if necessary { QuoteStyle::Necessary } else { QuoteStyle::Always }, excel_safe: false },
             filter: Filter::default(),
             as_of_ms: 0,
             limits: Limits::default(),

@@ -23,6 +23,9 @@ pub struct Destination {
     pub kms_key_arn: String,
     /// The report is gzip-compressed.
     pub gzip: bool,
+    /// The key was given exactly (it may name an object that exists), not made from a
+    /// prefix and a fresh report id.
+    pub exact: bool,
 }
 
 /// Decides the object key for a report of format `ext` (`csv`, `json` or `ndjson`).
@@ -49,7 +52,7 @@ pub fn resolve(
     ]
     .iter()
     .find(|e| name.len() > e.len() && name.ends_with(*e));
-    let (key, key_prefix, gzip) = match exact {
+    let (key, key_prefix, gzip) = match &exact {
         Some(e) => {
             let key_gz = e.ends_with(".gz");
             let key_ext = e.trim_start_matches('.').trim_end_matches(".gz");
@@ -90,6 +93,7 @@ pub fn resolve(
         key,
         kms_key_arn: kms_key_arn.to_string(),
         gzip,
+        exact: exact.is_some(),
     })
 }
 
@@ -124,7 +128,10 @@ mod tests {
     fn key(url: &str, ext: &str, gzip: bool) -> Result<(String, String, bool), String> {
         let url: S3Url = url.parse().unwrap();
         resolve(&url, ext, gzip, ARN, "RID")
-            .map(|d| (d.key, d.key_prefix, d.gzip))
+            .map(|d| {
+                assert_eq!(d.exact, !d.key.contains("RID"), "{url}");
+                (d.key, d.key_prefix, d.gzip)
+            })
             .map_err(|e| e.message)
     }
 

@@ -26,6 +26,8 @@ pub struct S3Options {
     pub extension: &'static str,
     /// The filters given, for the status document.
     pub filter: FilterEcho,
+    /// `--overwrite`: an object already at an exact key may be replaced.
+    pub overwrite: bool,
 }
 
 impl S3Options {
@@ -65,6 +67,7 @@ impl S3Options {
             concurrency,
             extension,
             filter,
+            overwrite: a.overwrite,
         })
     }
 
@@ -78,18 +81,21 @@ impl S3Options {
     }
 }
 
-/// The S3 options mean nothing without an S3 destination: giving one is a mistake.
-pub fn refuse_without_s3(a: &S3Args) -> Result<(), CliError> {
-    for (given, flag) in [
-        (a.kms_key_arn.is_some(), "--kms-key-arn"),
-        (a.aws.region.is_some(), "--region"),
-        (a.aws.profile.is_some(), "--profile"),
-        (a.aws.endpoint_url.is_some(), "--endpoint-url"),
+/// The S3 options mean nothing without an S3 destination: giving one is a mistake. The
+/// AWS options are for live inputs too (`aws_inputs`).
+pub fn refuse_without_s3(a: &S3Args, aws_inputs: bool) -> Result<(), CliError> {
+    const FOR_S3: &str = "an S3 destination (-o s3://BUCKET/PREFIX)";
+    const FOR_AWS: &str =
+        "an S3 destination (-o s3://BUCKET/PREFIX) or a live input (inspector2://)";
+    for (given, flag, use_) in [
+        (a.kms_key_arn.is_some(), "--kms-key-arn", FOR_S3),
+        (a.aws.region.is_some(), "--region", FOR_AWS),
+        (a.aws.profile.is_some(), "--profile", FOR_AWS),
+        (a.aws.endpoint_url.is_some(), "--endpoint-url", FOR_AWS),
+        (a.overwrite, "--overwrite", FOR_S3),
     ] {
-        if given {
-            return Err(CliError::usage(format!(
-                "{flag} is for an S3 destination (-o s3://BUCKET/PREFIX)"
-            )));
+        if given && (use_ == FOR_S3 || !aws_inputs) {
+            return Err(CliError::usage(format!("{flag} is for {use_}")));
         }
     }
     Ok(())

@@ -28,28 +28,13 @@ pub fn part_size(base: u64, n: i32) -> u64 {
     base.saturating_mul(1u64 << step.min(40)).min(MAX_PART_SIZE)
 }
 
-/// `--part-size`: bytes, or a number with KiB, MiB or GiB (K, M, G and KB, MB, GB are
-/// read as the same binary units, as the AWS CLI reads them).
+/// `--part-size`: a size ([`crate::size`]) within S3's part limits.
 pub fn parse(text: &str) -> Result<u64, CliError> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let unit_bytes: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        _ => 0,
-    };
-    let n: Option<u64> = digits.parse().ok();
-    let bytes = n
-        .filter(|_| unit_bytes > 0)
-        .and_then(|n| n.checked_mul(unit_bytes))
-        .ok_or_else(|| {
-            CliError::usage(format!(
-                "--part-size {text:?}: give bytes or a size like 16MiB"
-            ))
-        })?;
+    let bytes = crate::size::parse(text).ok_or_else(|| {
+        CliError::usage(format!(
+            "--part-size {text:?}: give bytes or a size like 16MiB"
+        ))
+    })?;
     let floor = std::env::var(MIN_PART_SIZE_ENV)
         .ok()
         .and_then(|v| v.parse::<u64>().ok())

@@ -1,10 +1,15 @@
 //! The S3 upload as a [`Sink`]: begun with CreateMultipartUpload before any input is read,
 //! committed with CompleteMultipartUpload, and aborted on any failure, an empty report,
 //! SIGINT or SIGTERM, with the status document on stdout in every case.
+//!
+//! An exact key is never replaced silently: an object already there is refused before the
+//! upload begins (HeadObject), and one written meanwhile by the conditional completion
+//! (`If-None-Match: *`), unless `--overwrite`.
 
 use super::options::S3Options;
 use super::status::{ErrorCode, Failure, State, Status};
 use super::upload::{self, Create, Upload, UploadRef};
+use crate::aws::SetupError;
 use crate::error::CliError;
 use crate::sink::{Delivered, Sink};
 use inspector_report_core::Stats;
@@ -78,10 +83,23 @@ impl S3Sink {
                 Failure::new(ErrorCode::InternalError, e.to_string()),
             )
         })?;
-        let shared = crate::aws::config(&rt, &o.aws, "the S3 destination")?;
+        let shared = match crate::aws::config(&rt, &o.aws, "the S3 destination") {
+            Ok(shared) => shared,
+            Err(SetupError::Credentials(why)) => {
+                let f = Failure::new(ErrorCode::InvalidPermissions, why);
+                return Err(fail(&mut status, f));
+            }
+            Err(e) => return Err(e.into()),
+        };
         let client =
             aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).build());
         let dest = &o.destination;
+        // A prefix's key is a fresh report id: only an exact key can name an object.
+        let keep_existing = dest.exact && !o.overwrite;
+        if keep_existing {
+            upload::refuse_existing(rt.handle(), &client, &dest.bucket, &dest.key)
+                .map_err(|f| fail(&mut status, f))?;
+        }
         let mut active = lock();
         *active = Some(Active {
             rt: rt.handle().clone(),
@@ -98,6 +116,7 @@ impl S3Sink {
                 content_type: content_type(o.extension, dest.gzip),
                 part_size: o.part_size,
                 concurrency: o.concurrency,
+                if_absent: keep_existing,
             },
         );
         let upload = match created {

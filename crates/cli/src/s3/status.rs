@@ -4,7 +4,7 @@
 
 use super::destination::Destination;
 use crate::filter::FilterEcho;
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use serde_json::{json, Value};
 
 /// `ReportingErrorCode`, as Inspector reports why a findings report failed.
@@ -22,6 +22,9 @@ pub enum ErrorCode {
     IncompatibleBucketRegion,
     /// The KMS key is unusable: unknown, disabled, the wrong kind, or its policy refuses.
     MalformedKmsKey,
+    /// An object is already at the exact key asked for, and `--overwrite` was not given.
+    /// Ours: Inspector always writes a fresh key, so its codes have no such case.
+    ObjectExists,
 }
 
 impl ErrorCode {
@@ -34,6 +37,7 @@ impl ErrorCode {
             ErrorCode::BucketNotFound => "BUCKET_NOT_FOUND",
             ErrorCode::IncompatibleBucketRegion => "INCOMPATIBLE_BUCKET_REGION",
             ErrorCode::MalformedKmsKey => "MALFORMED_KMS_KEY",
+            ErrorCode::ObjectExists => "OBJECT_EXISTS",
         }
     }
 }
@@ -52,6 +56,8 @@ pub fn classify(code: Option<&str>, message: Option<&str>, status: Option<u16>) 
         message.contains("kms:") || message.contains("KMS") || message.contains("kms key");
     match code {
         "NoSuchBucket" => ErrorCode::BucketNotFound,
+        // Only the conditional completion of an exact key asks a precondition.
+        "PreconditionFailed" => ErrorCode::ObjectExists,
         c if c.starts_with("KMS.") || c.starts_with("KMS") => ErrorCode::MalformedKmsKey,
         "InvalidArgument" | "InvalidRequest" | "AccessDenied" if kms_words => {
             ErrorCode::MalformedKmsKey
@@ -70,6 +76,7 @@ pub fn classify(code: Option<&str>, message: Option<&str>, status: Option<u16>) 
         _ => match status {
             Some(301) | Some(307) => ErrorCode::IncompatibleBucketRegion,
             Some(403) => ErrorCode::InvalidPermissions,
+            Some(412) => ErrorCode::ObjectExists,
             _ => ErrorCode::InternalError,
         },
     }
@@ -107,14 +114,7 @@ impl Failure {
         let status = e.raw_response().map(|r| r.status().as_u16());
         let code = e.code().map(str::to_string);
         let message = e.message().map(str::to_string);
-        let text = match (&code, &message) {
-            (Some(c), Some(m)) => format!("{c}: {m}"),
-            (Some(c), None) => c.clone(),
-            _ => match status {
-                Some(s) => format!("HTTP {s}: {}", DisplayErrorContext(&e)),
-                None => DisplayErrorContext(&e).to_string(),
-            },
-        };
+        let text = crate::aws::describe(&e);
         Failure {
             code: classify(code.as_deref(), message.as_deref(), status),
             message: if what.is_empty() {
@@ -254,6 +254,8 @@ mod tests {
             (Some("InternalError"), "We encountered an internal error", Some(500), InternalError),
             (Some("SlowDown"), "Reduce your request rate", Some(503), InternalError),
             (None, "", None, InternalError),
+            (Some("PreconditionFailed"), "At least one of the pre-conditions you specified did not hold", Some(412), ObjectExists),
+            (None, "", Some(412), ObjectExists),
         ];
         for (code, msg, status, want) in cases {
             assert_eq!(classify(*code, Some(msg), *status), *want, "{code:?} {msg}");
@@ -270,6 +272,7 @@ mod tests {
                 key: "p/r.csv".into(),
                 kms_key_arn: "arn".into(),
                 gzip: false,
+                exact: false,
             },
             filter: FilterEcho::default(),
             report_format: "CSV",

@@ -16,6 +16,7 @@
 
 use super::part_size::{part_size, MAX_PARTS};
 use super::status::{ErrorCode, Failure};
+use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadOutput;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart, ServerSideEncryption,
@@ -69,6 +70,8 @@ pub struct Upload {
     parts: Vec<CompletedPart>,
     failure: Option<Failure>,
     bytes: u64,
+    /// Complete only if no object is at the key by then.
+    if_absent: bool,
 }
 
 /// What a completed upload wrote.
@@ -86,6 +89,8 @@ pub struct Create<'a> {
     pub content_type: &'a str,
     pub part_size: u64,
     pub concurrency: usize,
+    /// Complete only if no object is at the key by then (`If-None-Match: *`).
+    pub if_absent: bool,
 }
 
 impl Upload {
@@ -144,6 +149,7 @@ impl Upload {
             parts: Vec::new(),
             failure: None,
             bytes: 0,
+            if_absent: c.if_absent,
         })
     }
 
@@ -273,22 +279,9 @@ impl Upload {
         parts.sort_by_key(|p| p.part_number());
         let count = parts.len() as u64;
         let at = &self.at;
-        let done = self.rt.block_on(
-            on_upload!(at.client.complete_multipart_upload(), at)
-                .multipart_upload(
-                    CompletedMultipartUpload::builder()
-                        .set_parts(Some(parts))
-                        .build(),
-                )
-                .send(),
-        );
-        let out = match done {
-            Ok(o) => o,
-            Err(e) => {
-                let f = Failure::from_sdk("completing the multipart upload", e);
-                return Err(f);
-            }
-        };
+        let out = self
+            .rt
+            .block_on(complete_upload(at, parts, self.if_absent))?;
         if let Err(why) = encryption_confirmed(
             out.server_side_encryption(),
             out.ssekms_key_id(),
@@ -356,6 +349,77 @@ impl Write for Upload {
     }
 }
 
+/// CompleteMultipartUpload with the parts in order. With `if_absent`, it is conditional
+/// (`If-None-Match: *`), so an object that appeared at the key while the report was
+/// uploading is kept and the completion refused. An endpoint that does not implement
+/// conditional writes (501) gets the plain request: the object was not there when the
+/// upload began ([`refuse_existing`]).
+async fn complete_upload(
+    at: &UploadRef,
+    parts: Vec<CompletedPart>,
+    if_absent: bool,
+) -> Result<CompleteMultipartUploadOutput, Failure> {
+    let what = "completing the multipart upload";
+    let request = || {
+        on_upload!(at.client.complete_multipart_upload(), at).multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts.clone()))
+                .build(),
+        )
+    };
+    if !if_absent {
+        return request()
+            .send()
+            .await
+            .map_err(|e| Failure::from_sdk(what, e));
+    }
+    match request().if_none_match("*").send().await {
+        Ok(out) => Ok(out),
+        Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 501) => request()
+            .send()
+            .await
+            .map_err(|e| Failure::from_sdk(what, e)),
+        Err(e) => {
+            let f = Failure::from_sdk(what, e);
+            match f.code {
+                ErrorCode::ObjectExists => Err(object_exists(
+                    &at.bucket,
+                    &at.key,
+                    " (it was written while the report was uploading)",
+                )),
+                _ => Err(f),
+            }
+        }
+    }
+}
+
+/// Refuses an exact key that already names an object, before the upload begins: any
+/// answer but 200 to HeadObject lets the upload go on (a 404, or a 403 for a caller
+/// allowed to write but not to read), and the conditional completion stands guard for
+/// the rest.
+pub fn refuse_existing(
+    rt: &Handle,
+    client: &Client,
+    bucket: &str,
+    key: &str,
+) -> Result<(), Failure> {
+    match rt.block_on(client.head_object().bucket(bucket).key(key).send()) {
+        Ok(_) => Err(object_exists(bucket, key, "")),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The failure of a report whose key is taken; `when` says more about it.
+fn object_exists(bucket: &str, key: &str, when: &str) -> Failure {
+    Failure::new(
+        ErrorCode::ObjectExists,
+        format!(
+            "s3://{bucket}/{key} already exists{when}; it was kept and nothing was \
+             uploaded (--overwrite replaces it)"
+        ),
+    )
+}
+
 async fn upload_part(at: &UploadRef, n: i32, body: Bytes) -> Result<CompletedPart, Failure> {
     let len = body.len() as i64;
     let out = on_upload!(at.client.upload_part(), at)
@@ -409,18 +473,35 @@ pub async fn abort(at: &UploadRef) -> Result<(), Failure> {
             }
         }
     }
-    Err(last.unwrap_or_else(|| Failure::new(ErrorCode::InternalError, "abort failed"))).map_err(
-        |f| {
-            Failure::new(
-                f.code,
-                format!(
-                    "{}; upload {} of s3://{}/{} may remain: \
-                 aws s3api abort-multipart-upload --bucket {} --key {} --upload-id {}",
-                    f.message, at.upload_id, at.bucket, at.key, at.bucket, at.key, at.upload_id
-                ),
-            )
-        },
-    )
+    let f = last.unwrap_or_else(|| Failure::new(ErrorCode::InternalError, "abort failed"));
+    Err(Failure::new(
+        f.code,
+        format!(
+            "{}; upload {} of s3://{}/{} may remain: {}",
+            f.message,
+            at.upload_id,
+            at.bucket,
+            at.key,
+            abort_command(&at.bucket, &at.key, &at.upload_id)
+        ),
+    ))
+}
+
+/// The AWS CLI command that aborts an upload by hand, every value quoted for the shell:
+/// the upload id is the server's and the key is the user's, and neither may become a
+/// command of its own when pasted.
+fn abort_command(bucket: &str, key: &str, upload_id: &str) -> String {
+    crate::shell::command([
+        "aws",
+        "s3api",
+        "abort-multipart-upload",
+        "--bucket",
+        bucket,
+        "--key",
+        key,
+        "--upload-id",
+        upload_id,
+    ])
 }
 
 /// Did S3 confirm SSE-KMS with the key asked for? S3 answers with the key's ARN; a bare
@@ -450,6 +531,20 @@ pub fn encryption_confirmed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_abort_hint_quotes_every_value() {
+        assert_eq!(
+            abort_command("bkt", "a/r.csv", "2~abc.DEF_1-x"),
+            "aws s3api abort-multipart-upload --bucket bkt --key a/r.csv --upload-id '2~abc.DEF_1-x'"
+        );
+        let hint = abort_command("bkt", "my report.csv", "x'; rm -rf ~ #$(id)");
+        assert_eq!(
+            hint,
+            "aws s3api abort-multipart-upload --bucket bkt --key 'my report.csv' \
+             --upload-id 'x'\\''; rm -rf ~ #$(id)'"
+        );
+    }
 
     #[test]
     fn encryption_must_be_echoed() {

@@ -1,20 +1,31 @@
-//! The report file of `-o PATH` and of batch mode, written atomically.
+//! The report file of `-o PATH` and of batch mode, and the `--summary-json` file,
+//! written atomically and privately.
 //!
-//! A file report is written to `.NAME.PID.tmp` beside the target and renamed over it only
-//! after the last byte is flushed and synced (writeback starts early, see [`SyncingFile`]),
-//! so a reader never sees a partial report under the target's name, and a failed run
-//! removes its temporary file.
+//! A file is written to a temporary file beside the target and renamed over it only
+//! after the last byte is flushed and synced (writeback starts early, see
+//! [`SyncingFile`]), so a reader never sees a partial report under the target's name,
+//! and a failed run removes its temporary file.
+//!
+//! The temporary file is created by [`tempfile`]: `O_EXCL`, an unpredictable name, mode
+//! 0600 from the first system call whatever the umask. Its final mode ([`FileRules`]) is
+//! set on the open handle before any byte is written, so no other user can open it in
+//! between: `--mode`, or the mode of the file it replaces, or 0600.
 //!
 //! Only regular files are replaced that way. A target that exists and is something else
 //! (`/dev/null`, a FIFO, a terminal) is written in place: renaming over it would replace
-//! the device itself with a regular file, which as root breaks the whole machine. A
-//! symbolic link is followed, so the link stays and the file it names is replaced.
+//! the device itself with a regular file, which as root breaks the whole machine. It is
+//! opened with `O_NOFOLLOW`. A symbolic link is refused ([`super::links`]).
 
+use super::links;
+use super::rules::FileRules;
 use super::{Delivered, Sink, WRITE_BUFFER_BYTES};
 use crate::error::{write_error, CliError};
 use inspector_report_core::Stats;
-use std::fs::{self, File, OpenOptions};
+use std::ffi::OsStr;
+use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, BufWriter, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -67,48 +78,122 @@ enum FileOut {
 }
 
 impl FileSink {
-    /// Opens `target`: atomically for a regular file (or a new one), in place otherwise.
-    /// `what` names the report in the message of a failed commit.
-    pub fn begin(target: &Path, what: impl Into<String>) -> Result<FileSink, CliError> {
-        let out = open(target).map_err(|e| {
-            CliError::failure(format!(
-                "cannot write the report to {}: {e}",
-                target.display()
-            ))
+    /// Opens `target` under `rules`: atomically for a regular file (or a new one), in
+    /// place for a device or FIFO. `what` names the file in the message of a failed
+    /// commit. A symbolic link the rules refuse is a failure that names it.
+    pub fn begin(
+        target: &Path,
+        what: impl Into<String>,
+        rules: &FileRules,
+    ) -> Result<FileSink, CliError> {
+        let what = what.into();
+        let out = open(target, rules).map_err(|e| match e {
+            Refused::Link => CliError::failure(links::refusal(target)),
+            Refused::Io(e) => {
+                CliError::failure(format!("cannot write to {}: {e}", target.display()))
+            }
         })?;
         Ok(FileSink {
             out,
             path: target.display().to_string(),
-            what: what.into(),
+            what,
         })
     }
 }
 
-fn open(target: &Path) -> io::Result<FileOut> {
+/// Writes `bytes` as the whole of the file at `target`, by the same rules as a report
+/// (the `--summary-json` file).
+pub fn write_whole(
+    target: &Path,
+    what: &str,
+    rules: &FileRules,
+    bytes: &[u8],
+) -> Result<(), CliError> {
+    let mut sink = Box::new(FileSink::begin(target, what, rules)?);
+    sink.writer()
+        .write_all(bytes)
+        .map_err(|e| write_error(&format!("writing {what}"), &e))?;
+    sink.commit(&Stats::default()).map(|_| ())
+}
+
+/// Why a target could not be opened.
+enum Refused {
+    /// A symbolic link the rules do not follow.
+    Link,
+    Io(io::Error),
+}
+
+impl From<io::Error> for Refused {
+    fn from(e: io::Error) -> Refused {
+        Refused::Io(e)
+    }
+}
+
+fn open(target: &Path, rules: &FileRules) -> Result<FileOut, Refused> {
+    let found = match fs::symlink_metadata(target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(FileOut::Atomic(AtomicFile::create(
+                target,
+                rules.file_mode(None),
+            )?))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if found.file_type().is_symlink() {
+        if !links::followed(target, rules) {
+            return Err(Refused::Link);
+        }
+        return open_through_link(target, rules);
+    }
+    if found.is_dir() {
+        return Err(is_a_directory().into());
+    }
+    if found.is_file() {
+        let mode = rules.file_mode(Some(found.permissions().mode()));
+        return Ok(FileOut::Atomic(AtomicFile::create(target, mode)?));
+    }
+    // The check above saw no link; O_NOFOLLOW keeps one swapped in since from counting.
+    let f = OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(target)?;
+    Ok(FileOut::InPlace(BufWriter::with_capacity(
+        WRITE_BUFFER_BYTES,
+        f,
+    )))
+}
+
+/// A link the rules follow: the file it names is replaced, the link stays.
+fn open_through_link(target: &Path, rules: &FileRules) -> Result<FileOut, Refused> {
     match fs::metadata(target) {
-        Ok(m) if m.is_dir() => Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "is a directory; name a file for the report",
-        )),
-        Ok(m) if !m.is_file() => {
+        Ok(m) if m.is_dir() => Err(is_a_directory().into()),
+        Ok(m) if m.is_file() => {
+            let real = fs::canonicalize(target)?;
+            let mode = rules.file_mode(Some(m.permissions().mode()));
+            Ok(FileOut::Atomic(AtomicFile::create(&real, mode)?))
+        }
+        Ok(_) => {
             let f = OpenOptions::new().write(true).open(target)?;
             Ok(FileOut::InPlace(BufWriter::with_capacity(
                 WRITE_BUFFER_BYTES,
                 f,
             )))
         }
-        Ok(m) => {
-            let real = fs::canonicalize(target)?;
-            let f = AtomicFile::create(&real)?;
-            // Replacing a report keeps its permissions.
-            fs::set_permissions(&f.tmp, m.permissions())?;
-            Ok(FileOut::Atomic(f))
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            Ok(FileOut::Atomic(AtomicFile::create(target)?))
-        }
-        Err(e) => Err(e),
+        // A dangling link: the new file takes the link's place.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(FileOut::Atomic(AtomicFile::create(
+            target,
+            rules.file_mode(None),
+        )?)),
+        Err(e) => Err(e.into()),
     }
+}
+
+fn is_a_directory() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "is a directory; name a file for the report",
+    )
 }
 
 impl Sink for FileSink {
@@ -141,48 +226,73 @@ impl Sink for FileSink {
 /// Dropped without commit, it removes the temporary file.
 struct AtomicFile {
     w: BufWriter<SyncingFile>,
-    tmp: PathBuf,
+    /// Removes the temporary file when dropped.
+    tmp: tempfile::TempPath,
     target: PathBuf,
-    done: bool,
+    /// Dropped last: the signal handler forgets the file once it is gone.
+    _registered: Registered,
 }
 
+/// A temporary file's place in [`TEMPORARIES`], for as long as it lives.
+struct Registered(PathBuf);
+
+impl Registered {
+    fn new(p: &Path) -> Registered {
+        register(p);
+        Registered(p.to_path_buf())
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        unregister(&self.0);
+    }
+}
+
+/// The longest part of the target's name that goes into the temporary file's name: with
+/// the dot, the random part and `.tmp`, a name stays under the 255 bytes file systems
+/// allow, however long the target's name is.
+const NAME_IN_TEMPORARY: usize = 200;
+
 impl AtomicFile {
-    fn create(target: &Path) -> io::Result<AtomicFile> {
+    /// Creates the temporary file beside `target` with `mode`.
+    fn create(target: &Path, mode: u32) -> io::Result<AtomicFile> {
         let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
         };
         let name = target
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?
-            .to_string_lossy();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        register(&tmp);
+            .as_bytes();
+        let mut prefix = b".".to_vec();
+        prefix.extend_from_slice(&name[..name.len().min(NAME_IN_TEMPORARY)]);
+        prefix.push(b'.');
+        let (file, tmp) = tempfile::Builder::new()
+            .prefix(OsStr::from_bytes(&prefix))
+            .suffix(".tmp")
+            .rand_bytes(12)
+            .permissions(Permissions::from_mode(0o600))
+            .tempfile_in(dir)?
+            .into_parts();
+        let registered = Registered::new(&tmp);
+        // On the handle, before any byte: exact whatever the umask, and no window in
+        // which the file is more open than asked.
+        file.set_permissions(Permissions::from_mode(mode))?;
         Ok(AtomicFile {
             w: BufWriter::with_capacity(WRITE_BUFFER_BYTES, SyncingFile::new(file)),
             tmp,
             target: target.to_path_buf(),
-            done: false,
+            _registered: registered,
         })
     }
 
+    /// Syncs the file and renames it over the target (rename replaces a link at the
+    /// target itself, never the file the link names).
     fn commit(mut self) -> io::Result<()> {
         self.w.flush()?;
         self.w.get_mut().finish()?;
-        fs::rename(&self.tmp, &self.target)?;
-        self.done = true;
-        unregister(&self.tmp);
-        Ok(())
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = fs::remove_file(&self.tmp);
-            unregister(&self.tmp);
-        }
+        self.tmp.persist(&self.target).map_err(|e| e.error)
     }
 }
 
@@ -279,7 +389,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ir-sync-test-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let target = dir.join("report.csv");
-        let mut out = Box::new(FileSink::begin(&target, "the report").unwrap());
+        let mut out =
+            Box::new(FileSink::begin(&target, "the report", &FileRules::default()).unwrap());
         let chunk: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
         let chunks = SYNC_EVERY_BYTES as usize / chunk.len() * 2 + 3;
         for _ in 0..chunks {
@@ -311,7 +422,8 @@ mod tests {
         let old = dir.join("old.csv");
         fs::write(&old, "the old report").unwrap();
         for target in [&new, &old] {
-            let mut out = Box::new(FileSink::begin(target, "the report").unwrap());
+            let mut out =
+                Box::new(FileSink::begin(target, "the report", &FileRules::default()).unwrap());
             out.writer().write_all(b"half a report").unwrap();
             let e = out.abort(CliError::failure("input error"));
             assert_eq!(e.message, "input error");

@@ -5,8 +5,15 @@
 //! bucket or key fails first. The converter writes the report into [`Sink::writer`]; then
 //! the run either commits the sink (the whole report appears where it was asked for) or
 //! aborts it (nothing is left behind).
+//!
+//! Every file and folder is created privately and never through a symbolic link
+//! ([`rules`], [`links`], [`folders`]); [`bounded`] caps the report's size.
 
+pub mod bounded;
 pub mod file;
+pub mod folders;
+pub mod links;
+pub mod rules;
 
 use crate::error::{write_error, CliError};
 use inspector_report_core::Stats;

@@ -229,9 +229,51 @@ pub fn tags(xml: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// One KMS key for every test of a test binary.
+pub fn kms() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(kms_key)
+}
+
+/// The binary set up to reach `endpoint`, with the options every S3 run of the tests
+/// shares: quiet, the tests' report time and KMS key.
+pub fn s3_bin(endpoint: &str) -> Command {
+    let mut c = bin_for(endpoint);
+    c.args(["--as-of", super::AS_OF, "-q", "--kms-key-arn", kms()]);
+    c
+}
+
+/// An S3 run through `endpoint`, as [`s3_bin`] sets it up.
+pub fn run_s3(endpoint: &str, args: &[&str]) -> std::process::Output {
+    s3_bin(endpoint)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// The one status document an S3 run prints on stdout.
+pub fn status(o: &std::process::Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&o.stdout);
+    serde_json::from_str(text.trim()).unwrap_or_else(|e| {
+        panic!(
+            "stdout is one status document ({e}): {text}\nstderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
 /// The binary, set up to reach `endpoint` with test credentials and nothing from the
 /// developer's own AWS configuration.
 pub fn bin_for(endpoint: &str) -> Command {
+    let mut c = bin_with_test_credentials();
+    c.arg("--endpoint-url").arg(endpoint);
+    c
+}
+
+/// The binary with test credentials and nothing from the developer's own AWS
+/// configuration, sending requests where AWS would.
+pub fn bin_with_test_credentials() -> Command {
     let mut c = super::bin();
     for v in [
         "AWS_PROFILE",
@@ -253,11 +295,12 @@ pub fn bin_for(endpoint: &str) -> Command {
         )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         // moto is started with S3_UPLOAD_PART_MIN_SIZE lowered, so many-part tests stay small.
-        .env("INSPECTOR_REPORT_MIN_PART_SIZE", "1024")
-        .arg("--endpoint-url")
-        .arg(endpoint);
+        .env("INSPECTOR_REPORT_MIN_PART_SIZE", "1024");
     c
 }
+
+/// The largest request body a [`Seen`] keeps, so a log of uploaded parts stays small.
+pub const KEPT_BODY_BYTES: usize = 1 << 20;
 
 /// A request as [`Intercept`] saw it.
 #[derive(Clone, Debug)]
@@ -266,6 +309,8 @@ pub struct Seen {
     pub target: String,
     pub headers: Vec<(String, String)>,
     pub body_len: usize,
+    /// The request body, when it is at most [`KEPT_BODY_BYTES`] (API calls; not parts).
+    pub body: Vec<u8>,
     /// The answer it got: the hook's status, or moto's.
     pub status: u16,
 }
@@ -370,6 +415,11 @@ fn serve(
             target: first.get(1).unwrap_or(&"").to_string(),
             headers: headers.clone(),
             body_len: len,
+            body: if len <= KEPT_BODY_BYTES {
+                body.clone()
+            } else {
+                Vec::new()
+            },
             status: 0,
         };
         let answer = hook(&seen);

@@ -40,23 +40,6 @@ pub(crate) fn first_flagged(flags: u64) -> usize {
     (flags.trailing_zeros() / 8) as usize
 }
 
-/// The index of the first `byte` in `b[from..]`, eight bytes at a time. For the short runs
-/// between escapes, where `memchr`'s setup costs more than it saves.
-#[inline]
-pub(crate) fn find_byte(b: &[u8], mut from: usize, byte: u8) -> Option<usize> {
-    while from + 8 <= b.len() {
-        let f = byte_flags(word(b, from), byte);
-        if f != 0 {
-            return Some(from + first_flagged(f));
-        }
-        from += 8;
-    }
-    b[from.min(b.len())..]
-        .iter()
-        .position(|&c| c == byte)
-        .map(|k| from + k)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,18 +95,6 @@ mod tests {
                 byte_flags(u64::from_le_bytes(w), b'"') | byte_flags(u64::from_le_bytes(w), b'\\');
             let want = w.iter().position(|&c| c == b'"' || c == b'\\');
             assert_eq!((q != 0).then(|| first_flagged(q)), want, "{w:?}");
-        }
-    }
-
-    #[test]
-    fn find_byte_finds_the_first() {
-        let hay = b"abc\\defghijklmnop\\q";
-        for from in 0..=hay.len() {
-            let want = hay[from..]
-                .iter()
-                .position(|&c| c == b'\\')
-                .map(|k| k + from);
-            assert_eq!(find_byte(hay, from, b'\\'), want, "{from}");
         }
     }
 }

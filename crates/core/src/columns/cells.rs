@@ -6,8 +6,9 @@ use crate::decode::finding::{
     items, Details, Finding, OptionalObject, Package, PackageVulnerabilityDetails, Resource,
 };
 use crate::decode::value::{Leaf, LeafKind};
-use crate::stats::Warnings;
+use crate::stats::{WarningKind, Warnings};
 use crate::timestamp;
+use crate::witness::saw;
 use std::borrow::Cow;
 
 /// What a cell needs beyond the finding.
@@ -22,7 +23,10 @@ pub struct CellContext {
 fn leaf(out: &mut Vec<u8>, v: Option<&Leaf>, w: &mut Warnings) {
     let Some(v) = v else { return };
     match v.kind() {
-        LeafKind::Composite => w.not_a_value += 1,
+        LeafKind::Composite => {
+            w.not_a_value += 1;
+            saw(WarningKind::NotAValue, v.raw().as_bytes());
+        }
         LeafKind::Null => {}
         _ => v.write_text(out),
     }
@@ -36,6 +40,8 @@ fn ts(out: &mut Vec<u8>, v: Option<&Leaf>, w: &mut Warnings) {
         LeafKind::Composite => {
             w.not_a_value += 1;
             w.timestamp += 1;
+            saw(WarningKind::NotAValue, v.raw().as_bytes());
+            saw(WarningKind::Timestamp, v.raw().as_bytes());
         }
         _ => {
             if let Some(t) = v.text() {
@@ -43,6 +49,7 @@ fn ts(out: &mut Vec<u8>, v: Option<&Leaf>, w: &mut Warnings) {
                     Some(ms) => timestamp::render(ms, out),
                     None => {
                         w.timestamp += 1;
+                        saw(WarningKind::Timestamp, v.raw().as_bytes());
                         out.extend_from_slice(t.as_bytes());
                     }
                 }

@@ -122,6 +122,21 @@ impl Column {
         Column::ALL.iter().copied().find(|c| c.name() == name)
     }
 
+    /// True for the number columns, which `--excel-safe` leaves as they are (spec 2.2.1):
+    /// `-1.5` there is a number, not a formula.
+    pub fn is_number(self) -> bool {
+        matches!(
+            self,
+            Column::AgeDays
+                | Column::InspectorScore
+                | Column::NvdCvss3Score
+                | Column::NvdCvss2Score
+                | Column::VendorCvss3Score
+                | Column::VendorCvss2Score
+                | Column::EpssScore
+        )
+    }
+
     /// Parses a comma-separated list of header names. On an unknown name, the error is
     /// that name.
     pub fn parse_list(list: &str) -> Result<Vec<Column>, String> {

@@ -54,10 +54,12 @@ view! {
     }
 
     /// What de-duplication reads of a finding (spec 6): which finding it is, and when it
-    /// was last updated; and the EventBridge envelope members.
+    /// was last updated; its status, which tells a finding at once; and the EventBridge
+    /// envelope members.
     pub struct Identity<'a> {
         finding_arn: Option<Leaf<'a>> = "findingArn",
         updated_at: Option<Leaf<'a>> = "updatedAt",
+        status: Option<Leaf<'a>> = "status",
         detail_type: Option<Leaf<'a>> = "detail-type",
         detail: Option<Leaf<'a>> = "detail",
     }

@@ -21,17 +21,27 @@
 //! * [`finding`]: the views of the finding model, declared with `view!`.
 //! * `event`: what an item is (a finding, an `Inspector2 Finding` event, another event),
 //!   for this module and for the JSON report's fast path alike.
+//! * `candidate`: what is a finding; an object with none of the required members is not
+//!   ([`REQUIRED_MEMBERS`]).
+//! * `raw` and `shape`: the cold paths' reading of a decoded finding, one level at a time,
+//!   to describe a stranger object and to find the member a warning came from.
 
 pub mod finding;
 pub mod value;
 pub mod walk;
 
+mod candidate;
 mod event;
+pub(crate) mod raw;
+pub(crate) mod shape;
 mod unescape;
 mod view;
 
+pub(crate) use candidate::is_finding;
+pub use candidate::REQUIRED_MEMBERS;
 pub use event::FINDING_EVENT;
 pub(crate) use event::{unwrap_event, ItemKind};
+pub use raw::{escaped, shown, SHOWN_CHARS};
 pub use unescape::{unescape, unescape_into};
 
 use crate::error::ErrorKind;
@@ -45,6 +55,8 @@ use walk::WalkView;
 /// report and for filters, or [`StatusOnly`] when the JSON report needs nothing but the
 /// default status rule (serde then stores one member and skips the rest).
 pub trait View<'a>: Deserialize<'a> + WalkView<'a> {
+    /// `status`, which tells a finding at once (see `candidate`).
+    fn status(&self) -> Option<&Leaf<'a>>;
     /// `detail-type`, present on EventBridge events.
     fn detail_type(&self) -> Option<&Leaf<'a>>;
     /// `detail`, the finding inside an event.
@@ -52,6 +64,9 @@ pub trait View<'a>: Deserialize<'a> + WalkView<'a> {
 }
 
 impl<'a> View<'a> for Finding<'a> {
+    fn status(&self) -> Option<&Leaf<'a>> {
+        self.status.as_ref()
+    }
     fn detail_type(&self) -> Option<&Leaf<'a>> {
         self.detail_type.as_ref()
     }
@@ -64,6 +79,9 @@ impl<'a> View<'a> for Finding<'a> {
 macro_rules! narrow_views {
     ($($v:ident),*) => {$(
         impl<'a> View<'a> for $v<'a> {
+            fn status(&self) -> Option<&Leaf<'a>> {
+                self.status.as_ref()
+            }
             fn detail_type(&self) -> Option<&Leaf<'a>> {
                 self.detail_type.as_ref()
             }
@@ -97,7 +115,8 @@ pub fn decode<'a>(item: &'a [u8], w: &mut Warnings) -> Result<Decoded<'a>, (usiz
     decode_as::<Finding<'a>>(item, w)
 }
 
-/// Decodes one item into the view `V`.
+/// Decodes one item into the view `V`. A finding candidate that is not an Inspector
+/// finding (spec section 1) is an error at its first byte.
 pub fn decode_as<'a, V: View<'a>>(
     item: &'a [u8],
     w: &mut Warnings,
@@ -106,6 +125,7 @@ pub fn decode_as<'a, V: View<'a>>(
     let outer: V = view_of(text)?;
     match unwrap_event(text, outer.detail_type(), outer.detail())? {
         ItemKind::Finding => {
+            candidate::check(outer.status(), text, 0).inspect_err(|_| drop_warnings())?;
             collect(w);
             Ok(Decoded::Finding {
                 finding: outer,
@@ -122,6 +142,7 @@ pub fn decode_as<'a, V: View<'a>>(
             // The envelope's own warnings are not the finding's.
             take_decode_warnings();
             let finding: V = view_of(detail).map_err(|(at, k)| (offset + at, k))?;
+            candidate::check(finding.status(), detail, offset).inspect_err(|_| drop_warnings())?;
             collect(w);
             Ok(Decoded::Finding {
                 finding,
@@ -151,6 +172,12 @@ fn view_of<'a, V: View<'a>>(text: &'a str) -> Result<V, (usize, ErrorKind)> {
     }
     take_decode_warnings();
     serde_json::from_str(text).map_err(|e| json_error(text, &e))
+}
+
+/// Forgets the warnings of an item that fails, so they are not the next item's.
+#[cold]
+fn drop_warnings() {
+    take_decode_warnings();
 }
 
 fn collect(w: &mut Warnings) {

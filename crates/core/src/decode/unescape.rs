@@ -6,13 +6,13 @@
 //! serde_json would refuse the literal (a lone surrogate, say), the text is kept as
 //! written.
 
-use crate::bytes::swar::find_byte;
+use crate::bytes::classify::find;
 use std::borrow::Cow;
 
 /// The contents of a JSON string literal (with quotes), unescaped only when it has escapes.
 pub fn unescape(lit: &str) -> Cow<'_, str> {
     let inner = &lit[1..lit.len() - 1];
-    let Some(first) = find_byte(inner.as_bytes(), 0, b'\\') else {
+    let Some(first) = find(inner.as_bytes(), 0, b'\\') else {
         return Cow::Borrowed(inner);
     };
     let mut out = String::with_capacity(inner.len());
@@ -27,7 +27,7 @@ pub fn unescape(lit: &str) -> Cow<'_, str> {
 /// [`unescape`] without the intermediate `String`, for cells.
 pub fn unescape_into(lit: &str, out: &mut Vec<u8>) {
     let inner = &lit[1..lit.len() - 1];
-    let Some(first) = find_byte(inner.as_bytes(), 0, b'\\') else {
+    let Some(first) = find(inner.as_bytes(), 0, b'\\') else {
         out.extend_from_slice(inner.as_bytes());
         return;
     };
@@ -125,7 +125,7 @@ fn unescape_to(inner: &str, first: usize, out: &mut impl Text) -> bool {
             }
             _ => return false,
         }
-        match find_byte(b, i, b'\\') {
+        match find(b, i, b'\\') {
             Some(k) => {
                 out.text(&inner[i..k]);
                 i = k;

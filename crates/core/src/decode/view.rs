@@ -4,7 +4,9 @@
 //! A view is a borrowed struct of optional members, each read from its JSON key
 //! ([`super::finding`] declares them all). The `view!` macro gives each view both decoders:
 //! serde's `Deserialize` (the lenient path, with its warnings) and the walker's
-//! [`WalkView`] (the fast path), plus what it needs to stand in a [`Lenient`] or a [`List`].
+//! [`WalkView`] (the fast path), plus what it needs to stand in a [`Lenient`] or a [`List`]
+//! and its [`Shape`](super::shape::Shape), with which the cold path finds the member a
+//! decode warning came from.
 //! The impls below teach the walker the members' types: leaves, lenient objects, lists and
 //! tags.
 //!
@@ -96,6 +98,12 @@ macro_rules! view {
                     .next_element::<$crate::decode::value::Lenient<Self>>()?
                     .map(|l| l.0))
             }
+        }
+
+        impl<'a> $crate::decode::shape::Shaped for $name<'a> {
+            const SHAPE: $crate::decode::shape::Shape = $crate::decode::shape::Shape::Object(&[
+                $( ($key, <$ty as $crate::decode::shape::Shaped>::SHAPE), )*
+            ]);
         }
 
         impl<'a> $crate::decode::walk::WalkListElement<'a> for $name<'a> {

@@ -241,9 +241,9 @@ mod tests {
     #[test]
     fn the_latest_occurrence_of_each_arn_in_input_order() {
         let days = [
-            r#"[{"findingArn":"a","updatedAt":1,"title":"a1"},{"findingArn":"b","updatedAt":5,"title":"b-newest"},{"title":"no arn 1"}]"#,
+            r#"[{"findingArn":"a","updatedAt":1,"title":"a1"},{"findingArn":"b","updatedAt":5,"title":"b-newest"},{"status":"ACTIVE","title":"no arn 1"}]"#,
             r#"[{"findingArn":"a","updatedAt":"1970-01-01T00:00:02Z","title":"a2"},{"findingArn":"b","updatedAt":4,"title":"b-older-later"},
-               {"detail-type":"Inspector2 Scan","detail":{}},{"findingArn":"c","title":"c-none"},{"title":"no arn 2"}]"#,
+               {"detail-type":"Inspector2 Scan","detail":{}},{"findingArn":"c","title":"c-none"},{"status":"ACTIVE","title":"no arn 2"}]"#,
             r#"{"findingArn":"c","title":"c-none-later"}{"findingArn":"a","updatedAt":2,"title":"a-tie-later"}{"findingArn":"c","updatedAt":"soon","title":"c-unknown"}"#,
         ];
         for threads in [1, 2] {
@@ -300,7 +300,7 @@ mod tests {
         let e = convert(&config, open(&texts), &mut Vec::new()).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "limit error: day0: finding 3 (byte 58): more than 2 distinct findings to \
+            "limit error: day0: finding 4 (byte 58): more than 2 distinct findings to \
              de-duplicate or compare (MAX_INDEXED_FINDINGS; the index holds up to 48 bytes for each)"
         );
     }

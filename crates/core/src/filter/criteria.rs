@@ -264,7 +264,8 @@ fn nearest(name: &str) -> &'static str {
         .unwrap_or("findingArn")
 }
 
-fn distance(a: &str, b: &str) -> usize {
+/// Edit distance between `a` and `b`, in characters.
+pub(super) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -11,10 +11,11 @@
 //! and NOT_EQUALS when no value equals. A missing attribute matches only NOT_EQUALS.
 //!
 //! [`criteria`] reads a FilterCriteria document, [`shortcuts`] the plain-value shortcuts a
-//! command line offers for the common members, and [`members`] maps each member onto the
-//! finding attributes it tests.
+//! command line offers for the common members, [`members`] maps each member onto the
+//! finding attributes it tests, and [`enums`] knows the values of the enum members.
 
 pub mod criteria;
+pub mod enums;
 pub mod members;
 pub mod shortcuts;
 

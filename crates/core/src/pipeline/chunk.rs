@@ -2,6 +2,7 @@
 //! [`FindingRenderer`] (which decodes it and asks the filter), and the count of what
 //! became of them.
 
+use super::examples::{self, Example, ExampleGate};
 use super::recycle::SpareBuffers;
 use super::scan_stage::{Batch, BatchItem};
 use super::Config;
@@ -10,7 +11,7 @@ use crate::error::{Error, ErrorKind, Position};
 use crate::filter::Verdict;
 use crate::report::framing::compress_chunk;
 use crate::report::renderer::{FindingRenderer, ItemOutcome};
-use crate::stats::{Stats, WarningKind, Warnings, MAX_WARNING_EXAMPLES};
+use crate::stats::Stats;
 use std::sync::Arc;
 
 /// What one chunk of a batch produced.
@@ -25,8 +26,8 @@ pub(super) struct Rendered {
     pub(super) counts: Stats,
     /// Findings per input number.
     pub(super) per_input: Vec<(usize, u64)>,
-    /// The first warnings of each kind: (kind, input number, byte, finding index).
-    pub(super) examples: Vec<(WarningKind, usize, u64, u64)>,
+    /// The first warnings of each kind, while the run wants them.
+    pub(super) examples: Vec<Example>,
     /// The error that stopped the chunk; the run stops there.
     pub(super) error: Option<Error>,
 }
@@ -80,7 +81,7 @@ pub(super) fn render_chunk(
     batch: &Batch,
     items: &[BatchItem],
     names: &BatchNames,
-    spares: &SpareBuffers,
+    (spares, gate): (&SpareBuffers, &ExampleGate),
 ) -> Rendered {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // Half the input: a first guess for a fresh buffer (a CSV report is about 0.65 of
@@ -88,7 +89,7 @@ pub(super) fn render_chunk(
         // input size saved no measurable time and raised peak RSS on 2 GB by 10%.
         let want = items.iter().map(|i| i.range.len()).sum::<usize>() / 2;
         let out = spares.take(want);
-        let mut r = render_items(renderer, &batch.data, items, names, out);
+        let mut r = render_items(renderer, &batch.data, items, names, out, gate);
         if let Some(level) = config.gzip {
             let member = compress_chunk(&config.format, &r.bytes, level);
             spares.give(std::mem::replace(&mut r.bytes, member));
@@ -111,6 +112,7 @@ fn render_items(
     items: &[BatchItem],
     names: &BatchNames,
     out: Vec<u8>,
+    gate: &ExampleGate,
 ) -> Rendered {
     let mut r = Rendered {
         bytes: out,
@@ -134,7 +136,7 @@ fn render_items(
                     Position {
                         input: names.get(item.input).to_string(),
                         byte: Some(item.offset + at as u64),
-                        finding: Some(item.index),
+                        finding: Some(item.index + 1),
                     },
                 ));
                 return r;
@@ -150,24 +152,13 @@ fn render_items(
             Verdict::ExcludedByFilter => r.counts.excluded_by_filter += 1,
             Verdict::ExcludedByStatusRule => r.counts.excluded_by_status_rule += 1,
         }
-        note_examples(&mut r, &before, item);
-    }
-    r
-}
-
-/// Remembers where the first warnings of each kind were raised (cheap: four compares).
-#[inline]
-fn note_examples(r: &mut Rendered, before: &Warnings, item: &BatchItem) {
-    if r.counts.warnings == *before {
-        return;
-    }
-    for k in WarningKind::ALL {
-        if r.counts.warnings.get(k) > before.get(k)
-            && r.examples.iter().filter(|e| e.0 == k).count() < MAX_WARNING_EXAMPLES
-        {
-            r.examples.push((k, item.input, item.offset, item.index));
+        if r.counts.warnings != before {
+            let bytes = &data[item.range.clone()];
+            let counts = (&before, &r.counts.warnings);
+            examples::note(&mut r.examples, counts, item, bytes, renderer, gate);
         }
     }
+    r
 }
 
 fn panic_message(p: &(dyn std::any::Any + Send)) -> String {

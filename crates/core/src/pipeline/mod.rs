@@ -42,6 +42,7 @@
 //! chunks' buffers to the workers.
 
 mod chunk;
+mod examples;
 mod recycle;
 mod scan_stage;
 mod schedule;
@@ -58,6 +59,7 @@ use crate::report::{Entries, ReportFormat};
 use crate::select::Selection;
 use crate::stats::{Progress, Stats};
 use chunk::Rendered;
+use examples::ExampleGate;
 use recycle::{batch_recycling, SpareBuffers};
 use scan_stage::{scan_inputs, Batch};
 use schedule::{render_batch_in_turn, render_batches, send_or_help, PoolLease, Route, Router};
@@ -186,6 +188,8 @@ where
 /// `Ok`.
 pub struct SectionedReport<'o> {
     writer: ReportWriter<'o>,
+    /// The warning kinds whose examples the report still wants, over all its sections.
+    gate: ExampleGate,
 }
 
 impl<'o> SectionedReport<'o> {
@@ -193,6 +197,7 @@ impl<'o> SectionedReport<'o> {
     pub fn start(config: &Config, out: &'o mut dyn Write) -> Result<SectionedReport<'o>> {
         Ok(SectionedReport {
             writer: ReportWriter::start(config, out)?,
+            gate: ExampleGate::default(),
         })
     }
 
@@ -210,13 +215,13 @@ impl<'o> SectionedReport<'o> {
         } else {
             config.threads
         };
-        let spares = &SpareBuffers::for_limits(&config.limits);
+        let shared = (&SpareBuffers::for_limits(&config.limits), &self.gate);
         let writer = &mut self.writer;
         writer.section();
         if threads == 1 {
-            convert_inline(config, inputs.into_iter(), writer, spares)
+            convert_inline(config, inputs.into_iter(), writer, shared)
         } else {
-            convert_parallel(config, threads, inputs.into_iter(), writer, spares)
+            convert_parallel(config, threads, inputs.into_iter(), writer, shared)
         }
     }
 
@@ -234,7 +239,7 @@ fn convert_parallel(
     threads: usize,
     inputs: impl Iterator<Item = Result<Input>> + Send,
     writer: &mut ReportWriter<'_>,
-    spares: &SpareBuffers,
+    shared: (&SpareBuffers, &ExampleGate),
 ) -> Result<()> {
     let lease = PoolLease::take(threads)?;
     let pool = lease.pool();
@@ -256,10 +261,10 @@ fn convert_parallel(
         let renderer = std::thread::Builder::new()
             .name("inspector-report-renderer".into())
             .spawn_scoped(s, move || {
-                render_batches(config, pool, scan, scanned, to_writer, batches_back, spares)
+                render_batches(config, pool, scan, scanned, to_writer, batches_back, shared)
             })
             .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
-        let result = write_report(writer, rendered, spares);
+        let result = write_report(writer, rendered, shared);
         // Dropping the receiver (inside write_report) unblocks the other stages on error.
         let joined = renderer.join();
         if joined.is_err() {
@@ -281,7 +286,7 @@ fn convert_inline(
     config: &Config,
     inputs: impl Iterator<Item = Result<Input>>,
     writer: &mut ReportWriter<'_>,
-    spares: &SpareBuffers,
+    shared: (&SpareBuffers, &ExampleGate),
 ) -> Result<()> {
     let limits = &config.limits;
     let mut failed: Option<Error> = None;
@@ -296,13 +301,13 @@ fn convert_inline(
             let message = match router.route(msg) {
                 Route::Pass(message) => message,
                 Route::Render(batch, names) => {
-                    let rendered = render_batch_in_turn(config, &batch, &names, spares);
+                    let rendered = render_batch_in_turn(config, &batch, &names, shared);
                     batches_back.give(batch);
                     Message::Batch(rendered)
                 }
                 Route::Drop => return true,
             };
-            match writer.write(message, spares) {
+            match writer.write(message, shared) {
                 Ok(()) => true,
                 Err(e) => {
                     failed = Some(e);

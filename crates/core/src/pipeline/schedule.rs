@@ -8,6 +8,7 @@
 //! report is the same.
 
 use super::chunk::{finding_renderer, render_chunk, BatchNames, Rendered};
+use super::examples::ExampleGate;
 use super::recycle::{BatchReturn, SpareBuffers};
 use super::scan_stage::Batch;
 use super::{Config, Message};
@@ -69,13 +70,13 @@ pub(super) fn render_batch_in_turn(
     config: &Config,
     batch: &Batch,
     names: &BatchNames,
-    spares: &SpareBuffers,
+    shared: (&SpareBuffers, &ExampleGate),
 ) -> Vec<Rendered> {
     let mut renderer = finding_renderer(config);
     batch
         .items
         .chunks(chunk_len(batch))
-        .map(|items| render_chunk(config, &mut renderer, batch, items, names, spares))
+        .map(|items| render_chunk(config, &mut renderer, batch, items, names, shared))
         .collect()
 }
 
@@ -84,14 +85,14 @@ fn render_batch(
     config: &Config,
     batch: &Batch,
     names: &BatchNames,
-    spares: &SpareBuffers,
+    shared: (&SpareBuffers, &ExampleGate),
 ) -> Vec<Rendered> {
     batch
         .items
         .par_chunks(chunk_len(batch))
         .map_init(
             || finding_renderer(config),
-            |renderer, items| render_chunk(config, renderer, batch, items, names, spares),
+            |renderer, items| render_chunk(config, renderer, batch, items, names, shared),
         )
         .collect()
 }
@@ -119,7 +120,7 @@ pub(super) fn render_batches(
     scanned: Receiver<Message<Batch>>,
     to_writer: SyncSender<Message<Vec<Rendered>>>,
     batches_back: BatchReturn,
-    spares: &SpareBuffers,
+    shared: (&SpareBuffers, &ExampleGate),
 ) {
     let in_flight = config.limits.batches_rendering.max(1);
     let batches_back = &batches_back;
@@ -175,7 +176,7 @@ pub(super) fn render_batches(
                 Route::Render(batch, names) => {
                     let (done, result) = sync_channel(1);
                     scope.spawn(move |_| {
-                        let rendered = render_batch(config, &batch, &names, spares);
+                        let rendered = render_batch(config, &batch, &names, shared);
                         let _ = done.send(rendered);
                         batches_back.give(batch);
                     });

@@ -108,7 +108,7 @@ where
                         Position {
                             input: stats.inputs[item.input].name.clone(),
                             byte: Some(item.offset + offset as u64),
-                            finding: Some(item.index),
+                            finding: Some(item.index + 1),
                         },
                     )
                 });
@@ -217,7 +217,7 @@ mod tests {
                 |_, _| Ok(()),
             )
             .unwrap_err();
-            assert_eq!(e.to_string(), "input error: in1: finding 1 (byte 9): bad");
+            assert_eq!(e.to_string(), "input error: in1: finding 2 (byte 9): bad");
         }
     }
 }

@@ -1,11 +1,14 @@
 //! The writer stage: the report's frame and each rendered chunk, in order, and the counts.
 
 use super::chunk::Rendered;
+use super::examples::ExampleGate;
 use super::recycle::SpareBuffers;
 use super::{Config, Message};
 use crate::error::{Error, Result};
 use crate::report::framing::Framing;
-use crate::stats::{InputStats, Progress, Stats, WarningExample};
+use crate::stats::{
+    InputStats, Progress, Stats, WarningExample, WarningKind, MAX_WARNING_EXAMPLES,
+};
 use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::Receiver;
@@ -16,10 +19,10 @@ use std::sync::Arc;
 pub(super) fn write_report(
     writer: &mut ReportWriter<'_>,
     rendered: Receiver<Message<Vec<Rendered>>>,
-    spares: &SpareBuffers,
+    shared: (&SpareBuffers, &ExampleGate),
 ) -> Result<()> {
     for message in rendered {
-        writer.write(message, spares)?;
+        writer.write(message, shared)?;
     }
     Ok(())
 }
@@ -57,11 +60,12 @@ impl<'o> ReportWriter<'o> {
     }
 
     /// Takes in the render stage's next message: an input's start or end, or a rendered
-    /// batch to write (whose buffers go back to `spares`); an error ends the run.
+    /// batch to write (whose buffers go back to `spares`); an error ends the run. The
+    /// `gate` closes for each warning kind once the report has all its examples.
     pub(super) fn write(
         &mut self,
         message: Message<Vec<Rendered>>,
-        spares: &SpareBuffers,
+        (spares, gate): (&SpareBuffers, &ExampleGate),
     ) -> Result<()> {
         let base = self.base;
         let rendered = match message {
@@ -91,13 +95,21 @@ impl<'o> ReportWriter<'o> {
             for (n, k) in r.per_input {
                 stats.inputs[base + n].findings += k;
             }
-            for (kind, n, byte, finding) in r.examples {
+            for e in r.examples {
                 stats.add_example(WarningExample {
-                    kind,
-                    input: stats.inputs[base + n].name.clone(),
-                    byte,
-                    finding,
+                    kind: e.kind,
+                    input: stats.inputs[base + e.input].name.clone(),
+                    byte: e.byte,
+                    finding: e.finding,
+                    member: e.located.member,
+                    value: e.located.value,
+                    finding_arn: e.located.arn,
                 });
+            }
+            for kind in WarningKind::ALL {
+                if stats.examples_of(kind) == MAX_WARNING_EXAMPLES {
+                    gate.close(kind);
+                }
             }
             if let Some(p) = &self.progress {
                 p.findings_read

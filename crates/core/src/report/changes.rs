@@ -57,7 +57,7 @@ pub const CHANGE_COLUMN: &str = "Change";
 /// front, or `{"changes":[`.
 pub(crate) fn prologue(format: &ReportFormat) -> Vec<u8> {
     match format {
-        ReportFormat::Csv { columns, quote } => {
+        ReportFormat::Csv { columns, quote, .. } => {
             let mut out = Vec::new();
             let names = std::iter::once(CHANGE_COLUMN).chain(columns.iter().map(|c| c.name()));
             let names: Vec<&[u8]> = names.map(str::as_bytes).collect();
@@ -103,6 +103,7 @@ mod tests {
         let csv = ReportFormat::Csv {
             columns: Column::parse_list("Severity,Title").unwrap(),
             quote: QuoteStyle::Always,
+            excel_safe: false,
         };
         assert_eq!(prologue(&csv), b"\"Change\",\"Severity\",\"Title\"\n");
         let mut out = Vec::new();
@@ -112,6 +113,7 @@ mod tests {
         let necessary = ReportFormat::Csv {
             columns: Column::parse_list("Severity").unwrap(),
             quote: QuoteStyle::Necessary,
+            excel_safe: false,
         };
         assert_eq!(prologue(&necessary), b"Change,Severity\n");
 

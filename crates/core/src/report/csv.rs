@@ -64,7 +64,7 @@ pub fn open_quoted(out: &mut Vec<u8>) -> usize {
 /// Ends the quoted field opened at `start` by [`open_quoted`]: doubles each `"` written
 /// since (a title or description that quotes something) and adds the closing quote.
 /// The same bytes as [`write_field`] with [`QuoteStyle::Always`].
-#[inline]
+#[inline(always)]
 pub fn close_quoted(out: &mut Vec<u8>, start: usize, scratch: &mut Vec<u8>) {
     if let Some(q) = crate::bytes::classify::find(out, start, b'"') {
         scratch.clear();
@@ -96,11 +96,22 @@ pub fn write_record<'f>(
     out.push(b'\n');
 }
 
+/// Spec 2.2.1 (`--excel-safe`): puts one `'` before the cell text that starts at `start`
+/// in `out` when its first character would make a spreadsheet read it as a formula (`=`,
+/// `+`, `-`, `@`, a tab or a carriage return), so the spreadsheet shows it as text.
+#[inline]
+pub fn defuse_formula(out: &mut Vec<u8>, start: usize) {
+    if let Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') = out.get(start) {
+        out.insert(start, b'\'');
+    }
+}
+
 /// One finding's row: a cell per column, then `\n`. Quoting every field (the default),
 /// each cell is written straight into `out` between its quotes; otherwise it is assembled
 /// in `cell`, then quoted if it needs to be. The same bytes as [`write_record`] of the
-/// cells.
-pub(crate) fn write_row(
+/// cells. `EXCEL_SAFE` defuses formulas in the text cells ([`defuse_formula`]); being a
+/// constant, it costs the default nothing per cell.
+pub(crate) fn write_row<const EXCEL_SAFE: bool>(
     f: &Finding,
     columns: &[Column],
     quote: QuoteStyle,
@@ -116,11 +127,17 @@ pub(crate) fn write_row(
         if quote == QuoteStyle::Always {
             let start = open_quoted(out);
             columns::write_cell(col, f, ctx, out, w);
+            if EXCEL_SAFE && !col.is_number() {
+                defuse_formula(out, start);
+            }
             close_quoted(out, start, cell);
             continue;
         }
         cell.clear();
         columns::write_cell(col, f, ctx, cell, w);
+        if EXCEL_SAFE && !col.is_number() {
+            defuse_formula(cell, 0);
+        }
         if columns.len() == 1 && cell.is_empty() {
             out.extend_from_slice(b"\"\"");
         } else {
@@ -159,6 +176,32 @@ mod tests {
             ),
             b"\"a\",\"\",\"x\"\"y\",\"l1\nl2,\"\n"
         );
+    }
+
+    #[test]
+    fn formulas_are_defused_and_other_text_is_not() {
+        for (cell, want) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("a=b", "a=b"),
+            (" =x", " =x"),
+            ("'=x", "'=x"),
+            ("", ""),
+        ] {
+            let mut out = b"\"prefix\",\"".to_vec();
+            let start = out.len();
+            out.extend_from_slice(cell.as_bytes());
+            defuse_formula(&mut out, start);
+            assert_eq!(&out[start..], want.as_bytes(), "{cell:?}");
+            assert!(out.starts_with(b"\"prefix\",\""));
+        }
     }
 
     proptest! {

@@ -22,9 +22,10 @@
 use crate::bytes::classify;
 use crate::decode::value::{Leaf, List};
 use crate::decode::walk::{walk_root, Bail, WalkMember, Walker};
-use crate::decode::{unescape, unwrap_event, ItemKind};
-use crate::stats::Warnings;
+use crate::decode::{is_finding, unescape, unwrap_event, ItemKind};
+use crate::stats::{WarningKind, Warnings};
 use crate::timestamp;
+use crate::witness::saw;
 use memchr::memchr2;
 
 /// What to do with timestamp members.
@@ -125,20 +126,22 @@ pub enum WalkedItem<'a> {
 }
 
 /// Walks one item for the JSON report, unwrapping an EventBridge event as
-/// [`crate::decode`] does. `Bail` when the item must take the reference path.
+/// [`crate::decode`] does. `Bail` when the item must take the reference path, which
+/// also words every error (an object that is not a finding among them).
 pub fn walk_item(item: &[u8]) -> Result<WalkedItem<'_>, Bail> {
     let text = crate::decode::utf8(item).map_err(|_| Bail)?;
     let outer = walk_object_text(text)?;
     let detail = outer.detail.as_ref().map(Leaf::raw_text);
-    match unwrap_event(text, outer.detail_type.as_ref(), detail) {
-        Ok(ItemKind::Finding) => Ok(WalkedItem::Finding(outer, text)),
-        Ok(ItemKind::FindingEvent(detail)) => {
-            Ok(WalkedItem::Finding(walk_object_text(detail)?, detail))
-        }
-        Ok(ItemKind::OtherEvent) => Ok(WalkedItem::OtherEvent),
-        // The decoder words the error.
-        Err(_) => Err(Bail),
+    let (walked, text) = match unwrap_event(text, outer.detail_type.as_ref(), detail) {
+        Ok(ItemKind::Finding) => (outer, text),
+        Ok(ItemKind::FindingEvent(detail)) => (walk_object_text(detail)?, detail),
+        Ok(ItemKind::OtherEvent) => return Ok(WalkedItem::OtherEvent),
+        Err(_) => return Err(Bail),
+    };
+    if !is_finding(walked.status.as_ref(), text) {
+        return Err(Bail);
     }
+    Ok(WalkedItem::Finding(walked, text))
 }
 
 fn walk_object_text(text: &str) -> Result<Walked<'_>, Bail> {
@@ -237,6 +240,7 @@ fn patch(t: &str, out: &mut Vec<u8>, w: &mut Warnings) {
         b'"' => timestamp::parse(&unescape(t)),
         b'{' | b'[' => {
             w.timestamp += 1;
+            saw(WarningKind::Timestamp, t.as_bytes());
             return minify(t.as_bytes(), out);
         }
         b'n' => return out.extend_from_slice(t.as_bytes()),
@@ -250,6 +254,7 @@ fn patch(t: &str, out: &mut Vec<u8>, w: &mut Warnings) {
         }
         None => {
             w.timestamp += 1;
+            saw(WarningKind::Timestamp, t.as_bytes());
             out.extend_from_slice(t.as_bytes());
         }
     }
@@ -496,7 +501,10 @@ impl Minifier<'_, '_> {
             }
             b'{' | b'[' => {
                 self.w.timestamp += 1;
-                return self.value(Path::Other);
+                let start = self.i;
+                self.value(Path::Other);
+                saw(WarningKind::Timestamp, &self.src[start..self.i]);
+                return;
             }
             b'n' => return self.value(Path::Other),
             _ => {
@@ -513,6 +521,7 @@ impl Minifier<'_, '_> {
             }
             None => {
                 self.w.timestamp += 1;
+                saw(WarningKind::Timestamp, &self.src[self.i..end]);
                 self.out.extend_from_slice(&self.src[self.i..end]);
             }
         }
@@ -591,7 +600,7 @@ mod tests {
             r#"{"resources":{"details":{"image":{"pushedAt":0}}}}"#,
             r#"{"resources":[[{"details":{"image":{"pushedAt":0}}}]]}"#,
             r#"{"lastObservedAt":true,"updatedAt":"\u0032\u0030\u0032\u0034-01-01"}"#,
-            "{}",
+            r#"{"status":{}}"#,
             long.as_str(),
         ] {
             for ts in [JsonTimestamps::Iso, JsonTimestamps::Verbatim] {
@@ -599,10 +608,10 @@ mod tests {
             }
         }
         // Events unwrap to their detail; other events have no finding.
-        let ev = r#"{"detail-type":"Inspector2 Finding","detail":{ "updatedAt" : 0 }}"#;
+        let ev = r#"{"detail-type":"Inspector2 Finding","detail":{ "updatedAt" : 0, "type":"T" }}"#;
         match walk_item(ev.as_bytes()).unwrap() {
             WalkedItem::Finding(v, text) => {
-                assert_eq!(text, r#"{ "updatedAt" : 0 }"#);
+                assert_eq!(text, r#"{ "updatedAt" : 0, "type":"T" }"#);
                 assert_eq!(v.stamps, ["0"]);
             }
             other => panic!("{other:?}"),
@@ -612,9 +621,14 @@ mod tests {
             walk_item(scan.as_bytes()),
             Ok(WalkedItem::OtherEvent)
         ));
-        // Escaped keys and invalid JSON take the reference path.
+        // Escaped keys, invalid JSON and objects that are no finding take the reference
+        // path, which words the error.
         assert!(walk_item(br#"{"st\u0061tus":"ACTIVE"}"#).is_err());
         assert!(walk_item(br#"{"a":1,}"#).is_err());
+        assert!(walk_item(br#"{"a":1}"#).is_err());
+        let stranger = r#"{"detail-type":"Inspector2 Finding","detail":{"a":1}}"#;
+        assert!(walk_item(stranger.as_bytes()).is_err());
+        assert!(walk_item(br#"{"a":1,"description":""}"#).is_ok());
     }
 
     #[test]

@@ -14,12 +14,18 @@
 //!
 //! Rows are rendered by the workers, each into its own buffer, through one entry point
 //! (`renderer.rs`); the writer only concatenates, and asks `framing.rs` what goes around
-//! and between the chunks (the prologue and epilogue here, separators, gzip members).
+//! and between the chunks (the prologue and epilogue here, separators, gzip members). The
+//! few findings whose warnings become the run summary's examples are rendered once more
+//! to tell where each warning came from (`explain.rs`).
 
 pub mod changes;
+#[doc(hidden)]
 pub mod csv;
+pub(crate) mod explain;
 pub(crate) mod framing;
+#[doc(hidden)]
 pub mod gzip;
+#[doc(hidden)]
 pub mod json;
 pub(crate) mod renderer;
 
@@ -38,6 +44,9 @@ pub enum ReportFormat {
         columns: Vec<Column>,
         /// Quoting. Default: [`QuoteStyle::Always`].
         quote: QuoteStyle,
+        /// Spec 2.2.1: a `'` before text cells a spreadsheet would run as formulas
+        /// ([`csv::defuse_formula`]). Default: off, every cell as Inspector writes it.
+        excel_safe: bool,
     },
     /// The JSON report.
     Json {
@@ -56,6 +65,7 @@ impl Default for ReportFormat {
         ReportFormat::Csv {
             columns: Layout::Inspector.columns(),
             quote: QuoteStyle::Always,
+            excel_safe: false,
         }
     }
 }
@@ -64,7 +74,7 @@ impl ReportFormat {
     /// The bytes before the first finding: the CSV header, or `{"findings":[`.
     pub fn prologue(&self) -> Vec<u8> {
         match self {
-            ReportFormat::Csv { columns, quote } => {
+            ReportFormat::Csv { columns, quote, .. } => {
                 let mut out = Vec::new();
                 csv::write_record(
                     &mut out,

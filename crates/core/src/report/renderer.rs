@@ -170,10 +170,23 @@ impl<'c> FindingRenderer<'c> {
             if written {
                 counts.breakdown.count_finding(finding);
                 let w = &mut counts.warnings;
+                // One row function per `--excel-safe` setting: the default pays nothing.
                 match self.format {
-                    ReportFormat::Csv { columns, quote } => {
+                    ReportFormat::Csv {
+                        columns,
+                        quote,
+                        excel_safe: false,
+                    } => {
                         let (cells, cell) = (&self.cells, &mut self.cell);
-                        csv::write_row(finding, columns, *quote, cells, cell, out, w)
+                        csv::write_row::<false>(finding, columns, *quote, cells, cell, out, w)
+                    }
+                    ReportFormat::Csv {
+                        columns,
+                        quote,
+                        excel_safe: true,
+                    } => {
+                        let (cells, cell) = (&self.cells, &mut self.cell);
+                        csv::write_row::<true>(finding, columns, *quote, cells, cell, out, w)
                     }
                     ReportFormat::Json { timestamps } | ReportFormat::Ndjson { timestamps } => {
                         json::write_finding(bytes, *timestamps, out, w)
@@ -347,6 +360,7 @@ mod tests {
         let csv = ReportFormat::Csv {
             columns: Column::parse_list("Title").unwrap(),
             quote: QuoteStyle::Always,
+            excel_safe: false,
         };
         let (out, outcomes, counts) =
             render_selecting(&csv, &Filter::default(), Some(&ByTitle), &items);

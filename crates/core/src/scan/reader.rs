@@ -173,7 +173,7 @@ impl<R: Read> ItemReader<R> {
             Position {
                 input: self.name.clone(),
                 byte: Some(e.offset),
-                finding: Some(e.item),
+                finding: Some(e.item + 1),
             },
         )
     }
@@ -258,7 +258,7 @@ mod tests {
         let e = items(b"{\"findings\":[{\"a\":1},\n 42]}", 3, &small()).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "input error: t: finding 1 (byte 23): expected a finding object, found a number"
+            "input error: t: finding 2 (byte 23): expected a finding object, found a number"
         );
     }
 }

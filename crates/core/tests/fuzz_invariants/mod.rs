@@ -143,7 +143,8 @@ fn run(config: &Config, data: &[u8]) -> Result<(Vec<u8>, u64), String> {
 
 /// Whatever converts gives a CSV whose every record has the header's column count and one
 /// row per finding, and a JSON report that parses with one element per finding; both
-/// formats agree on success and counts.
+/// formats agree on success and counts. The CSV's second pass is `--excel-safe`, whose
+/// cells are the first pass's with a `'` before each text cell that starts a formula.
 pub fn check_convert(data: &[u8]) {
     let base = Config {
         filter: Filter::all_statuses(),
@@ -156,11 +157,13 @@ pub fn check_convert(data: &[u8]) {
         ..Config::default()
     };
     let mut results = Vec::new();
-    for quote in [QuoteStyle::Always, QuoteStyle::Necessary] {
+    let mut plain_rows: Option<Vec<csv::ByteRecord>> = None;
+    for (quote, excel_safe) in [(QuoteStyle::Always, false), (QuoteStyle::Necessary, true)] {
         let config = Config {
             format: ReportFormat::Csv {
                 columns: Column::ALL.to_vec(),
                 quote,
+                excel_safe,
             },
             ..base.clone()
         };
@@ -187,12 +190,17 @@ pub fn check_convert(data: &[u8]) {
                 .has_headers(true)
                 .from_reader(&out[..]);
             assert_eq!(rdr.headers().expect("header").len(), Column::ALL.len());
-            let mut rows = 0u64;
-            for rec in rdr.records() {
-                assert_eq!(rec.expect("a CSV record").len(), Column::ALL.len());
-                rows += 1;
+            let mut rows = Vec::new();
+            for rec in rdr.byte_records() {
+                let rec = rec.expect("a CSV record");
+                assert_eq!(rec.len(), Column::ALL.len());
+                rows.push(rec);
             }
-            assert_eq!(rows, *n);
+            assert_eq!(rows.len() as u64, *n);
+            match &plain_rows {
+                None => plain_rows = Some(rows),
+                Some(plain) => check_excel_safe(plain, &rows),
+            }
         }
         results.push(r.map(|(_, n)| n));
     }
@@ -211,6 +219,23 @@ pub fn check_convert(data: &[u8]) {
     let first = results[0].as_ref().ok();
     for r in &results[1..] {
         assert_eq!(r.as_ref().ok(), first, "formats disagree: {results:?}");
+    }
+}
+
+/// Spec 2.2.1, cell by cell: `safe` is `plain` with a `'` before each text cell that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return; number cells are as they were.
+fn check_excel_safe(plain: &[csv::ByteRecord], safe: &[csv::ByteRecord]) {
+    assert_eq!(plain.len(), safe.len());
+    for (p, s) in plain.iter().zip(safe) {
+        for (i, col) in Column::ALL.iter().enumerate() {
+            let (p, s) = (&p[i], &s[i]);
+            let formula = matches!(p.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+            if formula && !col.is_number() {
+                assert_eq!(s, [b"'", p].concat(), "{}", col.name());
+            } else {
+                assert_eq!(s, p, "{}", col.name());
+            }
+        }
     }
 }
 
