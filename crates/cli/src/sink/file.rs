@@ -66,7 +66,7 @@ pub struct FileSink {
     out: FileOut,
     /// The path, as the summary shows it.
     path: String,
-    /// What a failed commit's message calls the report.
+    /// What a failed commit's message calls the report, before its path.
     what: String,
 }
 
@@ -112,7 +112,7 @@ pub fn write_whole(
     let mut sink = Box::new(FileSink::begin(target, what, rules)?);
     sink.writer()
         .write_all(bytes)
-        .map_err(|e| write_error(&format!("writing {what}"), &e))?;
+        .map_err(|e| write_error(&format!("writing {what} {}", target.display()), &e))?;
     sink.commit(&Stats::default()).map(|_| ())
 }
 
@@ -209,7 +209,7 @@ impl Sink for FileSink {
             FileOut::Atomic(f) => f.commit(),
             FileOut::InPlace(mut w) => w.flush(),
         };
-        done.map_err(|e| write_error(&format!("finishing {}", self.what), &e))?;
+        done.map_err(|e| write_error(&format!("finishing {} {}", self.what, self.path), &e))?;
         Ok(Delivered {
             path: self.path,
             bytes: stats.bytes_written,
