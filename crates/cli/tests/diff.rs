@@ -312,3 +312,77 @@ fn usage_errors() {
     );
     fails_with(&run(&["diff", &old()]), 2, &["NEW"]);
 }
+
+/// The outputs of a comparison are checked and written as a conversion's are: before
+/// anything is read, none may be one of either side, a link, or in a missing folder; the
+/// report is private, takes `--bom`, and stays within `--max-output-bytes`.
+#[test]
+fn outputs_are_checked_and_written_as_a_conversions_are() {
+    let d = TempDir::new("diff-outputs");
+    let (old_copy, new_copy) = (d.path("old.json"), d.path("new.json"));
+    std::fs::copy(old(), &old_copy).unwrap();
+    std::fs::copy(new(), &new_copy).unwrap();
+    let (o, n) = (old_copy.to_str().unwrap(), new_copy.to_str().unwrap());
+    for side in [o, n] {
+        fails_with(
+            &run(&["diff", "-f", "json", "-o", side, o, n]),
+            2,
+            &[
+                "is the same file as the input",
+                "never overwrites its source",
+            ],
+        );
+    }
+    let link = d.path("link.csv");
+    std::os::unix::fs::symlink(&old_copy, &link).unwrap();
+    fails_with(
+        &run(&["diff", "-o", link.to_str().unwrap(), o, n]),
+        2,
+        &["is a symbolic link"],
+    );
+    let missing = d.path("missing/r.csv");
+    fails_with(
+        &run(&["diff", "-o", missing.to_str().unwrap(), o, n]),
+        2,
+        &["does not exist"],
+    );
+    let json_name = d.path("r.json");
+    fails_with(
+        &run(&["diff", "-o", json_name.to_str().unwrap(), o, n]),
+        2,
+        &["the name says a JSON report"],
+    );
+    assert_eq!(
+        std::fs::read(&old_copy).unwrap(),
+        std::fs::read(old()).unwrap()
+    );
+    assert_eq!(d.names(), ["link.csv", "new.json", "old.json"]);
+
+    let report = d.path("r.csv");
+    let r = report.to_str().unwrap();
+    ok(&run(&[
+        "diff",
+        "-q",
+        "--bom",
+        "--columns",
+        COLUMNS,
+        "-o",
+        r,
+        o,
+        n,
+    ]));
+    let bytes = std::fs::read(&report).unwrap();
+    let want = diff(&["--columns", COLUMNS], &old(), &new());
+    assert_eq!(bytes, [b"\xEF\xBB\xBF", want.as_bytes()].concat());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&report).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    std::fs::remove_file(&report).unwrap();
+
+    fails_with(
+        &run(&["diff", "-q", "--max-output-bytes", "100", "-o", r, o, n]),
+        1,
+        &["--max-output-bytes (100 bytes)"],
+    );
+    assert!(!report.exists(), "nothing is left at -o");
+}
