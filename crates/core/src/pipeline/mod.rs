@@ -21,7 +21,7 @@
 //!
 //! A report may be written by several conversions in turn ([`SectionedReport`], the
 //! sections of a compared report), each with a [`Selection`] that admits some items and
-//! marks the findings it keeps; [`survey`] is the pass before them, which reads each item
+//! marks the findings it keeps; `survey` is the pass before them, which reads each item
 //! into a small record instead of rendering it.
 //!
 //! Threads: `--threads N` is a pool of N threads, and the scanner runs on it as one long
