@@ -208,9 +208,12 @@ fn a_comparison_uploads_its_report() {
     );
     let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
     let url = format!("s3://{}/changes/", b.name);
-    let o = s3::bin_for(&s3::endpoint())
+    // The options go after `diff`, the endpoint's too.
+    let o = s3::bin_with_test_credentials()
         .args([
             "diff",
+            "--endpoint-url",
+            &s3::endpoint(),
             "-q",
             "--as-of",
             AS_OF,
