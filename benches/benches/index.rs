@@ -1,14 +1,16 @@
 //! The de-duplication index (`dedupe::ArnIndex`), for 1 million distinct findings offered
 //! 1.5 million times (every ARN once, then every other one again, as in two overlapping
-//! snapshots): the time to build it, and its memory per distinct finding.
+//! snapshots): the time to build it, and its memory per distinct finding; and the same
+//! for a comparison's index of OLD, whose entries carry 8 bytes more.
 //!
 //! Memory is measured two ways before the timed runs, and printed:
 //!
 //! * the index's own account of its heap ([`ArnIndex::heap_bytes`]: the capacity of its
-//!   vectors and table), largest during the build and at its end;
-//! * the growth of the process's peak resident memory (`VmHWM`, Linux) over one build,
-//!   which also sees what the allocator does (a vector copied as it grows, the table's
-//!   scratch).
+//!   vectors and table), largest during the build and at its end, for the
+//!   de-duplication index and for the comparison's index of OLD (8 bytes more an entry);
+//! * the growth of the process's peak resident memory (`VmHWM`, Linux) over the build, in
+//!   a process of its own for each index, which also sees what the allocator does (a
+//!   vector copied as it grows, the table's scratch).
 //!
 //! Both must stay under the 48 bytes per finding that `MAX_INDEXED_FINDINGS` is documented
 //! with; the bench fails otherwise.
@@ -38,10 +40,11 @@ fn arns() -> Vec<String> {
         .collect()
 }
 
-/// Builds the index of `arns` (every one, then every other one again); the largest heap
-/// the index held on the way.
-fn build(h: &KeyHasher, arns: &[String]) -> (ArnIndex<()>, usize) {
-    let mut ix: ArnIndex<()> = ArnIndex::new(&Limits::default());
+/// Builds the index of `arns` (every one, then every other one again), each entry with
+/// the payload `P` (`()` for de-duplication, a `u64` as a comparison keeps of OLD); the
+/// largest heap the index held on the way.
+fn build<P: Copy + Default>(h: &KeyHasher, arns: &[String]) -> (ArnIndex<P>, usize) {
+    let mut ix: ArnIndex<P> = ArnIndex::new(&Limits::default());
     let mut largest = 0;
     let offers = arns
         .iter()
@@ -49,7 +52,7 @@ fn build(h: &KeyHasher, arns: &[String]) -> (ArnIndex<()>, usize) {
         .chain(arns.iter().enumerate().step_by(2));
     for (n, (i, arn)) in offers.enumerate() {
         let place = Place::new(n / arns.len(), i as u64).expect("in range");
-        ix.offer(h.key(arn), (n % 7) as i64, place, ())
+        ix.offer(h.key(arn), (n % 7) as i64, place, P::default())
             .expect("under the limit");
         if n % 1024 == 0 {
             largest = largest.max(ix.heap_bytes());
@@ -66,16 +69,16 @@ fn peak_rss() -> Option<u64> {
     Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
 }
 
-fn index(c: &mut Criterion) {
-    let arns = arns();
-    let h = KeyHasher::default();
+/// Builds the index with payload `P`, prints its memory per distinct finding as `what`,
+/// and fails over 48 bytes.
+fn measure<P: Copy + Default>(what: &str, h: &KeyHasher, arns: &[String]) {
     let before = peak_rss();
-    let (ix, largest) = build(&h, &arns);
+    let (ix, largest) = build::<P>(h, arns);
     let grown = peak_rss().zip(before).map(|(a, b)| a.saturating_sub(b));
     assert_eq!(ix.len() as u64, DISTINCT);
     let per = |b: usize| b as f64 / DISTINCT as f64;
     eprintln!(
-        "index of {DISTINCT} distinct findings: {:.1} bytes each at the end, {:.1} at most \
+        "{what} of {DISTINCT} distinct findings: {:.1} bytes each at the end, {:.1} at most \
          during the build (the index's heap){}",
         per(ix.heap_bytes()),
         per(largest),
@@ -84,11 +87,40 @@ fn index(c: &mut Criterion) {
             per(g as usize)
         ))
     );
-    assert!(per(largest) <= 48.0, "{} bytes a finding", per(largest));
+    assert!(
+        per(largest) <= 48.0,
+        "{what}: {} bytes a finding",
+        per(largest)
+    );
     if let Some(g) = grown {
-        assert!(per(g as usize) <= 48.0, "resident memory grew {g} bytes");
+        assert!(
+            per(g as usize) <= 48.0,
+            "{what}: resident memory grew {g} bytes"
+        );
     }
-    drop(ix);
+}
+
+/// The variable that makes the bench a child that measures one index and exits.
+const MEASURE_ONLY: &str = "INSPECTOR_REPORT_INDEX_BENCH_MEASURE";
+
+fn index(c: &mut Criterion) {
+    let arns = arns();
+    let h = KeyHasher::default();
+    // Each index is measured in a process of its own, as a run builds it: the peak of one
+    // process, and what its allocator kept of an earlier build, would blur the other's.
+    match std::env::var(MEASURE_ONLY).as_deref() {
+        Ok("dedupe") => return measure::<()>("de-duplication index", &h, &arns),
+        Ok(_) => return measure::<u64>("comparison index of OLD (8-byte payload)", &h, &arns),
+        Err(_) => {}
+    }
+    for which in ["dedupe", "compare"] {
+        let status = std::process::Command::new(std::env::current_exe().expect("the bench"))
+            .args(std::env::args_os().skip(1))
+            .env(MEASURE_ONLY, which)
+            .status()
+            .expect("the bench runs again");
+        assert!(status.success(), "measuring the {which} index: {status}");
+    }
 
     let mut g = c.benchmark_group("index");
     g.sample_size(10);
@@ -97,7 +129,19 @@ fn index(c: &mut Criterion) {
         b.iter_batched(
             || (),
             |()| {
-                let (ix, _) = build(&h, black_box(&arns));
+                let (ix, _) = build::<()>(&h, black_box(&arns));
+                assert_eq!(ix.len() as u64, DISTINCT);
+                ix
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    // A comparison's index of OLD merges twice as often (see `dedupe::index`).
+    g.bench_function("build-1M-distinct-payload", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                let (ix, _) = build::<u64>(&h, black_box(&arns));
                 assert_eq!(ix.len() as u64, DISTINCT);
                 ix
             },

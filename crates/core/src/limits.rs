@@ -54,9 +54,10 @@ pub const MAX_BREAKDOWN_VALUES: usize = 65_536;
 /// Distinct findings (one per `findingArn`) that de-duplication and comparison index at
 /// most: 50 million. The index holds at most 48 bytes for each (2.4 GB at the limit; for 1
 /// million findings the `index` bench measures 32.5 bytes each once built, 36.8 at most
-/// while building, and 43 bytes of peak resident memory with the allocator's share), and
-/// it is the one structure of those reports that grows with the input; beyond the limit
-/// the run stops with an error that names it.
+/// while building, and 43 bytes of peak resident memory with the allocator's share; a
+/// comparison's index of OLD, 8 bytes more an entry, 40.5, 41.0 and 47.4), and it is the
+/// one structure of those reports that grows with the input; beyond the limit the run
+/// stops with an error that names it.
 pub const MAX_INDEXED_FINDINGS: usize = 50_000_000;
 
 /// The limits one conversion runs with. `Limits::default()` uses the constants above.

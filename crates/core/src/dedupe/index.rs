@@ -8,14 +8,16 @@
 //! vector sorted by hash, found through a directory of the hash's top bits (one `u32` per
 //! four entries: a lookup reads a few neighbouring entries). New ARNs go to a small hash
 //! table first, and are merged into the sorted vector (from its end, in place) whenever
-//! the table holds an eighth as many as the vector. The vector grows by exactly what is
-//! merged. So the index holds, for each distinct finding: its entry, a quarter of a `u32`
-//! of directory, and at most an eighth of a table slot (a slot is 32 bytes, and a table is
-//! at least 7/16 full) and of a merge's scratch: under 48 bytes in all, whatever the
-//! input (once past 32,768 findings; below that the table's first 4,096 slots, 270 KB,
-//! weigh more). A hash table alone would need up to twice its entries' size after it grows.
-//! (A vector that grows may be copied by the allocator, which holds the old and the new one
-//! for the time of the copy.)
+//! the table holds an eighth as many as the vector (a sixteenth with a payload). The
+//! vector grows by exactly what is merged. So the index holds, for each distinct finding:
+//! its entry, a quarter of a `u32` of directory, and at most an eighth (a sixteenth) of a
+//! table slot (a slot is an entry and a control byte, and a table is at least 7/16 full)
+//! and of a merge's scratch: under 48 bytes in all, whatever the input (once past 32,768
+//! findings, 65,536 with a payload; below that the table's first 4,096 slots, 270 KB or
+//! 340 KB, weigh more). A hash table
+//! alone would need up to twice its entries' size after it grows. (A vector that grows may
+//! be copied by the allocator, which holds the old and the new one for the time of the
+//! copy.) The `index` bench measures both kinds for 1 million findings.
 
 use crate::limits::Limits;
 use std::collections::hash_map::RandomState;
@@ -170,6 +172,11 @@ pub struct Full {
 }
 
 impl<P: Copy + Default> ArnIndex<P> {
+    /// The table of new keys is merged when it holds this fraction of the sorted entries:
+    /// an eighth, or a sixteenth when entries carry a payload (a comparison's index), whose
+    /// larger slots and merge scratch would otherwise pass 48 bytes a finding.
+    const PENDING_SHARE: usize = if std::mem::size_of::<P>() == 0 { 8 } else { 16 };
+
     /// An empty index of at most `limits.max_indexed_findings` distinct findings (and at
     /// most `u32::MAX`, which the directory counts in).
     pub fn new(limits: &Limits) -> ArnIndex<P> {
@@ -222,7 +229,7 @@ impl<P: Copy + Default> ArnIndex<P> {
         }
         self.count_new()?;
         self.pending.insert(key, RestOf(rest));
-        if self.pending.len() >= MIN_PENDING.max(self.sorted.len() / 8) {
+        if self.pending.len() >= MIN_PENDING.max(self.sorted.len() / Self::PENDING_SHARE) {
             self.merge();
         }
         Ok(())
@@ -377,16 +384,23 @@ mod tests {
     /// index holds each key once, with its last offer, and stays under 48 bytes a key.
     #[test]
     fn merges_keep_every_key_once_and_memory_bounded() {
+        merges_with(());
+        // A comparison's index: 8 bytes more an entry.
+        merges_with(u64::MAX);
+    }
+
+    fn merges_with<P: Copy + Default + PartialEq + std::fmt::Debug>(payload: P) {
         let h = KeyHasher::default();
-        let mut ix: ArnIndex<()> = ArnIndex::new(&Limits::default());
+        let mut ix: ArnIndex<P> = ArnIndex::new(&Limits::default());
         let n = 100_000u64;
         for round in 0..3u64 {
             for i in 0..n {
                 if round == 0 || i % 7 == round {
                     let key = h.key(&format!("arn:{i}"));
-                    ix.offer(key, 0, place(round * n + i), ()).unwrap();
+                    ix.offer(key, 0, place(round * n + i), payload).unwrap();
                     assert!(
-                        ix.heap_bytes() <= 48 * ix.len().max(MIN_PENDING * 8),
+                        ix.heap_bytes()
+                            <= 48 * ix.len().max(MIN_PENDING * ArnIndex::<P>::PENDING_SHARE),
                         "{} bytes for {} (sorted cap {} len {}, pending cap {} len {}, dir {})",
                         ix.heap_bytes(),
                         ix.len(),
@@ -407,6 +421,7 @@ mod tests {
             let (_, got) = ix.get(h.key(&format!("arn:{i}"))).unwrap();
             let last = (0..3).rev().find(|r| *r == 0 || i % 7 == *r).unwrap();
             assert_eq!(got.place, place(last * n + i), "arn:{i}");
+            assert_eq!(got.payload, payload);
         }
         assert!(ix.heap_bytes() <= 48 * n as usize, "{}", ix.heap_bytes());
     }
