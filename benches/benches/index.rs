@@ -125,30 +125,30 @@ fn index(c: &mut Criterion) {
     let mut g = c.benchmark_group("index");
     g.sample_size(10);
     g.throughput(Throughput::Elements(DISTINCT * 3 / 2));
-    g.bench_function("build-1M-distinct", |b| {
-        b.iter_batched(
-            || (),
-            |()| {
-                let (ix, _) = build::<()>(&h, black_box(&arns));
-                assert_eq!(ix.len() as u64, DISTINCT);
-                ix
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    timed::<()>(&mut g, "build-1M-distinct", &h, &arns);
     // A comparison's index of OLD merges twice as often (see `dedupe::index`).
-    g.bench_function("build-1M-distinct-payload", |b| {
+    timed::<u64>(&mut g, "build-1M-distinct-payload", &h, &arns);
+    g.finish();
+}
+
+/// Times the build of the index with payload `P` as `name`.
+fn timed<P: Copy + Default>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    h: &KeyHasher,
+    arns: &[String],
+) {
+    g.bench_function(name, |b| {
         b.iter_batched(
             || (),
             |()| {
-                let (ix, _) = build::<u64>(&h, black_box(&arns));
+                let (ix, _) = build::<P>(h, black_box(arns));
                 assert_eq!(ix.len() as u64, DISTINCT);
                 ix
             },
             BatchSize::PerIteration,
         )
     });
-    g.finish();
 }
 
 criterion_group!(benches, index);
