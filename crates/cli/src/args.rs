@@ -48,6 +48,12 @@ pub const NAME: &str = "inspector-report";
         inspector-report -o s3://my-bucket/inspector/ --kms-key-arn arn:aws:kms:us-east-1:111122223333:key/... \
             --gzip archive/
 
+    Daily snapshots merged, each finding once in its latest state:
+        inspector-report --dedupe -o findings.csv snapshots/
+
+    What changed since last week (NEW, CHANGED, RESOLVED), failing CI on a new critical:
+        inspector-report diff --fail-on CRITICAL -o changes.csv last-week/ this-week/
+
 WHAT IS A FINDING:
     An object with none of the members a finding requires (awsAccountId, description,
     findingArn, firstObservedAt, lastObservedAt, remediation, resources, severity, status,
@@ -58,12 +64,21 @@ EXIT STATUS:
     1 bad input, read, write or S3 failure; nothing is left at --output. Messages name the
       input, the byte and the finding's number, counted from 1
     2 usage error or a bad filter document, found before anything is read: also an output
-      that cannot be written, whose name says another format, or that is one of the inputs"
+      that cannot be written, whose name says another format, or that is one of the inputs
+    3 the report was written in full, and --fail-on found a finding at or above its level"
 )]
-pub struct Args {
+pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    #[command(flatten)]
+    pub args: Args,
+}
+
+// The options of a conversion, and of `diff`. (A doc comment here would be the help's
+// description of a flattened struct.)
+#[derive(Debug, clap::Args)]
+pub struct Args {
     /// Inputs: files, directories, `s3://BUCKET/KEY` objects, `s3://BUCKET/PREFIX/`
     /// prefixes, or `-` for standard input (the default; on a terminal, a hint says so);
     /// or `inspector2://REGION[,REGION...]` (`inspector2://` for the configured region) to
@@ -96,8 +111,9 @@ pub struct Args {
     /// ending in .csv, .json or .ndjson (with or without .gz) must agree with -f and --gzip;
     /// its folder must exist; and it may not be one of the inputs (by any path or link).
     ///
-    /// An S3 path ending in .csv, .json, .csv.gz or .json.gz is the exact object key;
-    /// otherwise it is a prefix and the key is PREFIX/<reportId>.csv (or .json, .gz), as
+    /// An S3 path ending in .csv, .json or .ndjson (with .gz or not) is the exact object
+    /// key; otherwise it is a prefix and the key is PREFIX/<reportId>.csv (or .json,
+    /// .ndjson, .gz), as
     /// Inspector names reports. The report streams into a multipart upload encrypted
     /// with SSE-KMS; a run that fails or is interrupted aborts it, and a status document
     /// like GetFindingsReportStatus is printed on stdout.
@@ -178,6 +194,24 @@ pub struct Args {
     /// same options, --as-of included.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+
+    /// Exit with status 3 when a written finding has this severity or a higher one
+    /// (INFORMATIONAL < LOW < MEDIUM < HIGH < CRITICAL), for CI.
+    ///
+    /// The report is written in full first. UNTRIAGED and unknown severities never count.
+    #[arg(long, value_enum, value_name = "LEVEL", ignore_case = true)]
+    pub fail_on: Option<SeverityArg>,
+
+    /// Report each finding once: of the occurrences of one findingArn (daily snapshots of
+    /// the same account, say), the one updated last (`updatedAt`; the later in input
+    /// order on a tie).
+    ///
+    /// The choice comes before the filter and the default status rule, which then apply
+    /// to it: a finding ACTIVE on Monday and CLOSED on Friday is not in the ACTIVE report.
+    /// The inputs are read twice (not standard input, nor live findings); memory grows by at most 48 bytes
+    /// per distinct finding.
+    #[arg(long)]
+    pub dedupe: bool,
 
     /// Put a `'` before every text cell that starts with =, +, -, @, a tab or a carriage
     /// return, so that a spreadsheet shows it instead of running it as a formula (CSV
@@ -392,6 +426,46 @@ pub enum Command {
     /// missing shard fails the run and nothing is written (rerun that shard). In S3 the
     /// shards are joined by S3 itself (UploadPartCopy) wherever a piece is at least 5 MiB.
     Compose(ComposeArgs),
+    /// Compare two exports: which findings are NEW, CHANGED and RESOLVED since OLD.
+    ///
+    /// Each side is one input (a file, a directory, an S3 object or prefix, or inspector2://REGION for live
+    /// findings; NEW may be `-`), de-duplicated by findingArn as --dedupe does, then filtered. A finding is NEW when
+    /// only NEW has it, RESOLVED when only OLD has it (fixed, closed, or filtered out),
+    /// CHANGED when its severity, inspectorScore, status, fixAvailable, exploitAvailable
+    /// or epss.score differ, and otherwise UNCHANGED (written with --include-unchanged).
+    /// Entries come in NEW's order, then the RESOLVED ones in OLD's. The CSV report has a
+    /// `Change` column in front; the JSON report is {"changes":[{"change":..,"finding":..}]};
+    /// NDJSON has one such object per line. With --fail-on, only NEW and CHANGED findings
+    /// count.
+    #[command(
+        override_usage = "inspector-report diff [OPTIONS] OLD NEW",
+        after_long_help = "EXAMPLES:
+    This week's export against last week's, as CSV with a Change column:
+        inspector-report diff -o changes.csv exports/2026-05-04/ exports/2026-05-11/
+
+    Only what got worse or appeared, critical and high, failing CI on any:
+        inspector-report diff --severity CRITICAL,HIGH --fail-on HIGH -q -o changes.csv \\
+            last-week.json.gz this-week.json.gz
+
+    Against a region's live findings, one change per line:
+        inspector-report diff -f ndjson last-week.json inspector2://us-east-1
+
+    Against findings piped in:
+        aws inspector2 list-findings | inspector-report diff last-week.json -
+
+EXIT STATUS:
+    0 success
+    1 bad input, read, write, S3 or Inspector API failure; nothing is left at --output
+    2 usage error or a bad filter document, found before anything is read: also an output
+      that cannot be written, whose name says another format, or that is one of the inputs
+    3 the report was written in full, and --fail-on found a NEW or CHANGED finding at or
+      above its level",
+        mut_arg("inputs", |a| a.hide(true)),
+        mut_arg("output_dir", |a| a.hide(true)),
+        mut_arg("list_columns", |a| a.hide(true)),
+        mut_arg("dedupe", |a| a.hide(true))
+    )]
+    Diff(Box<DiffArgs>),
     /// Print a shell completion script (`inspector-report completions bash > ...`).
     Completions {
         /// The shell.
@@ -442,6 +516,28 @@ pub struct ComposeArgs {
     pub overwrite: bool,
 }
 
+/// `diff OLD NEW` and its options.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The earlier export: a file, a directory, an S3 object or prefix, or inspector2://REGION (live findings,
+    /// saved to a temporary file, since they are read twice).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The later export: a file, a directory, an S3 object or prefix, inspector2://REGION, or `-` for standard
+    /// input (live findings and standard input are saved to a private temporary file,
+    /// since they are read twice).
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    /// Also write the findings that did not change, as UNCHANGED.
+    #[arg(long)]
+    pub include_unchanged: bool,
+
+    #[command(flatten)]
+    pub args: Args,
+}
+
 /// `--progress`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ProgressArg {
@@ -460,6 +556,37 @@ pub enum Format {
     Csv,
     /// The JSON report.
     Json,
+    /// One finding per line, as in the JSON report (for log pipelines and SIEMs).
+    Ndjson,
+}
+
+/// `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum SeverityArg {
+    /// INFORMATIONAL and above: every ranked severity.
+    Informational,
+    /// LOW and above.
+    Low,
+    /// MEDIUM and above.
+    Medium,
+    /// HIGH and above.
+    High,
+    /// CRITICAL only.
+    Critical,
+}
+
+impl From<SeverityArg> for inspector_report_core::Severity {
+    fn from(s: SeverityArg) -> Self {
+        use inspector_report_core::Severity;
+        match s {
+            SeverityArg::Informational => Severity::Informational,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
 }
 
 /// `--layout`.
@@ -497,12 +624,12 @@ mod tests {
 
     #[test]
     fn verify_cli() {
-        Args::command().debug_assert();
+        Cli::command().debug_assert();
     }
 
     #[test]
     fn defaults() {
-        let a = Args::parse_from(["inspector-report"]);
+        let a = Cli::parse_from(["inspector-report"]).args;
         assert!(a.inputs.is_empty());
         assert_eq!(a.output, "-");
         assert_eq!(a.format, None);
@@ -514,7 +641,7 @@ mod tests {
     /// and each shortcut is read from its own option.
     #[test]
     fn every_filter_shortcut_is_an_option_of_its_own() {
-        let command = Args::command();
+        let command = Cli::command();
         let mut options: Vec<&str> = command
             .get_arguments()
             .filter(|a| a.get_help_heading() == Some("Filters"))
@@ -533,7 +660,7 @@ mod tests {
         {
             argv.extend([format!("--{}", s.name), s.name.to_string()]);
         }
-        let a = Args::parse_from(&argv);
+        let a = Cli::parse_from(&argv).args;
         for s in SHORTCUTS
             .iter()
             .filter(|s| s.kind != ShortcutKind::AllStatuses)
@@ -541,7 +668,7 @@ mod tests {
             assert_eq!(a.filters.shortcut(s.name), Some(&[s.name.to_string()][..]));
         }
         assert_eq!(a.filters.shortcut("all-statuses"), None);
-        let a = Args::parse_from(["x", "--all-statuses"]);
+        let a = Cli::parse_from(["x", "--all-statuses"]).args;
         assert_eq!(a.filters.shortcut("all-statuses"), Some(&[][..]));
         assert_eq!(a.filters.shortcut("severity"), None);
     }
@@ -549,7 +676,20 @@ mod tests {
     #[test]
     fn layout_and_columns_conflict() {
         assert!(
-            Args::try_parse_from(["x", "--layout", "documented", "--columns", "Severity"]).is_err()
+            Cli::try_parse_from(["x", "--layout", "documented", "--columns", "Severity"]).is_err()
         );
+    }
+
+    #[test]
+    fn diff_takes_the_conversion_options_after_it() {
+        let c = Cli::parse_from(["x", "diff", "-f", "json", "--include-unchanged", "a", "-"]);
+        let Some(Command::Diff(d)) = c.command else {
+            panic!("{c:?}")
+        };
+        assert_eq!((d.old.as_str(), d.new.as_str()), ("a", "-"));
+        assert!(d.include_unchanged);
+        assert_eq!(d.args.format, Some(Format::Json));
+        assert!(d.args.inputs.is_empty());
+        assert!(Cli::try_parse_from(["x", "diff", "a"]).is_err());
     }
 }

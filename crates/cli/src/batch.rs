@@ -22,7 +22,7 @@ use inspector_report_core::{Config, Error, InputStats, Progress, Stats};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Where one report of a batch goes.
@@ -66,7 +66,9 @@ pub fn run(run: &RunConfig, out: &BatchOutput, started: Instant) -> Exit {
             return s.emit(run, Exit::Failure);
         }
     };
-    let (progress, display) = run::start_progress(run, plan.total_size(), plan.sources.len());
+    let passes = if run.dedupe { 2 } else { 1 };
+    let total = plan.total_size().map(|t| t * passes);
+    let (progress, display) = run::start_progress(run, total, plan.sources.len());
     let (stats, outputs) = convert_all(run, &plan, &dests, progress.as_ref());
     if let Some(d) = display {
         d.finish();
@@ -294,6 +296,9 @@ fn into(
     dest: &Dest,
     progress: Option<&Arc<Progress>>,
 ) -> Result<Option<Outcome>, CliError> {
+    if run.dedupe {
+        source::rereadable(std::slice::from_ref(planned))?;
+    }
     let input = match planned.open(progress)? {
         Opened::Input(input) => input,
         Opened::Skipped(_) => return Ok(None),
@@ -311,6 +316,24 @@ fn into(
         }
         Dest::S3(o) => Box::new(S3Sink::begin(o)?),
     };
-    let converted = run::write_report(run, config, [Ok(input)], sink.writer());
+    // De-duplication reads the source twice: the input opened above, then a new one.
+    let first = Mutex::new(Some(input));
+    let open = || {
+        let taken = first.lock().ok().and_then(|mut f| f.take());
+        let input = match taken {
+            Some(input) => Some(Ok(input)),
+            None => match planned.open(progress) {
+                Ok(Opened::Input(input)) => Some(Ok(input)),
+                // The same-inputs check of the second pass reports the change.
+                Ok(Opened::Skipped(_)) => None,
+                Err(e) => Some(Err(e)),
+            },
+        };
+        input.into_iter()
+    };
+    let converted = run::write_out(run, config, sink.writer(), |out| match run.dedupe {
+        false => inspector_report_core::convert(config, open(), out),
+        true => inspector_report_core::dedupe::convert(config, open, out),
+    });
     Ok(Some(run::finish(sink, converted)))
 }

@@ -12,10 +12,11 @@ use crate::shard::{self, Shard, ShardMeta};
 use crate::sink::{links, rules};
 use crate::source::{self as sources, Reach};
 use crate::target::Target;
+use inspector_report_core::diff::DiffOptions;
 use inspector_report_core::filter::shortcuts::parse_instant;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
 use inspector_report_core::{
-    Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
+    Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat, Severity,
 };
 use std::path::{Path, PathBuf};
 
@@ -23,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub struct RunConfig {
     /// The converter's configuration.
     pub config: Config,
-    /// `csv` or `json`: the extension of batch-mode reports.
+    /// `csv`, `json` or `ndjson`: the extension of batch-mode reports.
     pub extension: &'static str,
     /// Show progress on stderr.
     pub progress: bool,
@@ -50,6 +51,12 @@ pub struct RunConfig {
     /// The metadata a single run's shard report carries (none in batch mode, whose
     /// reports are whole).
     pub shard_meta: Option<ShardMeta>,
+    /// `--fail-on`: exit 3 when a written finding is at this severity or above.
+    pub fail_on: Option<Severity>,
+    /// `--dedupe`: one occurrence per findingArn, in two passes over the inputs.
+    pub dedupe: bool,
+    /// `diff`: the run compares two exports, with these options.
+    pub diff: Option<DiffOptions>,
     /// How report and summary files are created: their mode, and links.
     pub files: rules::FileRules,
     /// `--bom`: a UTF-8 byte-order mark before the CSV header.
@@ -103,6 +110,11 @@ impl RunConfig {
         } else {
             a.inputs.clone()
         };
+        if inputs[0] == "diff" && !std::path::Path::new("diff").exists() {
+            return Err(CliError::usage(
+                "`diff` takes its options after it: inspector-report diff [OPTIONS] OLD NEW",
+            ));
+        }
         let live = LiveOptions::new(&inputs, &a.live, &a.s3.aws, &filters)?;
         let format = match a.format.or(filters.requested_format).unwrap_or(Format::Csv) {
             Format::Csv => ReportFormat::Csv {
@@ -120,10 +132,10 @@ impl RunConfig {
                 excel_safe: a.excel_safe,
             },
             Format::Json => ReportFormat::Json {
-                timestamps: match a.json_timestamps {
-                    JsonTsArg::Iso => JsonTimestamps::Iso,
-                    JsonTsArg::Verbatim => JsonTimestamps::Verbatim,
-                },
+                timestamps: json_timestamps(a.json_timestamps),
+            },
+            Format::Ndjson => ReportFormat::Ndjson {
+                timestamps: json_timestamps(a.json_timestamps),
             },
         };
         config.format = format;
@@ -139,6 +151,15 @@ impl RunConfig {
                 "standard input (`-`) can be read only once",
             ));
         }
+        if a.dedupe && inputs.iter().any(|i| i == "-") {
+            return Err(CliError::usage(
+                "--dedupe reads its inputs twice, and standard input can be read only once; \
+                 save it to a file and name that",
+            ));
+        }
+        if a.dedupe && live.is_some() {
+            return Err(CliError::usage(sources::LIVE_NOT_DEDUPED));
+        }
         let target: Target = a.output.parse()?;
         if a.output_dir.is_some() && inputs.iter().any(|i| i == "-") {
             return Err(CliError::usage(
@@ -146,10 +167,7 @@ impl RunConfig {
                  give its report (use -o for a single report)",
             ));
         }
-        let extension = match config.format {
-            ReportFormat::Json { .. } => "json",
-            _ => "csv",
-        };
+        let extension = config.format.extension();
         let shard = a
             .shard
             .as_deref()
@@ -266,6 +284,9 @@ impl RunConfig {
             },
             shard,
             shard_meta,
+            fail_on: a.fail_on.map(Severity::from),
+            dedupe: a.dedupe,
+            diff: None,
             files,
             bom: a.bom,
             max_output_bytes,
@@ -324,6 +345,13 @@ fn shard_meta(
         settings,
         config.as_of_ms,
     )
+}
+
+fn json_timestamps(a: JsonTsArg) -> JsonTimestamps {
+    match a {
+        JsonTsArg::Iso => JsonTimestamps::Iso,
+        JsonTsArg::Verbatim => JsonTimestamps::Verbatim,
+    }
 }
 
 impl RunConfig {

@@ -5,8 +5,9 @@ use std::fmt;
 
 /// The exit status of a run.
 ///
-/// 3 is kept for the coming `--fail-on` gate (findings at or above a severity were found),
-/// so that CI can tell "the report has what you asked to fail on" from a broken run.
+/// 3 is the `--fail-on` gate (the report was written, and it has findings at or above the
+/// severity asked for), apart from 1, so that CI can tell "the report has what you asked
+/// to fail on" from a broken run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// 0: the report was written, or the reader of standard output went away (`| head`).
@@ -15,6 +16,9 @@ pub enum Exit {
     Failure = 1,
     /// 2: a usage error or a bad filter document, found before anything is read.
     Usage = 2,
+    /// 3: the report was written in full, and `--fail-on` found a written finding at or
+    /// above its severity.
+    FailOn = 3,
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -105,6 +109,7 @@ mod tests {
         assert_eq!(Exit::Success as u8, 0);
         assert_eq!(Exit::Failure as u8, 1);
         assert_eq!(Exit::Usage as u8, 2);
+        assert_eq!(Exit::FailOn as u8, 3);
     }
 
     #[test]

@@ -121,7 +121,7 @@ mod tests {
     use clap::Parser;
 
     fn filters(argv: &[&str]) -> Result<Filters, CliError> {
-        let a = crate::args::Args::parse_from([&["x"], argv].concat());
+        let a = crate::args::Cli::parse_from([&["x"], argv].concat()).args;
         Filters::new(&a.filters, 0)
     }
 

@@ -2,9 +2,10 @@
 //!
 //! The data flows one way: [`args`] (what was typed) -> [`config`] (checked) -> [`run`]
 //! (one conversion: [`source`]s in, a [`sink`] out) -> [`summary`]. [`batch`] runs one
-//! conversion per input file. Errors are [`error::CliError`]s, which carry the exit status:
-//! 0 success (a closed stdout, as in `| head`, counts as success), 1 bad input, I/O or S3
-//! failure, 2 usage error or a bad filter document.
+//! conversion per input file; [`diff`] compares two exports into one report. Errors are
+//! [`error::CliError`]s, which carry the exit status: 0 success (a closed stdout, as in
+//! `| head`, counts as success), 1 bad input, I/O or S3 failure, 2 usage error or a bad
+//! filter document, 3 a report written with findings at or above `--fail-on`.
 
 mod args;
 mod aws;
@@ -12,6 +13,7 @@ mod batch;
 mod bom;
 mod compose;
 mod config;
+mod diff;
 mod error;
 mod filter;
 mod live;
@@ -30,7 +32,7 @@ mod summary;
 mod target;
 mod terminal;
 
-use args::{Args, Command, NAME};
+use args::{Cli, Command, NAME};
 use clap::{CommandFactory, Parser};
 use config::{Mode, RunConfig};
 use error::Exit;
@@ -41,21 +43,22 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(a) => a,
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
         Err(e) => return parse_error(e),
     };
-    match &args.command {
+    let args = match cli.command {
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(*shell, &mut Args::command(), NAME, &mut std::io::stdout());
+            clap_complete::generate(shell, &mut Cli::command(), NAME, &mut std::io::stdout());
             return ExitCode::SUCCESS;
         }
         Some(Command::Compose(c)) => {
             signals::clean_up_on_signals();
-            return compose::run(c).into();
+            return compose::run(&c).into();
         }
-        None => {}
-    }
+        Some(Command::Diff(d)) => return diff::main(*d).into(),
+        None => cli.args,
+    };
     let list_columns = args.list_columns;
     let run = match RunConfig::from_args(args) {
         Ok(r) => r,

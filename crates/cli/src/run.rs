@@ -18,7 +18,7 @@ use crate::sink::{file::FileSink, folders, Delivered, Sink, StdoutSink};
 use crate::source::{self, Planned};
 use crate::summary::{OutputInfo, Summary};
 use crate::terminal::say;
-use inspector_report_core::{Config, Input, Progress, SkippedFiles, Stats};
+use inspector_report_core::{Config, Progress, SkippedFiles, Stats};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -47,11 +47,17 @@ impl Outcome {
 
 /// Runs one conversion into `output` and summarises it; returns the exit status.
 pub fn single(run: &RunConfig, output: &Output, started: Instant) -> Exit {
+    summarise(run, started, deliver(run, output))
+}
+
+/// Summarises the run that made one report (a conversion, or a comparison) and came to
+/// `outcome`; returns the exit status.
+pub fn summarise(run: &RunConfig, started: Instant, outcome: Result<Outcome, CliError>) -> Exit {
     let Outcome {
         stats,
         delivered,
         downloaded,
-    } = deliver(run, output).unwrap_or_else(Outcome::failed);
+    } = outcome.unwrap_or_else(Outcome::failed);
     match delivered {
         Ok(delivered) => {
             let outputs = [OutputInfo {
@@ -101,22 +107,18 @@ fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
         run.shard,
         source::plan(&run.inputs, &run.reach, run.live.as_ref())?,
     )?;
-    let mut outputs: Vec<preflight::Output> = Vec::new();
-    match output {
-        Output::File(p) => outputs.push(preflight::Output::option("-o", p)),
-        Output::Stdout => outputs.extend(preflight::Output::stdout()),
-        Output::S3(_) => {}
+    if run.dedupe {
+        source::rereadable(&plan.sources)?;
     }
-    if let Some(p) = &run.summary_json {
-        outputs.push(preflight::Output::option("--summary-json", p));
+    no_output_is_an_input(run, output, &plan.sources)?;
+    // Read twice, S3 objects are fetched as they are read, not ahead.
+    if !run.dedupe {
+        plan.read_in_order();
     }
-    preflight::no_output_is_an_input(&local_inputs(&plan.sources), &outputs)?;
-    if let Output::S3(o) = output {
-        preflight::no_object_is_an_input([&o.destination], &plan.sources)?;
-    }
-    plan.read_in_order();
     let mut sink = begin(run, output)?;
-    let (progress, display) = start_progress(run, plan.total_size(), plan.sources.len());
+    let passes = if run.dedupe { 2 } else { 1 };
+    let total = plan.total_size().map(|t| t * passes);
+    let (progress, display) = start_progress(run, total, plan.sources.len());
     let config = Config {
         progress: progress.clone(),
         ..run.config.clone()
@@ -142,6 +144,29 @@ fn deliver(run: &RunConfig, output: &Output) -> Result<Outcome, CliError> {
     Ok(outcome)
 }
 
+/// Checks that no output of a single report (`-o FILE`, standard output redirected to a
+/// file, `--summary-json`, an S3 key) is one of `sources`, nor another output.
+pub fn no_output_is_an_input(
+    run: &RunConfig,
+    output: &Output,
+    sources: &[Planned],
+) -> Result<(), CliError> {
+    let mut outputs: Vec<preflight::Output> = Vec::new();
+    match output {
+        Output::File(p) => outputs.push(preflight::Output::option("-o", p)),
+        Output::Stdout => outputs.extend(preflight::Output::stdout()),
+        Output::S3(_) => {}
+    }
+    if let Some(p) = &run.summary_json {
+        outputs.push(preflight::Output::option("--summary-json", p));
+    }
+    preflight::no_output_is_an_input(&local_inputs(sources), &outputs)?;
+    if let Output::S3(o) = output {
+        preflight::no_object_is_an_input([&o.destination], sources)?;
+    }
+    Ok(())
+}
+
 /// Each source's name, with the local file it reads, for [`preflight::no_output_is_an_input`].
 pub fn local_inputs<'a>(
     sources: impl IntoIterator<Item = &'a Planned>,
@@ -155,7 +180,7 @@ pub fn local_inputs<'a>(
 /// Begins the sink for `output`: the only place a run looks at where its report goes.
 /// A shard's folder is made if it is missing (every worker of a job names the same one),
 /// as batch mode makes its folder.
-fn begin(run: &RunConfig, output: &Output) -> Result<Box<dyn Sink>, CliError> {
+pub fn begin(run: &RunConfig, output: &Output) -> Result<Box<dyn Sink>, CliError> {
     Ok(match output {
         Output::Stdout => Box::new(StdoutSink::begin()),
         Output::File(p) => {
@@ -172,9 +197,10 @@ fn begin(run: &RunConfig, output: &Output) -> Result<Box<dyn Sink>, CliError> {
 }
 
 /// Converts `planned`, in order, into one report written to `out` by `config`, counting
-/// the bytes read into `progress`; sources skipped for their content are counted in the
-/// stats, and an input argument (a directory) that yields no input is an error that
-/// names it.
+/// the bytes read into `progress`; with `--dedupe`, each finding once (two passes over
+/// the sources, which the caller has checked can be read twice). Sources skipped for
+/// their content are counted in the stats, and an input argument (a directory) that
+/// yields no input is an error that names it.
 pub fn convert(
     run: &RunConfig,
     config: &Config,
@@ -183,25 +209,30 @@ pub fn convert(
     out: &mut dyn Write,
 ) -> inspector_report_core::Result<Stats> {
     let skipped = Mutex::new(SkippedFiles::default());
-    let inputs = source::inputs(planned, &run.inputs, progress, &skipped);
-    let mut stats = write_report(run, config, inputs, out)?;
+    // Each pass counts the skipped files anew: the summary tells one pass's.
+    let open = || {
+        if let Ok(mut s) = skipped.lock() {
+            *s = SkippedFiles::default();
+        }
+        source::inputs(planned, &run.inputs, progress, &skipped)
+    };
+    let mut stats = write_out(run, config, out, |out| match run.dedupe {
+        false => inspector_report_core::convert(config, open(), out),
+        true => inspector_report_core::dedupe::convert(config, open, out),
+    })?;
     stats.skipped_files = skipped.into_inner().unwrap_or_default();
     Ok(stats)
 }
 
-/// Converts `inputs` into one report written to `out` by `config`. The run's options the
-/// core does not know apply on the way out: the byte-order mark first (`--bom`, in the
-/// first piece of a report only), and every byte within `--max-output-bytes`.
-pub fn write_report<I>(
+/// Writes the report that `write` makes into `out`, with the run's options the core does
+/// not know: the byte-order mark first (`--bom`, in the first piece of a report only),
+/// and every byte within `--max-output-bytes`.
+pub fn write_out(
     run: &RunConfig,
     config: &Config,
-    inputs: I,
     out: &mut dyn Write,
-) -> inspector_report_core::Result<Stats>
-where
-    I: IntoIterator<Item = inspector_report_core::Result<Input>>,
-    I::IntoIter: Send,
-{
+    write: impl FnOnce(&mut dyn Write) -> inspector_report_core::Result<Stats>,
+) -> inspector_report_core::Result<Stats> {
     let mut bounded;
     let out: &mut dyn Write = match run.max_output_bytes {
         Some(max) => {
@@ -211,12 +242,11 @@ where
         None => out,
     };
     if !(run.bom && config.piece.first) {
-        return inspector_report_core::convert(config, inputs, out);
+        return write(out);
     }
     let mark = bom::bytes(config.gzip);
     let marked = mark.len() as u64;
-    let mut stats =
-        inspector_report_core::convert(config, inputs, &mut bom::Prefixed::new(out, mark))?;
+    let mut stats = write(&mut bom::Prefixed::new(out, mark))?;
     stats.bytes_written += marked;
     Ok(stats)
 }

@@ -6,7 +6,8 @@ use crate::live::ApiCounts;
 use crate::s3_input::download::Downloaded;
 use crate::sink::file;
 use crate::terminal::say;
-use inspector_report_core::{Stats, WarningKind};
+use inspector_report_core::breakdown::Tally;
+use inspector_report_core::{Breakdown, Change, Severity, Stats, WarningKind};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
@@ -88,11 +89,16 @@ impl Summary<'_> {
 
     /// Prints the human lines (unless `--quiet`; a single run that failed has said why
     /// already), with the run's warnings about its filter, and writes `--summary-json`;
-    /// returns `exit`, or a failure if the JSON summary cannot be written. A run that
-    /// fails so takes back the report files it wrote, since a failed run leaves none
-    /// (the checks before the run make that rare: the summary's folder takes new files).
+    /// returns `exit` (3 instead of success when `--fail-on` finds its level), or a
+    /// failure if the JSON summary cannot be written. A run that fails so takes back the
+    /// report files it wrote, since a failed run leaves none (the checks before the run
+    /// make that rare: the summary's folder takes new files).
     pub fn emit(&self, run: &RunConfig, exit: Exit) -> Exit {
         let api = run.live.as_ref().map(|l| l.counts());
+        let gate = run.fail_on.map(|level| FailOn {
+            level,
+            findings: self.gated(level, run.diff.is_some()),
+        });
         if !run.quiet && (exit == Exit::Success || self.batch) {
             let mut lines = self.lines();
             if let Some(a) = api {
@@ -106,8 +112,25 @@ impl Summary<'_> {
                 say(format!("warning: {w}"));
             }
         }
+        let exit = match gate {
+            Some(g) if g.findings > 0 && exit == Exit::Success => {
+                if !run.quiet {
+                    let what = match run.diff {
+                        Some(_) => "NEW or CHANGED finding(s)",
+                        None => "written finding(s)",
+                    };
+                    let level = g.level.name();
+                    say(format!(
+                        "--fail-on {level}: {} {what} at {level} or above; exit status 3",
+                        g.findings
+                    ));
+                }
+                Exit::FailOn
+            }
+            _ => exit,
+        };
         if let Some(p) = &run.summary_json {
-            if let Err(e) = self.write_json(p, api, run) {
+            if let Err(e) = self.write_json(p, api, gate, run) {
                 say(&e);
                 self.remove_reports();
                 return Exit::Failure;
@@ -176,6 +199,7 @@ impl Summary<'_> {
                 "written": s.findings_written,
                 "excludedByFilter": s.excluded_by_filter,
                 "excludedByStatusRule": s.excluded_by_status_rule,
+                "duplicates": s.duplicates,
             },
             "eventsSkipped": s.events_skipped,
             "skippedFiles": {
@@ -199,6 +223,7 @@ impl Summary<'_> {
                 "requests": d.requests,
             });
         }
+        v["breakdown"] = breakdown(&s.breakdown);
         if let Some(e) = self.error {
             v["error"] = json!(e);
         }
@@ -208,12 +233,24 @@ impl Summary<'_> {
         v
     }
 
-    /// Writes the JSON summary to `path`, with the live inputs' `api` counts if any,
-    /// atomically and privately, as a report is written.
+    /// The findings `--fail-on` looks at, counted at `level` or above: the written ones,
+    /// or in a comparison the NEW and CHANGED ones (a finding that went away or stayed
+    /// the same is no news).
+    fn gated(&self, level: Severity, compared: bool) -> u64 {
+        match compared {
+            true => self.stats.changes.arrived_severity.at_or_above(level),
+            false => self.stats.breakdown.severity.at_or_above(level),
+        }
+    }
+
+    /// Writes the JSON summary to `path`, with the live inputs' `api` counts if any, the
+    /// counts of each change of a comparison, and what `--fail-on` found, atomically and
+    /// privately, as a report is written.
     pub fn write_json(
         &self,
         path: &Path,
         api: Option<ApiCounts>,
+        gate: Option<FailOn>,
         run: &RunConfig,
     ) -> Result<(), CliError> {
         let mut v = self.to_json();
@@ -221,9 +258,58 @@ impl Summary<'_> {
         if let Some(a) = api {
             v["api"] = a.to_json();
         }
+        if run.diff.is_some() {
+            let c = &self.stats.changes;
+            let counts: serde_json::Map<String, Value> = Change::ALL
+                .iter()
+                .map(|k| (k.name().to_string(), json!(c.get(*k))))
+                .collect();
+            v["changes"] = Value::Object(counts);
+        }
+        if let Some(g) = gate {
+            v["failOn"] =
+                json!({"level": g.level.name(), "findings": g.findings, "failed": g.findings > 0});
+        }
         let mut text =
             serde_json::to_string_pretty(&v).map_err(|e| CliError::failure(e.to_string()))?;
         text.push('\n');
         file::write_whole(path, "the summary", &run.files, text.as_bytes())
     }
+}
+
+/// What `--fail-on` found: the findings at or above its level.
+#[derive(Clone, Copy)]
+pub struct FailOn {
+    /// `--fail-on LEVEL`.
+    pub level: Severity,
+    /// The findings it looks at, at `level` or above.
+    pub findings: u64,
+}
+
+/// Accounts the summary lists, most findings first.
+const TOP_ACCOUNTS: usize = 20;
+
+/// Vulnerability ids the summary lists, most findings first.
+const TOP_VULNERABILITIES: usize = 10;
+
+/// The breakdown of the written findings, as `--summary-json` has it.
+fn breakdown(b: &Breakdown) -> Value {
+    let counts = |pairs: Vec<(&str, u64)>| -> Value {
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, n)| (k.to_string(), json!(n)))
+                .collect(),
+        )
+    };
+    let all = |t: &Tally| counts(t.sorted());
+    json!({
+        "severity": all(&b.severity),
+        "status": all(&b.status),
+        "findingType": all(&b.finding_type),
+        "resourceType": all(&b.resource_type),
+        "account": counts(b.account.top(TOP_ACCOUNTS)),
+        "topVulnerabilities": b.vulnerability.top(TOP_VULNERABILITIES).into_iter()
+            .map(|(id, n)| json!({"id": id, "count": n})).collect::<Vec<_>>(),
+    })
 }

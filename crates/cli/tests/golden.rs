@@ -82,6 +82,65 @@ fn json_report_of_every_layout() {
     }
 }
 
+/// NDJSON (spec 3): the JSON report's findings, the same bytes each, one per line.
+#[test]
+fn ndjson_report_of_every_layout() {
+    let want = expected("layouts.ndjson");
+    let events = testdata("pass/layouts/events.jsonl");
+    assert_eq!(report(&["-f", "ndjson"], &events), want);
+    let data = std::fs::read(&events).unwrap();
+    for args in [&["--threads", "1"][..], &["--gzip"], &["-"]] {
+        let args = [&["-q", "-f", "ndjson"][..], args].concat();
+        let mut got = run_stdin(&args, &data).stdout;
+        if args.contains(&"--gzip") {
+            got = gunzip(&got);
+        }
+        assert_eq!(String::from_utf8(got).unwrap(), want, "{args:?}");
+    }
+    let lines = |s: &str| -> Vec<serde_json::Value> {
+        s.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    for l in LAYOUTS {
+        let got = report(&["-f", "ndjson"], &testdata(&format!("pass/layouts/{l}")));
+        assert!(got.ends_with("}\n") && !got.contains("\n\n"), "{l}");
+        assert_eq!(lines(&got), lines(&want), "layout {l}");
+    }
+    // The same bytes per finding as the JSON report, timestamps and all.
+    let rules = testdata("pass/rules.json");
+    let got = report(&["-f", "ndjson"], &rules);
+    assert_eq!(got, expected("rules.ndjson"));
+    let json = expected("rules.json");
+    assert_eq!(
+        format!(
+            "{{\"findings\":[{}]}}\n",
+            got.lines().collect::<Vec<_>>().join(",")
+        ),
+        json
+    );
+}
+
+/// Batch mode names each NDJSON report after its input, with the extension `.ndjson`.
+#[test]
+fn ndjson_in_batch_mode() {
+    let d = TempDir::new("ndjson-batch");
+    let out = d.path("out");
+    let o = run(&[
+        "-q",
+        "-f",
+        "ndjson",
+        "--output-dir",
+        out.to_str().unwrap(),
+        testdata("pass/layouts/events.jsonl").to_str().unwrap(),
+        testdata("pass/rules.json").to_str().unwrap(),
+    ]);
+    ok(&o);
+    let read = |n: &str| std::fs::read_to_string(out.join(n)).unwrap();
+    assert_eq!(read("events.ndjson"), expected("layouts.ndjson"));
+    assert_eq!(read("rules.ndjson"), expected("rules.ndjson"));
+}
+
 #[test]
 fn column_rules() {
     let p = testdata("pass/rules.json");
@@ -232,6 +291,7 @@ fn empty_inputs_hold_zero_findings() {
             ok(&run_stdin(&["-q", "-f", "json"], input)),
             "{\"findings\":[]}\n"
         );
+        assert_eq!(ok(&run_stdin(&["-q", "-f", "ndjson"], input)), "");
     }
 }
 

@@ -31,6 +31,32 @@ fn every_filter_member_is_in_the_guide() {
     }
 }
 
+/// The exit statuses the binary documents are the guide's, and the guide shows how to compare
+/// exports week by week (issue 19).
+#[test]
+fn the_guide_documents_exit_statuses_and_comparing_exports() {
+    let g = guide();
+    let help = ok(&run(&["--help"]));
+    for status in ["0", "1", "2", "3"] {
+        assert!(g.contains(&format!("| {status} |")), "guide: exit {status}");
+        assert!(
+            help.contains(&format!("\n    {status} ")),
+            "--help: exit {status}"
+        );
+    }
+    let diff_help = ok(&run(&["diff", "--help"]));
+    assert!(diff_help.contains("\n    3 "), "diff --help: exit 3");
+    let section = g
+        .split("## 9. Comparing exports")
+        .nth(1)
+        .expect("a section on comparing exports");
+    assert!(section.contains("### A weekly diff"));
+    assert!(section.contains("inspector-report diff "));
+    for change in ["NEW", "CHANGED", "UNCHANGED", "RESOLVED"] {
+        assert!(section.contains(&format!("| `{change}` |")), "{change}");
+    }
+}
+
 #[test]
 fn list_columns_prints_the_layout_with_rules() {
     let out = ok(&run(&["--list-columns"]));

@@ -534,11 +534,53 @@ fn live_names_are_checked_before_anything_is_read() {
             vec!["--region", "us-east-1", "x.json"],
             "--region is for an S3 destination",
         ),
+        (
+            vec!["--dedupe", "inspector2://us-east-1"],
+            "--dedupe merges snapshot files",
+        ),
     ] {
         let got = common::run(&args);
         assert_eq!(got.status.code(), Some(2), "{args:?}");
         assert!(stderr(&got).contains(message), "{args:?}: {}", stderr(&got));
     }
+}
+
+/// `diff OLD inspector2://REGION`: the region's findings are fetched once, saved to a
+/// private temporary file (read twice, as every side is), and removed after the run.
+#[test]
+fn a_comparison_against_live_findings() {
+    let stub = Intercept::start(None, |_: &Seen| {
+        let p =
+            json!({"findings": [finding("arn:kept", "HIGH"), finding("arn:fresh", "CRITICAL")]});
+        Answer::Reply(200, "application/json", p.to_string())
+    });
+    let dir = tempfile_dir();
+    let spool = dir.join("tmp");
+    std::fs::create_dir(&spool).unwrap();
+    let old = dir.join("last-week.json");
+    let last_week = json!({"findings": [finding("arn:kept", "HIGH"), finding("arn:gone", "LOW")]});
+    std::fs::write(&old, last_week.to_string()).unwrap();
+    let got = s3::bin_with_test_credentials()
+        .env("TMPDIR", &spool)
+        .args(["diff", "--endpoint-url", &stub.url, "-q", "--as-of", AS_OF])
+        .args(["--api-concurrency", "1"])
+        .args(["--columns", "Finding ARN,Severity", "--fail-on", "CRITICAL"])
+        .args([old.to_str().unwrap(), "inspector2://us-west-2"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&got.stdout),
+        "\"Change\",\"Finding ARN\",\"Severity\"\n\
+         \"NEW\",\"arn:fresh\",\"CRITICAL\"\n\
+         \"RESOLVED\",\"arn:gone\",\"LOW\"\n",
+        "{}",
+        stderr(&got)
+    );
+    assert_eq!(got.status.code(), Some(3), "{}", stderr(&got));
+    assert_eq!(requests(&stub).len(), 1, "fetched once");
+    let left: Vec<_> = std::fs::read_dir(&spool).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// A temporary directory for one test.

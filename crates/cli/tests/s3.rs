@@ -172,6 +172,68 @@ fn gzip_reports_decompress_to_the_plain_report() {
     assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
     let got = b.get("exact/report.json.gz");
     assert!(common::gunzip(&got.body) == local(&["-f", "json"], std::path::Path::new(input)));
+
+    // NDJSON under a prefix: `<reportId>.ndjson.gz`, format NDJSON in the status document.
+    let url = format!("s3://{}/nd/", b.name);
+    let o = run_s3(
+        &s3::endpoint(),
+        &["-f", "ndjson", "--gzip", "-o", &url, input],
+    );
+    let st = status(&o);
+    assert_eq!(o.status.code(), Some(0), "{st}");
+    assert_eq!(st["reportFormat"], "NDJSON");
+    let key = st["objectKey"].as_str().unwrap();
+    assert!(
+        key.starts_with("nd/") && key.ends_with(".ndjson.gz"),
+        "{key}"
+    );
+    assert!(
+        common::gunzip(&b.get(key).body) == local(&["-f", "ndjson"], std::path::Path::new(input))
+    );
+}
+
+/// `diff` writes its compared report to S3 as a conversion does.
+#[test]
+fn a_comparison_uploads_its_report() {
+    let b = Bucket::new("diff");
+    let (old, new) = (
+        common::testdata("pass/diff/last-week.json"),
+        common::testdata("pass/diff/this-week.json"),
+    );
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let url = format!("s3://{}/changes/", b.name);
+    // The options go after `diff`, the endpoint's too.
+    let o = s3::bin_with_test_credentials()
+        .args([
+            "diff",
+            "--endpoint-url",
+            &s3::endpoint(),
+            "-q",
+            "--as-of",
+            AS_OF,
+            "--kms-key-arn",
+            kms(),
+            "-f",
+            "ndjson",
+        ])
+        .args(["-o", &url, old, new])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let st = status(&o);
+    assert_eq!(o.status.code(), Some(0), "{st}");
+    assert_eq!(st["reportFormat"], "NDJSON");
+    let key = st["objectKey"].as_str().unwrap();
+    assert!(
+        key.starts_with("changes/") && key.ends_with(".ndjson"),
+        "{key}"
+    );
+    let local = common::bin()
+        .args(["diff", "-q", "--as-of", AS_OF, "-f", "ndjson", old, new])
+        .output()
+        .unwrap();
+    assert!(b.get(key).body == local.stdout);
+    assert_eq!(st["findings"], 10);
 }
 
 #[test]

@@ -48,6 +48,15 @@ pub enum ErrorKind {
     },
     /// An element where a finding belongs is not a JSON object.
     NotAnObject(String),
+    /// A de-duplicated or compared report meets more distinct findings than
+    /// [`crate::Limits::max_indexed_findings`].
+    IndexLimit {
+        /// The limit in force, in distinct findings.
+        limit: usize,
+    },
+    /// An input read twice (by a de-duplicated or compared report) was not the same the
+    /// second time; the string says how.
+    InputChanged(String),
     /// A finding candidate is an object with none of the members a finding requires
     /// ([`crate::decode::REQUIRED_MEMBERS`]); the string says what it looks like.
     NotAFinding(String),
@@ -138,7 +147,10 @@ impl Error {
             | ErrorKind::NotAFinding(_)
             | ErrorKind::Archive { .. }
             | ErrorKind::NoInputFile { .. } => "input",
-            ErrorKind::FindingTooLarge { .. } | ErrorKind::DepthLimit { .. } => "limit",
+            ErrorKind::FindingTooLarge { .. }
+            | ErrorKind::DepthLimit { .. }
+            | ErrorKind::IndexLimit { .. } => "limit",
+            ErrorKind::InputChanged(_) => "read",
             ErrorKind::Panic(_) => "internal",
         }
     }
@@ -184,6 +196,16 @@ impl fmt::Display for Error {
                 ": JSON nests deeper than the limit of {limit} levels (MAX_DEPTH)"
             ),
             ErrorKind::NotAnObject(what) => write!(f, ": expected a finding object, found {what}"),
+            ErrorKind::IndexLimit { limit } => write!(
+                f,
+                ": more than {limit} distinct findings to de-duplicate or compare \
+                 (MAX_INDEXED_FINDINGS; the index holds up to 48 bytes for each)"
+            ),
+            ErrorKind::InputChanged(how) => write!(
+                f,
+                ": the input changed while it was read twice ({how}); \
+                 de-duplicating and comparing need inputs that stay the same"
+            ),
             ErrorKind::NotAFinding(what) => write!(
                 f,
                 ": not an Inspector finding (it has none of {}): {what}",

@@ -2,7 +2,7 @@
 //!
 //! Input is ListFindings JSON as people keep it (pages, concatenated pages, reports,
 //! arrays, NDJSON, EventBridge events; plain or gzip); output is the exact CSV report of
-//! Inspector's columns or the full-field JSON report. The contract is
+//! Inspector's columns, the full-field JSON report, or NDJSON of the same findings. The contract is
 //! `shared/spec/report-format.md`; each module names the section it implements.
 //!
 //! # The API
@@ -10,13 +10,19 @@
 //! A conversion is [`convert`]`(&`[`Config`]`, inputs, &mut out) -> `[`Stats`]. Each input is
 //! an [`Input`] (a name and a byte stream, made from a [`Source`] or any reader; gzip is
 //! detected by its magic bytes). [`Config`] holds the [`ReportFormat`] (CSV with its
-//! [`Column`]s or a [`Layout`], or the JSON report), the [`Filter`] (a FilterCriteria
+//! [`Column`]s or a [`Layout`], the JSON report, or NDJSON), the [`Filter`] (a FilterCriteria
 //! document, default ACTIVE only), the report time, the [`Limits`] and an optional
 //! [`Progress`] to poll. Every failure is one [`Error`] with the input, byte offset and
 //! finding it happened at.
 //!
-//! The documented modules are the ones a user of the crate needs: [`columns`],
-//! [`error`], [`filter`], [`input`], [`limits`], [`report`], [`stats`] and [`timestamp`].
+//! [`dedupe::convert`] (one occurrence per `findingArn`) and [`diff::compare`] (the
+//! changes between two exports, spec 6) read inputs that can be read twice: a first pass
+//! builds an index of the findings ([`dedupe::ArnIndex`]), then conversions read only the
+//! items a [`Selection`] admits, into one [`SectionedReport`].
+//!
+//! The documented modules are the ones a user of the crate needs: [`breakdown`],
+//! [`columns`], [`dedupe`], [`diff`], [`error`], [`filter`], [`input`], [`limits`],
+//! [`report`], [`select`], [`stats`] and [`timestamp`].
 //! The others are the engine; they are public only for the fuzz targets and benches and
 //! hidden from these docs.
 //!
@@ -45,8 +51,11 @@
 //!    minified, with timestamps rewritten by [`timestamp`].
 //! 5. `pipeline::writer` writes the rendered chunks in order, framed by the report (the
 //!    CSV header, the JSON report's brackets and commas, gzip members), and keeps the
-//!    [`stats`]: counts, and warnings with examples that name the member and value that
-//!    raised them.
+//!    [`stats`]: counts, warnings with examples that name the member and value that
+//!    raised them, and the [`breakdown`] of the written findings the workers counted.
+//! 6. De-duplication and comparison run `pipeline::survey` first: a pass that decodes
+//!    the narrowest view that suffices (`findingArn` and `updatedAt`, say) into the index
+//!    of [`dedupe`], without rendering; the conversions after it render only the winners.
 //!
 //! Memory is bounded by [`Limits`], whatever the size of the input.
 //!
@@ -76,10 +85,13 @@
 
 #![deny(missing_docs)]
 
+pub mod breakdown;
 mod bytes;
 pub mod columns;
 #[doc(hidden)]
 pub mod decode;
+pub mod dedupe;
+pub mod diff;
 pub mod error;
 pub mod filter;
 pub mod input;
@@ -91,15 +103,20 @@ pub mod pipeline;
 pub mod report;
 #[doc(hidden)]
 pub mod scan;
+pub mod select;
 pub mod stats;
 pub mod timestamp;
 mod witness;
 
+pub use breakdown::{Breakdown, Severity};
 pub use columns::{Column, Layout};
 pub use error::{Error, ErrorKind, Position, Result};
 pub use filter::{Filter, Verdict};
 pub use input::Source;
 pub use limits::Limits;
-pub use pipeline::{convert, Config, Input};
-pub use report::{Frame, JsonTimestamps, Piece, QuoteStyle, ReportFormat};
-pub use stats::{InputStats, Progress, SkippedFiles, Stats, WarningExample, WarningKind, Warnings};
+pub use pipeline::{convert, Config, Input, SectionedReport};
+pub use report::{Change, Entries, Frame, JsonTimestamps, Piece, QuoteStyle, ReportFormat};
+pub use select::{Mark, Selection};
+pub use stats::{
+    ChangeCounts, InputStats, Progress, SkippedFiles, Stats, WarningExample, WarningKind, Warnings,
+};

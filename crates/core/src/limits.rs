@@ -45,6 +45,21 @@ pub const QUEUE_DEPTH: usize = 2;
 /// and its rendered output.
 pub const BATCHES_RENDERING: usize = 2;
 
+/// Distinct values one dimension of the run summary's breakdown keeps (severity, account,
+/// vulnerability id, ...; see [`crate::breakdown`]): 65,536. Real reports have a few
+/// thousand vulnerability ids and accounts at most; findings with a value first seen after
+/// this many count as `(other)`, so the summary never grows with a hostile input.
+pub const MAX_BREAKDOWN_VALUES: usize = 65_536;
+
+/// Distinct findings (one per `findingArn`) that de-duplication and comparison index at
+/// most: 50 million. The index holds at most 48 bytes for each (2.4 GB at the limit; for 1
+/// million findings the `index` bench measures 32.5 bytes each once built, 36.8 at most
+/// while building, and 43 bytes of peak resident memory with the allocator's share; a
+/// comparison's index of OLD, 8 bytes more an entry, 40.5, 41.0 and 47.4), and it is the
+/// one structure of those reports that grows with the input; beyond the limit the run
+/// stops with an error that names it.
+pub const MAX_INDEXED_FINDINGS: usize = 50_000_000;
+
 /// The limits one conversion runs with. `Limits::default()` uses the constants above.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -62,6 +77,9 @@ pub struct Limits {
     pub queue_depth: usize,
     /// Batches rendered at once. Default [`BATCHES_RENDERING`].
     pub batches_rendering: usize,
+    /// Distinct findings a de-duplicated or compared report indexes. Default
+    /// [`MAX_INDEXED_FINDINGS`].
+    pub max_indexed_findings: usize,
 }
 
 impl Default for Limits {
@@ -74,6 +92,7 @@ impl Default for Limits {
             batch_findings: BATCH_FINDINGS,
             queue_depth: QUEUE_DEPTH,
             batches_rendering: BATCHES_RENDERING,
+            max_indexed_findings: MAX_INDEXED_FINDINGS,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Counters a run keeps: what was read, written and excluded, and warnings by kind.
 
+use crate::breakdown::{Breakdown, Tally};
+use crate::report::Change;
 use std::fmt;
 use std::sync::atomic::AtomicU64;
 
@@ -162,6 +164,61 @@ impl SkippedFiles {
     }
 }
 
+/// A compared report's findings by change (spec 6).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChangeCounts {
+    /// `NEW` findings.
+    pub new: u64,
+    /// `CHANGED` findings.
+    pub changed: u64,
+    /// `UNCHANGED` findings, written or not.
+    pub unchanged: u64,
+    /// `RESOLVED` findings.
+    pub resolved: u64,
+    /// The severities of the `NEW` and `CHANGED` findings: what a gate on a comparison
+    /// looks at (a finding that went away or stayed as it was is no news).
+    pub arrived_severity: Tally,
+}
+
+impl ChangeCounts {
+    /// The count of one change.
+    pub fn get(&self, c: Change) -> u64 {
+        match c {
+            Change::New => self.new,
+            Change::Changed => self.changed,
+            Change::Unchanged => self.unchanged,
+            Change::Resolved => self.resolved,
+        }
+    }
+
+    /// Counts one finding of change `c` and severity text `severity`.
+    pub fn add(&mut self, c: Change, severity: &str) {
+        match c {
+            Change::New => self.new += 1,
+            Change::Changed => self.changed += 1,
+            Change::Unchanged => self.unchanged += 1,
+            Change::Resolved => self.resolved += 1,
+        }
+        if matches!(c, Change::New | Change::Changed) {
+            self.arrived_severity.add(severity, 1);
+        }
+    }
+
+    /// Adds another tally's counts.
+    pub fn merge(&mut self, o: ChangeCounts) {
+        self.new += o.new;
+        self.changed += o.changed;
+        self.unchanged += o.unchanged;
+        self.resolved += o.resolved;
+        self.arrived_severity.merge(o.arrived_severity);
+    }
+
+    /// All changes counted.
+    pub fn total(&self) -> u64 {
+        self.new + self.changed + self.unchanged + self.resolved
+    }
+}
+
 /// One input's share of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InputStats {
@@ -197,6 +254,14 @@ pub struct Stats {
     /// Files found and skipped for their content. The converter reads only what it is
     /// given; whoever opens the sources fills this in.
     pub skipped_files: SkippedFiles,
+    /// The written findings by severity, status, type, resource type, account and
+    /// vulnerability id.
+    pub breakdown: Breakdown,
+    /// Occurrences of a `findingArn` that de-duplication left out for another occurrence
+    /// of it (spec 6).
+    pub duplicates: u64,
+    /// A compared report's findings by change; all zero in a findings report.
+    pub changes: ChangeCounts,
 }
 
 impl Stats {
@@ -214,6 +279,9 @@ impl Stats {
             self.add_example(e);
         }
         self.skipped_files.merge(o.skipped_files);
+        self.breakdown.merge(o.breakdown);
+        self.duplicates += o.duplicates;
+        self.changes.merge(o.changes);
     }
 
     /// Adds `e` unless its kind already has [`MAX_WARNING_EXAMPLES`] examples.
@@ -260,6 +328,25 @@ impl fmt::Display for Stats {
             "findings: {} read, {} written",
             self.findings_read, self.findings_written
         )?;
+        if self.changes.total() > 0 {
+            let line: Vec<String> = Change::ALL
+                .iter()
+                .map(|c| format!("{} {}", c.name(), self.changes.get(*c)))
+                .collect();
+            writeln!(f, "changes: {}", line.join(", "))?;
+        }
+        if self.duplicates > 0 {
+            writeln!(
+                f,
+                "duplicates left out (an older or earlier occurrence of a findingArn): {}",
+                self.duplicates
+            )?;
+        }
+        let severities = self.breakdown.severities();
+        if !severities.is_empty() {
+            let line: Vec<String> = severities.iter().map(|(s, n)| format!("{s} {n}")).collect();
+            writeln!(f, "written by severity: {}", line.join(", "))?;
+        }
         if self.excluded_by_filter > 0 {
             writeln!(f, "excluded by the filter: {}", self.excluded_by_filter)?;
         }

@@ -143,9 +143,7 @@ proptest! {
             as_of_ms: 0,
             limits: Limits::default(),
             threads: 2,
-            progress: None,
-            gzip: None,
-            piece: Default::default(),
+            ..Config::default()
         };
         let out = run(&config, bytes.clone());
         let mut rdr = csv::ReaderBuilder::new().from_reader(&out[..]);

@@ -1,7 +1,7 @@
 //! `-o s3://BUCKET/PATH`: which bucket, which object key, and whether the report is
 //! gzip, decided before anything is read.
 //!
-//! PATH ending in `.csv`, `.json`, `.csv.gz` or `.json.gz` is the exact object key;
+//! PATH ending in `.csv`, `.json`, `.ndjson` (each with `.gz` or not) is the exact object key;
 //! anything else is a key prefix, and the key is `PREFIX/<reportId>.<ext>` (no doubled
 //! slash; no prefix gives `<reportId>.<ext>`), as Inspector names the reports it
 //! delivers.
@@ -28,7 +28,7 @@ pub struct Destination {
     pub exact: bool,
 }
 
-/// Decides the object key for a report of format `ext` (`csv` or `json`).
+/// Decides the object key for a report of format `ext` (`csv`, `json` or `ndjson`).
 ///
 /// `gzip` is whether `--gzip` was given; an exact key ending in `.gz` turns gzip on, and
 /// an exact key whose extension disagrees with the format or with `--gzip` is refused,
@@ -91,9 +91,16 @@ pub fn resolve(
 /// `s3://` URL) an exact object key rather than a prefix; `None` for a prefix.
 pub fn exact_ending(path: &str) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or("");
-    [".csv", ".json", ".csv.gz", ".json.gz"]
-        .into_iter()
-        .find(|e| name.len() > e.len() && name.ends_with(e))
+    [
+        ".csv",
+        ".json",
+        ".ndjson",
+        ".csv.gz",
+        ".json.gz",
+        ".ndjson.gz",
+    ]
+    .into_iter()
+    .find(|e| name.len() > e.len() && name.ends_with(e))
 }
 
 /// Checks that `arn` names a KMS key (`arn:PARTITION:kms:REGION:ACCOUNT:key/ID`), as
@@ -175,6 +182,17 @@ mod tests {
         assert!(key("s3://bkt/r.json", "csv", false)
             .unwrap_err()
             .contains("-f json"));
+        assert_eq!(
+            key("s3://bkt/r.ndjson.gz", "ndjson", false).unwrap(),
+            ("r.ndjson.gz".into(), "".into(), true)
+        );
+        assert!(key("s3://bkt/r.ndjson", "json", false)
+            .unwrap_err()
+            .contains("-f ndjson"));
+        assert_eq!(
+            key("s3://bkt/p/", "ndjson", false).unwrap().0,
+            "p/RID.ndjson"
+        );
         assert!(key("s3://bkt/r.csv", "csv", true)
             .unwrap_err()
             .contains("r.csv.gz"));

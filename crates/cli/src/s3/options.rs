@@ -23,7 +23,7 @@ pub struct S3Options {
     pub part_size: u64,
     /// Most parts in flight.
     pub concurrency: usize,
-    /// `csv` or `json`.
+    /// `csv`, `json` or `ndjson`.
     pub extension: &'static str,
     /// The filters given, for the status document.
     pub filter: FilterEcho,
@@ -35,8 +35,8 @@ pub struct S3Options {
 }
 
 impl S3Options {
-    /// Checks the options for `-o URL`, a report of format `extension` (`csv` or
-    /// `json`). `gzip` is whether `--gzip` was given.
+    /// Checks the options for `-o URL`, a report of format `extension` (`csv`, `json`
+    /// or `ndjson`). `gzip` is whether `--gzip` was given.
     pub fn new(
         url: &str,
         a: &S3Args,
@@ -92,12 +92,12 @@ impl S3Options {
         };
     }
 
-    /// `CSV` or `JSON`, as the status document names the format.
+    /// `CSV`, `JSON` or `NDJSON`, as the status document names the format.
     pub fn report_format(&self) -> &'static str {
-        if self.extension == "json" {
-            "JSON"
-        } else {
-            "CSV"
+        match self.extension {
+            "json" => "JSON",
+            "ndjson" => "NDJSON",
+            _ => "CSV",
         }
     }
 }

@@ -252,6 +252,7 @@ fn content_type(ext: &str, gzip: bool) -> &'static str {
     match (ext, gzip) {
         (_, true) => "application/gzip",
         ("json", false) => "application/json",
+        ("ndjson", false) => "application/x-ndjson",
         _ => "text/csv; charset=utf-8",
     }
 }

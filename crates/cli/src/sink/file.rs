@@ -33,13 +33,15 @@ use std::sync::Mutex;
 /// process exits (see [`remove_temporaries`]).
 static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-fn register(p: &Path) {
+/// Notes a temporary file that SIGINT or SIGTERM must remove (see [`remove_temporaries`]).
+pub fn register(p: &Path) {
     if let Ok(mut v) = TEMPORARIES.lock() {
         v.push(p.to_path_buf());
     }
 }
 
-fn unregister(p: &Path) {
+/// Forgets a temporary file that is gone.
+pub fn unregister(p: &Path) {
     if let Ok(mut v) = TEMPORARIES.lock() {
         v.retain(|x| x != p);
     }

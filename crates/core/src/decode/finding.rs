@@ -53,6 +53,32 @@ view! {
         detail: Option<Leaf<'a>> = "detail",
     }
 
+    /// What de-duplication reads of a finding (spec 6): which finding it is, and when it
+    /// was last updated; its status, which tells a finding at once; and the EventBridge
+    /// envelope members.
+    pub struct Identity<'a> {
+        finding_arn: Option<Leaf<'a>> = "findingArn",
+        updated_at: Option<Leaf<'a>> = "updatedAt",
+        status: Option<Leaf<'a>> = "status",
+        detail_type: Option<Leaf<'a>> = "detail-type",
+        detail: Option<Leaf<'a>> = "detail",
+    }
+
+    /// What a comparison reads of a finding (spec 6) when its filter needs no more than
+    /// `status`: its identity, and the members whose change makes it `CHANGED`.
+    pub struct Compared<'a> {
+        finding_arn: Option<Leaf<'a>> = "findingArn",
+        updated_at: Option<Leaf<'a>> = "updatedAt",
+        severity: Option<Leaf<'a>> = "severity",
+        inspector_score: Option<Leaf<'a>> = "inspectorScore",
+        status: Option<Leaf<'a>> = "status",
+        fix_available: Option<Leaf<'a>> = "fixAvailable",
+        exploit_available: Option<Leaf<'a>> = "exploitAvailable",
+        epss: Option<Lenient<Epss<'a>>> = "epss",
+        detail_type: Option<Leaf<'a>> = "detail-type",
+        detail: Option<Leaf<'a>> = "detail",
+    }
+
     /// `resources[]`.
     pub struct Resource<'a> {
         id: Option<Leaf<'a>> = "id",
@@ -324,7 +350,7 @@ impl<'a> Resource<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::decode::finding::{Finding, StatusOnly};
+    use crate::decode::finding::{Compared, Finding, Identity, StatusOnly};
     use crate::decode::value::take_decode_warnings;
     use crate::decode::walk::{walk, MAX_WALK_DEPTH};
 
@@ -342,14 +368,24 @@ mod tests {
             assert_eq!(format!("{v:?}"), format!("{s:?}"), "{text}");
             assert!(!warned, "walker accepted what serde warns about: {text}");
         }
-        let status = walk::<StatusOnly>(text);
-        if let Ok(v) = &status {
-            let s = serde_json::from_str::<StatusOnly>(text).unwrap_or_else(|e| {
-                panic!("status walk accepted what serde rejects ({e}): {text}")
+        narrow_agrees::<StatusOnly>(text);
+        narrow_agrees::<Identity>(text);
+        narrow_agrees::<Compared>(text);
+        walked.is_ok()
+    }
+
+    /// A narrow view's walk returns serde_json's view, or bails.
+    fn narrow_agrees<'a, V>(text: &'a str)
+    where
+        V: crate::decode::walk::WalkView<'a> + serde::Deserialize<'a> + std::fmt::Debug,
+    {
+        if let Ok(v) = walk::<V>(text) {
+            let s = serde_json::from_str::<V>(text).unwrap_or_else(|e| {
+                panic!("narrow walk accepted what serde rejects ({e}): {text}")
             });
             assert_eq!(format!("{v:?}"), format!("{s:?}"), "{text}");
         }
-        walked.is_ok()
+        take_decode_warnings();
     }
 
     #[test]
@@ -364,6 +400,7 @@ mod tests {
             r#"{"unknown":{"deep":[[[{"a":[false,null,0,-0.0,1E9]}]]]},"epss":{"score":0.01}}"#,
             r#"{"detail-type":"Inspector2 Finding","detail":{"title":"x"}}"#,
             r#"{"detail":null,"status":null}"#,
+            r#"{"findingArn":"arn:x","updatedAt":1,"epss":{"score":0.1},"inspectorScore":9.8}"#,
         ] {
             assert!(agree(ok), "should walk: {ok}");
         }

@@ -46,7 +46,7 @@ pub use unescape::{unescape, unescape_into};
 
 use crate::error::ErrorKind;
 use crate::stats::Warnings;
-use finding::{Finding, StatusOnly};
+use finding::{Compared, Finding, Identity, StatusOnly};
 use serde::Deserialize;
 use value::{take_decode_warnings, Leaf};
 use walk::WalkView;
@@ -75,17 +75,23 @@ impl<'a> View<'a> for Finding<'a> {
     }
 }
 
-impl<'a> View<'a> for StatusOnly<'a> {
-    fn status(&self) -> Option<&Leaf<'a>> {
-        self.status.as_ref()
-    }
-    fn detail_type(&self) -> Option<&Leaf<'a>> {
-        self.detail_type.as_ref()
-    }
-    fn detail(&self) -> Option<&'a str> {
-        self.detail.as_ref().map(Leaf::raw_text)
-    }
+/// The views that read only some members of a finding, and the envelope.
+macro_rules! narrow_views {
+    ($($v:ident),*) => {$(
+        impl<'a> View<'a> for $v<'a> {
+            fn status(&self) -> Option<&Leaf<'a>> {
+                self.status.as_ref()
+            }
+            fn detail_type(&self) -> Option<&Leaf<'a>> {
+                self.detail_type.as_ref()
+            }
+            fn detail(&self) -> Option<&'a str> {
+                self.detail.as_ref().map(Leaf::raw_text)
+            }
+        }
+    )*};
 }
+narrow_views!(StatusOnly, Identity, Compared);
 
 /// What an item turned out to be.
 #[derive(Debug)]

@@ -70,6 +70,7 @@ pub(super) fn finding_renderer(config: &Config) -> FindingRenderer<'_> {
             as_of_ms: config.as_of_ms,
         },
     )
+    .selecting(config.selection.as_deref(), config.entries)
 }
 
 /// Renders (and compresses) one chunk. A panic while rendering is a bug; it becomes an
@@ -118,14 +119,13 @@ fn render_items(
         ..Rendered::default()
     };
     for item in items {
+        if !renderer.admits(item.input, item.index) {
+            continue;
+        }
         let before = r.counts.warnings;
-        let outcome = renderer.render(
-            &data[item.range.clone()],
-            &mut r.bytes,
-            &mut r.counts.warnings,
-        );
-        let verdict = match outcome {
-            Ok(ItemOutcome::Finding(verdict)) => verdict,
+        let outcome = renderer.render(&data[item.range.clone()], &mut r.bytes, &mut r.counts);
+        let (verdict, written) = match outcome {
+            Ok(ItemOutcome::Finding { verdict, written }) => (verdict, written),
             Ok(ItemOutcome::OtherEvent) => {
                 r.counts.events_skipped += 1;
                 continue;
@@ -148,7 +148,7 @@ fn render_items(
             _ => r.per_input.push((item.input, 1)),
         }
         match verdict {
-            Verdict::Keep => r.counts.findings_written += 1,
+            Verdict::Keep => r.counts.findings_written += u64::from(written),
             Verdict::ExcludedByFilter => r.counts.excluded_by_filter += 1,
             Verdict::ExcludedByStatusRule => r.counts.excluded_by_status_rule += 1,
         }

@@ -19,6 +19,11 @@
 //! most `batch_bytes` (plus one finding), the batches being rendered and one rendered batch
 //! waiting for the writer. Nothing depends on the size of an input.
 //!
+//! A report may be written by several conversions in turn ([`SectionedReport`], the
+//! sections of a compared report), each with a [`Selection`] that admits some items and
+//! marks the findings it keeps; `survey` is the pass before them, which reads each item
+//! into a small record instead of rendering it.
+//!
 //! Threads: `--threads N` is a pool of N threads, and the scanner runs on it as one long
 //! job. When its queue is full it renders instead of waiting, so N threads keep N cores
 //! busy and the render thread and the writer mostly wait; a scanner thread of its own
@@ -41,13 +46,17 @@ mod examples;
 mod recycle;
 mod scan_stage;
 mod schedule;
+mod survey;
 mod writer;
+
+pub use survey::{survey, ItemAt};
 
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::filter::Filter;
 use crate::input::Source;
 use crate::limits::Limits;
-use crate::report::{Piece, ReportFormat};
+use crate::report::{Entries, Piece, ReportFormat};
+use crate::select::Selection;
 use crate::stats::{Progress, Stats};
 use chunk::Rendered;
 use examples::ExampleGate;
@@ -80,6 +89,12 @@ pub struct Config {
     pub gzip: Option<u32>,
     /// The piece of the report to write. Default: [`Piece::WHOLE`].
     pub piece: Piece,
+    /// The pass of a de-duplicated or compared report this conversion is: which items it
+    /// reads and what it makes of each finding ([`crate::select`]). Default: none, every
+    /// finding the filter keeps is written.
+    pub selection: Option<Arc<dyn Selection>>,
+    /// What each entry of the report is. Default: [`Entries::Findings`].
+    pub entries: Entries,
 }
 
 impl Default for Config {
@@ -97,6 +112,8 @@ impl Default for Config {
             progress: None,
             gzip: None,
             piece: Piece::WHOLE,
+            selection: None,
+            entries: Entries::Findings,
         }
     }
 }
@@ -159,21 +176,61 @@ where
     I: IntoIterator<Item = Result<Input>>,
     I::IntoIter: Send,
 {
-    let threads = if config.threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        config.threads
-    };
-    let shared = (
-        &SpareBuffers::for_limits(&config.limits),
-        &ExampleGate::default(),
-    );
-    if threads == 1 {
-        convert_inline(config, inputs.into_iter(), out, shared)
-    } else {
-        convert_parallel(config, threads, inputs.into_iter(), out, shared)
+    let mut report = SectionedReport::start(config, out)?;
+    report.convert(config, inputs)?;
+    report.finish()
+}
+
+/// One report written by several conversions in turn, as one document: one prologue, the
+/// entries of each conversion in the order they ran, one epilogue. The compared report of
+/// [`crate::diff`] is two of them: the findings of NEW, then those of OLD that resolved.
+///
+/// Every conversion must use the report's format, gzip level and entries; the counts of all
+/// of them add up in the [`Stats`] that [`SectionedReport::finish`] returns (the inputs of
+/// each, in turn). As with [`convert`], the report is complete only when `finish` returns
+/// `Ok`.
+pub struct SectionedReport<'o> {
+    writer: ReportWriter<'o>,
+    /// The warning kinds whose examples the report still wants, over all its sections.
+    gate: ExampleGate,
+}
+
+impl<'o> SectionedReport<'o> {
+    /// Writes the prologue of `config`'s report to `out`.
+    pub fn start(config: &Config, out: &'o mut dyn Write) -> Result<SectionedReport<'o>> {
+        Ok(SectionedReport {
+            writer: ReportWriter::start(config, out)?,
+            gate: ExampleGate::default(),
+        })
+    }
+
+    /// Converts `inputs`, in order, into the report: its findings follow those of the
+    /// conversions before.
+    pub fn convert<I>(&mut self, config: &Config, inputs: I) -> Result<()>
+    where
+        I: IntoIterator<Item = Result<Input>>,
+        I::IntoIter: Send,
+    {
+        let threads = if config.threads == 0 {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        } else {
+            config.threads
+        };
+        let shared = (&SpareBuffers::for_limits(&config.limits), &self.gate);
+        let writer = &mut self.writer;
+        writer.section();
+        if threads == 1 {
+            convert_inline(config, inputs.into_iter(), writer, shared)
+        } else {
+            convert_parallel(config, threads, inputs.into_iter(), writer, shared)
+        }
+    }
+
+    /// Writes the epilogue and flushes: the report is complete.
+    pub fn finish(self) -> Result<Stats> {
+        self.writer.finish()
     }
 }
 
@@ -184,9 +241,9 @@ fn convert_parallel(
     config: &Config,
     threads: usize,
     inputs: impl Iterator<Item = Result<Input>> + Send,
-    out: &mut dyn Write,
+    writer: &mut ReportWriter<'_>,
     shared: (&SpareBuffers, &ExampleGate),
-) -> Result<Stats> {
+) -> Result<()> {
     let lease = PoolLease::take(threads)?;
     let pool = lease.pool();
     let limits = &config.limits;
@@ -210,7 +267,7 @@ fn convert_parallel(
                 render_batches(config, pool, scan, scanned, to_writer, batches_back, shared)
             })
             .map_err(|e| Error::new(ErrorKind::Io(e), Position::default()))?;
-        let result = write_report(config, rendered, out, shared);
+        let result = write_report(writer, rendered, shared);
         // Dropping the receiver (inside write_report) unblocks the other stages on error.
         let joined = renderer.join();
         if joined.is_err() {
@@ -231,11 +288,10 @@ fn convert_parallel(
 fn convert_inline(
     config: &Config,
     inputs: impl Iterator<Item = Result<Input>>,
-    out: &mut dyn Write,
+    writer: &mut ReportWriter<'_>,
     shared: (&SpareBuffers, &ExampleGate),
-) -> Result<Stats> {
+) -> Result<()> {
     let limits = &config.limits;
-    let mut writer = ReportWriter::start(config, out, shared)?;
     let mut failed: Option<Error> = None;
     let mut router = Router::default();
     // The scanner takes a fresh batch before it hands on the full one, so two batches
@@ -254,7 +310,7 @@ fn convert_inline(
                 }
                 Route::Drop => return true,
             };
-            match writer.write(message) {
+            match writer.write(message, shared) {
                 Ok(()) => true,
                 Err(e) => {
                     failed = Some(e);
@@ -266,6 +322,6 @@ fn convert_inline(
     );
     match failed {
         Some(e) => Err(e),
-        None => writer.finish(),
+        None => Ok(()),
     }
 }

@@ -15,7 +15,7 @@ use crate::decode::finding::{Finding, StatusOnly};
 use crate::decode::raw::{member, members, path_at};
 use crate::decode::shape::{first_decode_warning, Shaped};
 use crate::decode::{decode_as, escaped, shown, unescape, Decoded, SHOWN_CHARS};
-use crate::stats::{WarningKind, Warnings};
+use crate::stats::{Stats, WarningKind, Warnings};
 use crate::witness::watching;
 
 /// Most characters of a finding ARN an example keeps (real ones have about 120).
@@ -43,7 +43,8 @@ impl FindingRenderer<'_> {
         kinds: &[WarningKind],
     ) -> Vec<(WarningKind, Located)> {
         let mut scratch = Vec::new();
-        let (_, seen) = watching(|| self.render(item, &mut scratch, &mut Warnings::default()));
+        // The counts of this second rendering are thrown away: the first one counted.
+        let (_, seen) = watching(|| self.render(item, &mut scratch, &mut Stats::default()));
         // The finding's own text (an event's `detail`): paths start at it.
         let finding = match decode_as::<StatusOnly>(item, &mut Warnings::default()) {
             Ok(Decoded::Finding { bytes, .. }) => std::str::from_utf8(bytes).ok(),
@@ -93,8 +94,10 @@ mod tests {
 
     fn explain(format: &ReportFormat, filter: &Filter, item: &str) -> Vec<(WarningKind, Located)> {
         let mut r = FindingRenderer::new(format, filter, CellContext { as_of_ms: 0 });
-        let mut w = Warnings::default();
-        r.render(item.as_bytes(), &mut Vec::new(), &mut w).unwrap();
+        let mut counts = Stats::default();
+        r.render(item.as_bytes(), &mut Vec::new(), &mut counts)
+            .unwrap();
+        let w = counts.warnings;
         let kinds: Vec<WarningKind> = WarningKind::ALL
             .into_iter()
             .filter(|k| w.get(*k) > 0)

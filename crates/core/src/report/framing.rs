@@ -7,7 +7,7 @@
 //! a member, so each chunk is compressed without its first separator ([`compress_chunk`])
 //! and the writer puts a member holding one separator between two non-empty chunks.
 
-use super::{gzip, Piece, ReportFormat};
+use super::{changes, gzip, Entries, Piece, ReportFormat};
 
 /// The writer's side of a report's frame: what comes before the first chunk, between two
 /// chunks and after the last.
@@ -26,10 +26,22 @@ pub(crate) struct Framing {
 }
 
 impl Framing {
-    /// The frame of `piece` of a report of `format`, written plain or, with a level, as
-    /// gzip members (see [`Piece`]).
-    pub(crate) fn new(format: &ReportFormat, gzip: Option<u32>, piece: Piece) -> Framing {
-        let frame = format.frame(gzip);
+    /// The frame of `piece` of a report of `format` whose entries are `entries`, written
+    /// plain or, with a level, as gzip members (see [`Piece`]).
+    pub(crate) fn new(
+        format: &ReportFormat,
+        entries: Entries,
+        gzip: Option<u32>,
+        piece: Piece,
+    ) -> Framing {
+        let mut frame = format.frame(gzip);
+        if let Entries::Changes = entries {
+            let prologue = changes::prologue(format);
+            frame.prologue = match gzip {
+                Some(level) => gzip::member(&prologue, level),
+                None => prologue,
+            };
+        }
         let only = |keep: bool, bytes: Vec<u8>| if keep { bytes } else { Vec::new() };
         Framing {
             prologue: only(piece.first, frame.prologue),
@@ -103,7 +115,7 @@ mod tests {
 
     /// Joins `chunks` as the writer of `piece` does.
     fn piece(format: &ReportFormat, gzip: Option<u32>, piece: Piece, chunks: &[&[u8]]) -> Vec<u8> {
-        let mut framing = Framing::new(format, gzip, piece);
+        let mut framing = Framing::new(format, Entries::Findings, gzip, piece);
         let mut out = framing.prologue().to_vec();
         for chunk in chunks {
             let chunk = match gzip {
@@ -133,11 +145,27 @@ mod tests {
     }
 
     #[test]
+    fn ndjson_lines_have_no_frame() {
+        let ndjson = ReportFormat::Ndjson {
+            timestamps: JsonTimestamps::Iso,
+        };
+        let chunks: [&[u8]; 3] = [b"{\"a\":1}\n", b"", b"{\"b\":2}\n"];
+        let want = b"{\"a\":1}\n{\"b\":2}\n";
+        assert_eq!(report(&ndjson, None, &chunks), want);
+        let mut plain = Vec::new();
+        MultiGzDecoder::new(&report(&ndjson, Some(1), &chunks)[..])
+            .read_to_end(&mut plain)
+            .unwrap();
+        assert_eq!(plain, want);
+        assert_eq!(report(&ndjson, None, &[]), b"");
+    }
+
+    #[test]
     fn csv_rows_have_no_separator() {
         let csv = ReportFormat::default();
         let out = report(&csv, None, &[b"\"1\"\n", b"\"2\"\n"]);
         assert!(out.ends_with(b"\n\"1\"\n\"2\"\n"));
-        assert!(Framing::new(&csv, Some(6), Piece::WHOLE)
+        assert!(Framing::new(&csv, Entries::Findings, Some(6), Piece::WHOLE)
             .separator
             .is_empty());
     }

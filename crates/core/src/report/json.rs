@@ -20,7 +20,7 @@
 //! has to be right on valid input; on anything else it copies what it sees.
 
 use crate::bytes::classify;
-use crate::decode::value::Leaf;
+use crate::decode::value::{Leaf, List};
 use crate::decode::walk::{walk_root, Bail, WalkMember, Walker};
 use crate::decode::{is_finding, unescape, unwrap_event, ItemKind};
 use crate::stats::{WarningKind, Warnings};
@@ -49,6 +49,7 @@ enum Path {
     Exploitability,
     Resources,
     Resource,
+    CodeVulnerabilityDetails,
     Details,
     Ec2,
     Ecr,
@@ -70,6 +71,7 @@ fn child(at: Path, key: &[u8]) -> Next {
         (Path::Root, b"firstObservedAt" | b"lastObservedAt" | b"updatedAt") => T,
         (Path::Root, b"packageVulnerabilityDetails") => P(Path::PackageVulnerabilityDetails),
         (Path::Root, b"exploitabilityDetails") => P(Path::Exploitability),
+        (Path::Root, b"codeVulnerabilityDetails") => P(Path::CodeVulnerabilityDetails),
         (Path::Root, b"resources") => P(Path::Resources),
         (Path::PackageVulnerabilityDetails, b"vendorCreatedAt" | b"vendorUpdatedAt") => T,
         (Path::Exploitability, b"lastKnownExploitAt") => T,
@@ -98,10 +100,23 @@ pub struct Walked<'a> {
     pub detail: Option<Leaf<'a>>,
     /// The value of every timestamp member (spec section 3), in input order.
     pub stamps: Vec<&'a str>,
+    /// `severity`, for the breakdown ([`crate::breakdown`]), as are the members below.
+    pub severity: Option<Leaf<'a>>,
+    /// `type`.
+    pub finding_type: Option<Leaf<'a>>,
+    /// `awsAccountId`.
+    pub account: Option<Leaf<'a>>,
+    /// `type` of each resource that has one, in order.
+    pub resource_types: Vec<Leaf<'a>>,
+    /// `packageVulnerabilityDetails.vulnerabilityId`.
+    pub vulnerability_id: Option<Leaf<'a>>,
+    /// `codeVulnerabilityDetails.cwes`.
+    pub cwes: Option<List<Leaf<'a>>>,
 }
 
 /// What an item turned out to be, for the JSON report's fast path.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // returned once per item, never stored
 pub enum WalkedItem<'a> {
     /// A finding: the walk of the finding object itself, and its text (for an event, its
     /// `detail`).
@@ -157,14 +172,29 @@ fn walk_object<'a>(w: &mut Walker<'a>, at: Path, v: &mut Walked<'a>) -> Result<(
     } else {
         at
     };
+    // A member given twice takes its last value, as in the typed view: a repeated member
+    // starts over, and a resource's `type` is taken when the resource ends.
+    let mut resource_type = None;
     w.object(|w, key| {
-        if at == Path::Root {
-            match key {
-                "status" => return WalkMember::walk(w).map(|s| v.status = s),
-                "detail-type" => return WalkMember::walk(w).map(|s| v.detail_type = s),
-                "detail" => return WalkMember::walk(w).map(|s| v.detail = s),
-                _ => {}
+        match (at, key) {
+            (Path::Root, "status") => return WalkMember::walk(w).map(|s| v.status = s),
+            (Path::Root, "detail-type") => return WalkMember::walk(w).map(|s| v.detail_type = s),
+            (Path::Root, "detail") => return WalkMember::walk(w).map(|s| v.detail = s),
+            (Path::Root, "severity") => return WalkMember::walk(w).map(|s| v.severity = s),
+            (Path::Root, "type") => return WalkMember::walk(w).map(|s| v.finding_type = s),
+            (Path::Root, "awsAccountId") => return WalkMember::walk(w).map(|s| v.account = s),
+            (Path::Root, "resources") => v.resource_types.clear(),
+            (Path::Root, "packageVulnerabilityDetails") => v.vulnerability_id = None,
+            (Path::Root, "codeVulnerabilityDetails") => v.cwes = None,
+            (Path::Resource, "type") => return WalkMember::walk(w).map(|s| resource_type = s),
+            (Path::PackageVulnerabilityDetails, "vulnerabilityId") => {
+                return WalkMember::walk(w).map(|s| v.vulnerability_id = s)
             }
+            // A single value where the list belongs bails: the typed view warns about it.
+            (Path::CodeVulnerabilityDetails, "cwes") => {
+                return WalkMember::walk(w).map(|s| v.cwes = s)
+            }
+            _ => {}
         }
         match child(at, key.as_bytes()) {
             Next::Timestamp => {
@@ -175,11 +205,14 @@ fn walk_object<'a>(w: &mut Walker<'a>, at: Path, v: &mut Walked<'a>) -> Result<(
             Next::Path(Path::Other) => w.value().map(drop),
             Next::Path(p) => walk_value(w, p, v),
         }
-    })
+    })?;
+    v.resource_types.extend(resource_type);
+    Ok(())
 }
 
-/// Writes `finding` (its text, as [`walk_item`] returned it) minified into `out`, after a
-/// leading `,`, each of `stamps` patched: the same bytes as [`write_finding`].
+/// Writes `finding` (its text, as [`walk_item`] returned it) minified into `out`, each of
+/// `stamps` patched: the same bytes as [`write_finding`]. What goes around a finding (the
+/// JSON report's `,`, the NDJSON report's line end) is the caller's.
 pub fn write_walked(
     finding: &str,
     stamps: &[&str],
@@ -188,7 +221,6 @@ pub fn write_walked(
     w: &mut Warnings,
 ) {
     out.reserve(finding.len() + 1);
-    out.push(b',');
     let src = finding.as_bytes();
     let mut from = 0;
     if ts == JsonTimestamps::Iso {
@@ -231,7 +263,7 @@ fn patch(t: &str, out: &mut Vec<u8>, w: &mut Warnings) {
 /// Appends `src` without the whitespace outside its strings, 64 bytes at a time: a block
 /// with none is copied whole, others run by run between the dropped bytes. `src` must
 /// start outside a string and be valid JSON text (its strings closed).
-fn minify(src: &[u8], out: &mut Vec<u8>) {
+pub(crate) fn minify(src: &[u8], out: &mut Vec<u8>) {
     let (mut inside, mut escape) = (false, false);
     let mut i = 0;
     while i < src.len() {
@@ -291,10 +323,10 @@ fn minify(src: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// Writes `finding` minified into `out`, after a leading `,`.
+/// Writes `finding` minified into `out` (what goes around it is the caller's, as for
+/// [`write_walked`]).
 pub fn write_finding(finding: &[u8], ts: JsonTimestamps, out: &mut Vec<u8>, w: &mut Warnings) {
     out.reserve(finding.len() + 1);
-    out.push(b',');
     let mut m = Minifier {
         src: finding,
         i: 0,
@@ -522,13 +554,13 @@ mod tests {
         let (out, w) = run(src, JsonTimestamps::Iso);
         assert_eq!(
             out,
-            r#",{"firstObservedAt":"2025-05-29T17:28:07.919Z","title":"a \" b\\","x":{"updatedAt":1},"n":[1.50,-2e3,true,null,{}],"resources":[{"details":{"awsEc2Instance":{"launchedAt":"2024-02-02T15:30:33.000Z"},"vm":{"launchedAt":null}},"updatedAt":2}],"packageVulnerabilityDetails":{"vendorCreatedAt":"soon","vendorUpdatedAt":"2022-09-20T19:52:26.405Z"},"exploitabilityDetails":{"lastKnownExploitAt":[1]},"updatedAt":"2021-12-03T18:02:30.000Z","u":"caf\u00e9"}"#
+            r#"{"firstObservedAt":"2025-05-29T17:28:07.919Z","title":"a \" b\\","x":{"updatedAt":1},"n":[1.50,-2e3,true,null,{}],"resources":[{"details":{"awsEc2Instance":{"launchedAt":"2024-02-02T15:30:33.000Z"},"vm":{"launchedAt":null}},"updatedAt":2}],"packageVulnerabilityDetails":{"vendorCreatedAt":"soon","vendorUpdatedAt":"2022-09-20T19:52:26.405Z"},"exploitabilityDetails":{"lastKnownExploitAt":[1]},"updatedAt":"2021-12-03T18:02:30.000Z","u":"caf\u00e9"}"#
         );
         assert_eq!(w.timestamp, 2);
         let (out, w) = run(src, JsonTimestamps::Verbatim);
         assert!(out.contains(r#""firstObservedAt":1748539687.919"#));
         assert_eq!(w.timestamp, 0);
-        let v: serde_json::Value = serde_json::from_str(&out[1..]).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let orig: serde_json::Value = serde_json::from_str(src).unwrap();
         assert_eq!(v, orig);
     }
@@ -607,7 +639,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            r#",{"resources":{"details":{"image":{"pushedAt":"1970-01-01T00:00:00.000Z"}}}}"#
+            r#"{"resources":{"details":{"image":{"pushedAt":"1970-01-01T00:00:00.000Z"}}}}"#
         );
     }
 }

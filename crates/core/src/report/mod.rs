@@ -1,4 +1,4 @@
-//! The two report formats: how a report starts, how one finding is written, how it ends.
+//! The report formats: how a report starts, how one finding is written, how it ends.
 //!
 //! # Format
 //!
@@ -9,6 +9,8 @@
 //! * JSON (spec section 3): `{"findings":[F,F,...]}` and a newline. Each `F` is the
 //!   finding's own bytes, minified, with the timestamp members rewritten as UTC strings
 //!   ([`JsonTimestamps::Iso`], the default) or kept as they came.
+//! * NDJSON (spec section 3): the JSON report's findings, the same bytes each, one per
+//!   line, each line ending in `\n`; no finding gives an empty report.
 //!
 //! Rows are rendered by the workers, each into its own buffer, through one entry point
 //! (`renderer.rs`); the writer only concatenates, and asks `framing.rs` what goes around
@@ -16,6 +18,7 @@
 //! few findings whose warnings become the run summary's examples are rendered once more
 //! to tell where each warning came from (`explain.rs`).
 
+pub mod changes;
 #[doc(hidden)]
 pub mod csv;
 pub(crate) mod explain;
@@ -28,6 +31,7 @@ pub(crate) mod renderer;
 
 use crate::columns::{Column, Layout};
 
+pub use self::changes::{Change, Entries};
 pub use self::csv::QuoteStyle;
 pub use self::json::JsonTimestamps;
 
@@ -46,6 +50,11 @@ pub enum ReportFormat {
     },
     /// The JSON report.
     Json {
+        /// Timestamp members. Default: [`JsonTimestamps::Iso`].
+        timestamps: JsonTimestamps,
+    },
+    /// One finding per line, each as the JSON report writes it.
+    Ndjson {
         /// Timestamp members. Default: [`JsonTimestamps::Iso`].
         timestamps: JsonTimestamps,
     },
@@ -131,13 +140,14 @@ impl ReportFormat {
                 out
             }
             ReportFormat::Json { .. } => b"{\"findings\":[".to_vec(),
+            ReportFormat::Ndjson { .. } => Vec::new(),
         }
     }
 
     /// The bytes after the last finding.
     pub fn epilogue(&self) -> &'static [u8] {
         match self {
-            ReportFormat::Csv { .. } => b"",
+            ReportFormat::Csv { .. } | ReportFormat::Ndjson { .. } => b"",
             ReportFormat::Json { .. } => b"]}\n",
         }
     }
@@ -149,11 +159,41 @@ impl ReportFormat {
     }
 
     /// The separator each rendered finding starts with: `,` in the JSON report, none in
-    /// the CSV report.
+    /// the CSV and NDJSON reports.
     pub(crate) fn separator(&self) -> &'static [u8] {
         match self {
-            ReportFormat::Csv { .. } => b"",
+            ReportFormat::Csv { .. } | ReportFormat::Ndjson { .. } => b"",
             ReportFormat::Json { .. } => b",",
+        }
+    }
+
+    /// What ends each rendered finding of a JSON or NDJSON report: the NDJSON report's line
+    /// end (a CSV row ends itself).
+    pub(crate) fn terminator(&self) -> &'static [u8] {
+        match self {
+            ReportFormat::Ndjson { .. } => b"\n",
+            ReportFormat::Csv { .. } | ReportFormat::Json { .. } => b"",
+        }
+    }
+
+    /// The file extension of this report (without gzip's `.gz`): `csv`, `json` or
+    /// `ndjson`.
+    pub fn extension(&self) -> &'static str {
+        match self {
+            ReportFormat::Csv { .. } => "csv",
+            ReportFormat::Json { .. } => "json",
+            ReportFormat::Ndjson { .. } => "ndjson",
+        }
+    }
+
+    /// The timestamp rule of a report that copies each finding's bytes (JSON, NDJSON);
+    /// `None` for CSV.
+    pub fn json_timestamps(&self) -> Option<JsonTimestamps> {
+        match self {
+            ReportFormat::Csv { .. } => None,
+            ReportFormat::Json { timestamps } | ReportFormat::Ndjson { timestamps } => {
+                Some(*timestamps)
+            }
         }
     }
 }

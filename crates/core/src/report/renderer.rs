@@ -6,21 +6,23 @@
 //!
 //! * the CSV report, and any report whose filter reads more than `status`, decode the
 //!   whole typed [`Finding`] ([`crate::decode`]);
-//! * the JSON report copies the finding's own bytes, so with a filter that reads only
+//! * the JSON and NDJSON reports copy the finding's own bytes, so with a filter that reads only
 //!   `status` one walk finds the status and the timestamp values ([`json::walk_item`]);
-//!   items the walker leaves alone decode the status alone ([`StatusOnly`]).
+//!   items the walker leaves alone are decoded whole.
 //!
 //! The decoded finding never leaves `render`: it is about a kilobyte, and moving it out
 //! costs a `memcpy` per finding.
 
 use super::json::{self, JsonTimestamps};
-use super::{csv, ReportFormat};
+use super::{changes, csv, Entries, ReportFormat};
 use crate::columns::CellContext;
-use crate::decode::finding::{Finding, StatusOnly};
-use crate::decode::{decode, decode_as, Decoded};
+use crate::decode::finding::Finding;
+use crate::decode::value::Leaf;
+use crate::decode::{decode, Decoded};
 use crate::error::ErrorKind;
 use crate::filter::{Filter, Verdict};
-use crate::stats::Warnings;
+use crate::select::{Mark, Selection};
+use crate::stats::{Stats, Warnings};
 
 /// Renders the findings a filter keeps in one report's format; one per worker, for its
 /// scratch buffer.
@@ -28,9 +30,13 @@ pub(crate) struct FindingRenderer<'c> {
     format: &'c ReportFormat,
     filter: &'c Filter,
     cells: CellContext,
-    /// A JSON report whose filter reads only `status`, with its timestamp rule: decode
-    /// nothing else.
+    /// A JSON report whose filter (and selection) reads only `status`, with its timestamp
+    /// rule: decode nothing else.
     status_only: Option<JsonTimestamps>,
+    /// The pass this conversion is of a de-duplicated or compared report, if it is one.
+    selection: Option<&'c dyn Selection>,
+    /// What each entry of the report is.
+    entries: Entries,
     /// Scratch space for one CSV cell.
     cell: Vec<u8>,
 }
@@ -38,8 +44,14 @@ pub(crate) struct FindingRenderer<'c> {
 /// What became of one item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ItemOutcome {
-    /// A finding, with the filter's verdict; written when that is [`Verdict::Keep`].
-    Finding(Verdict),
+    /// A finding, with the filter's verdict and whether it was written (a kept finding
+    /// is, unless its selection omits it).
+    Finding {
+        /// The filter's verdict.
+        verdict: Verdict,
+        /// Written to the report.
+        written: bool,
+    },
     /// An EventBridge event of another kind (scan, coverage): nothing to write.
     OtherEvent,
 }
@@ -52,58 +64,89 @@ impl<'c> FindingRenderer<'c> {
         filter: &'c Filter,
         cells: CellContext,
     ) -> FindingRenderer<'c> {
-        let status_only = match format {
-            ReportFormat::Json { timestamps } if !filter.needs_full_view() => Some(*timestamps),
-            _ => None,
-        };
+        let status_only = format
+            .json_timestamps()
+            .filter(|_| !filter.needs_full_view());
         FindingRenderer {
             format,
             filter,
             cells,
             status_only,
+            selection: None,
+            entries: Entries::Findings,
             cell: Vec::with_capacity(4096),
         }
     }
 
+    /// The same renderer for one pass of a de-duplicated or compared report: it reads only
+    /// the items `selection` admits, and writes each entry as `entries` says.
+    pub(crate) fn selecting(
+        mut self,
+        selection: Option<&'c dyn Selection>,
+        entries: Entries,
+    ) -> FindingRenderer<'c> {
+        if selection.is_some_and(|s| s.reads_findings()) {
+            self.status_only = None;
+        }
+        self.selection = selection;
+        self.entries = entries;
+        self
+    }
+
+    /// Whether item `index` of input `input` is to be read at all.
+    #[inline]
+    pub(crate) fn admits(&self, input: usize, index: u64) -> bool {
+        self.selection.is_none_or(|s| s.admits(input, index))
+    }
+
     /// Decodes `item`, asks the filter about it and appends it to `out` if it is kept (a
-    /// CSV row, or a JSON report's finding after its leading `,`). Warnings are added to
-    /// `w`; an error gives the byte offset inside the item, as [`decode`] does.
+    /// CSV row, a JSON report's finding after its leading `,`, or an NDJSON line; in a
+    /// compared report, with its change), counting its warnings, its breakdown and its
+    /// change in `counts`. An error gives the byte offset inside the item, as [`decode`]
+    /// does.
     pub(crate) fn render(
         &mut self,
         item: &[u8],
         out: &mut Vec<u8>,
-        w: &mut Warnings,
+        counts: &mut Stats,
     ) -> Result<ItemOutcome, (usize, ErrorKind)> {
         let Some(timestamps) = self.status_only else {
-            return match decode(item, w) {
+            return match decode(item, &mut counts.warnings) {
                 Ok(Decoded::Finding {
                     ref finding, bytes, ..
-                }) => Ok(self.judge_and_write(finding, bytes, out, w)),
+                }) => Ok(self.judge_and_write(finding, bytes, out, counts)),
                 Ok(Decoded::OtherEvent) => Ok(ItemOutcome::OtherEvent),
                 Err(e) => Err(e),
             };
         };
         match json::walk_item(item) {
             Ok(json::WalkedItem::Finding(walked, text)) => {
-                let verdict = self.filter.verdict(&Finding {
-                    status: walked.status,
+                let status_only = Finding {
+                    status: walked.status.clone(),
                     ..Finding::default()
-                });
+                };
+                let verdict = self.filter.verdict(&status_only);
+                let mut written = false;
                 if verdict == Verdict::Keep {
-                    json::write_walked(text, &walked.stamps, timestamps, out, w);
+                    let mark = self.mark(&status_only);
+                    written = self.open(mark, walked.severity.as_ref(), out, counts);
+                    if written {
+                        let w = &mut counts.warnings;
+                        json::write_walked(text, &walked.stamps, timestamps, out, w);
+                        self.close(mark, out);
+                        counts.breakdown.count_walked(&walked);
+                    }
                 }
-                Ok(ItemOutcome::Finding(verdict))
+                Ok(ItemOutcome::Finding { verdict, written })
             }
             Ok(json::WalkedItem::OtherEvent) => Ok(ItemOutcome::OtherEvent),
-            // The status alone, through serde_json's reading of the item.
-            Err(_) => match decode_as::<StatusOnly>(item, w) {
-                Ok(Decoded::Finding { finding, bytes, .. }) => {
-                    let status_only = Finding {
-                        status: finding.status,
-                        ..Finding::default()
-                    };
-                    Ok(self.judge_and_write(&status_only, bytes, out, w))
-                }
+            // The walk left the item to serde_json, which reads the whole view (what the
+            // breakdown counts is spread over it). Its warnings are not the JSON report's:
+            // that report copies the finding, and only its timestamps can warn.
+            Err(_) => match decode(item, &mut Warnings::default()) {
+                Ok(Decoded::Finding {
+                    ref finding, bytes, ..
+                }) => Ok(self.judge_and_write(finding, bytes, out, counts)),
                 Ok(Decoded::OtherEvent) => Ok(ItemOutcome::OtherEvent),
                 Err(e) => Err(e),
             },
@@ -117,44 +160,83 @@ impl<'c> FindingRenderer<'c> {
         finding: &Finding<'_>,
         bytes: &[u8],
         out: &mut Vec<u8>,
-        w: &mut Warnings,
+        counts: &mut Stats,
     ) -> ItemOutcome {
         let verdict = self.filter.verdict(finding);
+        let mut written = false;
         if verdict == Verdict::Keep {
-            // One row function per `--excel-safe` setting: the default pays nothing.
-            match self.format {
-                ReportFormat::Csv {
-                    columns,
-                    quote,
-                    excel_safe: false,
-                } => csv::write_row::<false>(
-                    finding,
-                    columns,
-                    *quote,
-                    &self.cells,
-                    &mut self.cell,
-                    out,
-                    w,
-                ),
-                ReportFormat::Csv {
-                    columns,
-                    quote,
-                    excel_safe: true,
-                } => csv::write_row::<true>(
-                    finding,
-                    columns,
-                    *quote,
-                    &self.cells,
-                    &mut self.cell,
-                    out,
-                    w,
-                ),
-                ReportFormat::Json { timestamps } => {
-                    json::write_finding(bytes, *timestamps, out, w)
+            let mark = self.mark(finding);
+            written = self.open(mark, finding.severity.as_ref(), out, counts);
+            if written {
+                counts.breakdown.count_finding(finding);
+                let w = &mut counts.warnings;
+                // One row function per `--excel-safe` setting: the default pays nothing.
+                match self.format {
+                    ReportFormat::Csv {
+                        columns,
+                        quote,
+                        excel_safe: false,
+                    } => {
+                        let (cells, cell) = (&self.cells, &mut self.cell);
+                        csv::write_row::<false>(finding, columns, *quote, cells, cell, out, w)
+                    }
+                    ReportFormat::Csv {
+                        columns,
+                        quote,
+                        excel_safe: true,
+                    } => {
+                        let (cells, cell) = (&self.cells, &mut self.cell);
+                        csv::write_row::<true>(finding, columns, *quote, cells, cell, out, w)
+                    }
+                    ReportFormat::Json { timestamps } | ReportFormat::Ndjson { timestamps } => {
+                        json::write_finding(bytes, *timestamps, out, w)
+                    }
                 }
+                self.close(mark, out);
             }
         }
-        ItemOutcome::Finding(verdict)
+        ItemOutcome::Finding { verdict, written }
+    }
+
+    /// What becomes of a kept finding.
+    fn mark(&self, finding: &Finding<'_>) -> Mark {
+        self.selection.map_or(Mark::Finding, |s| s.mark(finding))
+    }
+
+    /// Counts the change of a kept finding of severity `severity` and starts its entry:
+    /// the separator, and in a compared report the change. False when the finding is not
+    /// to be written.
+    fn open(
+        &self,
+        mark: Mark,
+        severity: Option<&Leaf<'_>>,
+        out: &mut Vec<u8>,
+        counts: &mut Stats,
+    ) -> bool {
+        let change = match mark {
+            Mark::Finding => None,
+            Mark::Change(c) | Mark::Omit(c) => Some(c),
+        };
+        if let Some(c) = change {
+            let severity = severity.and_then(|s| s.text()).unwrap_or_default();
+            counts.changes.add(c, &severity);
+        }
+        if let Mark::Omit(_) = mark {
+            return false;
+        }
+        out.extend_from_slice(self.format.separator());
+        if let (Entries::Changes, Some(c)) = (self.entries, change) {
+            changes::open_entry(self.format, c, out);
+        }
+        true
+    }
+
+    /// Ends the entry [`FindingRenderer::open`] started.
+    fn close(&self, mark: Mark, out: &mut Vec<u8>) {
+        if let (Entries::Changes, Mark::Change(_)) = (self.entries, mark) {
+            changes::close_entry(self.format, out);
+        }
+        out.extend_from_slice(self.format.terminator());
     }
 }
 
@@ -162,21 +244,49 @@ impl<'c> FindingRenderer<'c> {
 mod tests {
     use super::*;
     use crate::filter::Criteria;
+    use crate::report::{Change, QuoteStyle};
+    use crate::Column;
 
-    /// Renders `items` into one buffer, with the outcome of each.
+    /// Renders `items` into one buffer, with the outcome of each and the counts.
+    fn render_selecting(
+        format: &ReportFormat,
+        filter: &Filter,
+        selection: Option<&dyn Selection>,
+        items: &[&str],
+    ) -> (String, Vec<ItemOutcome>, Stats) {
+        let entries = match selection {
+            Some(_) => Entries::Changes,
+            None => Entries::Findings,
+        };
+        let mut renderer = FindingRenderer::new(format, filter, CellContext { as_of_ms: 0 })
+            .selecting(selection, entries);
+        let (mut out, mut counts) = (Vec::new(), Stats::default());
+        let mut outcomes = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if renderer.admits(0, i as u64) {
+                outcomes.push(
+                    renderer
+                        .render(item.as_bytes(), &mut out, &mut counts)
+                        .unwrap(),
+                );
+            }
+        }
+        (String::from_utf8(out).unwrap(), outcomes, counts)
+    }
+
     fn render(
         format: &ReportFormat,
         filter: &Filter,
         items: &[&str],
     ) -> (String, Vec<ItemOutcome>, Warnings) {
-        let mut renderer = FindingRenderer::new(format, filter, CellContext { as_of_ms: 0 });
-        let (mut out, mut w) = (Vec::new(), Warnings::default());
-        let outcomes = items
-            .iter()
-            .map(|item| renderer.render(item.as_bytes(), &mut out, &mut w).unwrap())
-            .collect();
-        (String::from_utf8(out).unwrap(), outcomes, w)
+        let (out, outcomes, counts) = render_selecting(format, filter, None, items);
+        (out, outcomes, counts.warnings)
     }
+
+    const KEPT: ItemOutcome = ItemOutcome::Finding {
+        verdict: Verdict::Keep,
+        written: true,
+    };
 
     /// The status-only path (one walk, or the status decoded alone) writes the bytes and
     /// warnings of the full decode, with the same verdicts.
@@ -204,14 +314,91 @@ mod tests {
             assert_eq!(
                 fast.1,
                 [
-                    ItemOutcome::Finding(Verdict::Keep),
-                    ItemOutcome::Finding(Verdict::ExcludedByStatusRule),
-                    ItemOutcome::Finding(Verdict::Keep),
+                    KEPT,
+                    ItemOutcome::Finding {
+                        verdict: Verdict::ExcludedByStatusRule,
+                        written: false
+                    },
+                    KEPT,
                     ItemOutcome::OtherEvent,
-                    ItemOutcome::Finding(Verdict::Keep),
+                    KEPT,
                 ]
             );
             assert_eq!(fast.0.matches(",{").count(), 3, "{}", fast.0);
+        }
+    }
+
+    /// Admits every item but the second; marks each finding by its title.
+    #[derive(Debug)]
+    struct ByTitle;
+
+    impl Selection for ByTitle {
+        fn admits(&self, _input: usize, index: u64) -> bool {
+            index != 1
+        }
+        fn reads_findings(&self) -> bool {
+            true
+        }
+        fn mark(&self, f: &Finding<'_>) -> Mark {
+            match f.title.as_ref().and_then(|t| t.text()).as_deref() {
+                Some("new") => Mark::Change(Change::New),
+                Some("same") => Mark::Omit(Change::Unchanged),
+                _ => Mark::Change(Change::Resolved),
+            }
+        }
+    }
+
+    #[test]
+    fn a_selection_admits_marks_and_omits() {
+        let items = [
+            r#"{"status":"ACTIVE","title":"new","severity":"HIGH"}"#,
+            r#"{"status":"ACTIVE","title":"not admitted"}"#,
+            r#"{"status":"ACTIVE","title":"same","severity":"CRITICAL"}"#,
+            r#"{"status":"ACTIVE","title":"gone","severity":"LOW"}"#,
+            r#"{"status":"CLOSED","title":"new"}"#,
+        ];
+        let csv = ReportFormat::Csv {
+            columns: Column::parse_list("Title").unwrap(),
+            quote: QuoteStyle::Always,
+            excel_safe: false,
+        };
+        let (out, outcomes, counts) =
+            render_selecting(&csv, &Filter::default(), Some(&ByTitle), &items);
+        assert_eq!(out, "\"NEW\",\"new\"\n\"RESOLVED\",\"gone\"\n");
+        assert_eq!(outcomes.len(), 4);
+        assert_eq!(
+            outcomes[1],
+            ItemOutcome::Finding {
+                verdict: Verdict::Keep,
+                written: false
+            }
+        );
+        let c = &counts.changes;
+        assert_eq!((c.new, c.changed, c.unchanged, c.resolved), (1, 0, 1, 1));
+        assert_eq!(c.arrived_severity.sorted(), [("HIGH", 1)]);
+        assert_eq!(
+            counts.breakdown.severity.total(),
+            2,
+            "written findings only"
+        );
+
+        for (format, want) in [
+            (
+                ReportFormat::Json {
+                    timestamps: JsonTimestamps::Iso,
+                },
+                ",{\"change\":\"NEW\",\"finding\":{\"status\":\"ACTIVE\",\"title\":\"new\",\"severity\":\"HIGH\"}}",
+            ),
+            (
+                ReportFormat::Ndjson {
+                    timestamps: JsonTimestamps::Iso,
+                },
+                "{\"change\":\"NEW\",\"finding\":{\"status\":\"ACTIVE\",\"title\":\"new\",\"severity\":\"HIGH\"}}\n",
+            ),
+        ] {
+            let (out, _, _) = render_selecting(&format, &Filter::default(), Some(&ByTitle), &items);
+            assert!(out.starts_with(want), "{out}");
+            assert!(out.contains("\"RESOLVED\""), "{out}");
         }
     }
 }

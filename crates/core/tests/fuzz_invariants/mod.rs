@@ -320,6 +320,7 @@ fn check_json_fast_path(item: &[u8]) {
     use inspector_report_core::decode::{decode_as, Decoded};
     use inspector_report_core::report::json::{walk_item, write_finding, write_walked, WalkedItem};
     use inspector_report_core::stats::Warnings;
+    use inspector_report_core::Breakdown;
     let Ok(fast) = walk_item(item) else {
         return;
     };
@@ -331,6 +332,17 @@ fn check_json_fast_path(item: &[u8]) {
         (WalkedItem::Finding(v, text), Decoded::Finding { finding, bytes, .. }) => {
             assert_eq!(text.as_bytes(), bytes);
             assert_eq!(format!("{:?}", v.status), format!("{:?}", finding.status));
+            // The breakdown counts the same from the walk as from the typed view.
+            let mut full = Warnings::default();
+            match inspector_report_core::decode::decode(item, &mut full) {
+                Ok(Decoded::Finding { finding, .. }) => {
+                    let (mut a, mut b) = (Breakdown::default(), Breakdown::default());
+                    a.count_walked(&v);
+                    b.count_finding(&finding);
+                    assert_eq!(a, b, "breakdown of the walk and of the view");
+                }
+                other => panic!("the full view rejects what the walk took: {other:?}"),
+            }
             for ts in [JsonTimestamps::Iso, JsonTimestamps::Verbatim] {
                 let (mut a, mut b) = (Vec::new(), Vec::new());
                 let (mut wa, mut wb) = (Warnings::default(), Warnings::default());

@@ -6,6 +6,14 @@
 //! decide are the first bytes of the stream the converter goes on to read. A source the
 //! core does not reach by itself (an S3 object, a region of the Inspector API) is another
 //! variant of [`Source`], opened into the same [`Input`].
+//!
+//! De-duplication and `diff` read their sources twice ([`Source::rereadable`]): a file or
+//! an S3 object can be opened again; standard input and live findings cannot. `diff`
+//! saves those to a private temporary file first ([`Spool`]).
+
+mod spool;
+
+pub use spool::{rereadable, spool_once_read, Spool, LIVE_NOT_DEDUPED};
 
 use crate::args::AwsArgs;
 use crate::error::CliError;
@@ -28,6 +36,9 @@ pub enum Source {
     S3(S3Source),
     /// One region's findings, read live (`inspector2://REGION`).
     Live(RegionSource),
+    /// A source that can be read only once (standard input, a region), saved to a
+    /// temporary file to be read more than once.
+    Spooled(Spool),
 }
 
 impl Source {
@@ -37,6 +48,7 @@ impl Source {
             Source::Local(s) => s.name(),
             Source::S3(s) => s.object.name(),
             Source::Live(s) => s.name(),
+            Source::Spooled(s) => s.name().to_string(),
         }
     }
 
@@ -44,7 +56,16 @@ impl Source {
     pub fn local_file(&self) -> Option<&std::path::Path> {
         match self {
             Source::Local(input::Source::File(p)) => Some(p),
-            Source::Local(_) | Source::S3(_) | Source::Live(_) => None,
+            Source::Local(_) | Source::S3(_) | Source::Live(_) | Source::Spooled(_) => None,
+        }
+    }
+
+    /// True when it can be opened again and reads the same (a file, an S3 object or a
+    /// saved copy; not standard input, nor live findings).
+    pub fn rereadable(&self) -> bool {
+        match self {
+            Source::Local(input::Source::Stdin) | Source::Live(_) => false,
+            Source::Local(input::Source::File(_)) | Source::S3(_) | Source::Spooled(_) => true,
         }
     }
 }
@@ -96,7 +117,7 @@ impl Plan {
     pub fn read_in_order(&self) {
         s3_input::read_in_order(self.sources.iter().filter_map(|p| match &p.source {
             Source::S3(s) => Some(s),
-            Source::Local(_) | Source::Live(_) => None,
+            Source::Local(_) | Source::Live(_) | Source::Spooled(_) => None,
         }));
     }
 }
@@ -142,6 +163,7 @@ impl Planned {
                 input::open_input(&self.name(), raw, self.rule, progress)
             }
             Source::Live(s) => s.open(progress).map(Opened::Input),
+            Source::Spooled(s) => s.open(self.rule, progress),
         }
     }
 }
