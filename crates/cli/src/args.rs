@@ -189,8 +189,8 @@ pub struct Args {
     ///
     /// The choice comes before the filter and the default status rule, which then apply
     /// to it: a finding ACTIVE on Monday and CLOSED on Friday is not in the ACTIVE report.
-    /// The inputs are read twice (not standard input, nor live findings); memory grows by at most 48 bytes
-    /// per distinct finding.
+    /// The inputs are read twice (not standard input, nor live findings); memory grows by
+    /// at most 48 bytes per distinct finding.
     #[arg(long)]
     pub dedupe: bool,
 
@@ -395,10 +395,11 @@ pub enum Command {
     /// Compare two exports: which findings are NEW, CHANGED and RESOLVED since OLD.
     ///
     /// Each side is one input (a file, a directory, or inspector2://REGION for live
-    /// findings; NEW may be `-`), de-duplicated by findingArn as --dedupe does, then filtered. A finding is NEW when
-    /// only NEW has it, RESOLVED when only OLD has it (fixed, closed, or filtered out),
-    /// CHANGED when its severity, inspectorScore, status, fixAvailable, exploitAvailable
-    /// or epss.score differ, and otherwise UNCHANGED (written with --include-unchanged).
+    /// findings; NEW may be `-`), de-duplicated by findingArn as --dedupe does, then
+    /// filtered. A finding is NEW when only NEW has it, RESOLVED when only OLD has it
+    /// (fixed, closed, or filtered out), CHANGED when its severity, inspectorScore,
+    /// status, fixAvailable, exploitAvailable or epss.score differ, and otherwise
+    /// UNCHANGED (written with --include-unchanged).
     /// Entries come in NEW's order, then the RESOLVED ones in OLD's. The CSV report has a
     /// `Change` column in front; the JSON report is {"changes":[{"change":..,"finding":..}]};
     /// NDJSON has one such object per line. With --fail-on, only NEW and CHANGED findings
