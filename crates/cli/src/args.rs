@@ -208,8 +208,8 @@ pub struct Args {
     ///
     /// The choice comes before the filter and the default status rule, which then apply
     /// to it: a finding ACTIVE on Monday and CLOSED on Friday is not in the ACTIVE report.
-    /// The inputs are read twice (not standard input, nor live findings); memory grows by at most 48 bytes
-    /// per distinct finding.
+    /// The inputs are read twice (not standard input, nor live findings); memory grows by
+    /// at most 48 bytes per distinct finding.
     #[arg(long)]
     pub dedupe: bool,
 
@@ -428,11 +428,12 @@ pub enum Command {
     Compose(ComposeArgs),
     /// Compare two exports: which findings are NEW, CHANGED and RESOLVED since OLD.
     ///
-    /// Each side is one input (a file, a directory, an S3 object or prefix, or inspector2://REGION for live
-    /// findings; NEW may be `-`), de-duplicated by findingArn as --dedupe does, then filtered. A finding is NEW when
-    /// only NEW has it, RESOLVED when only OLD has it (fixed, closed, or filtered out),
-    /// CHANGED when its severity, inspectorScore, status, fixAvailable, exploitAvailable
-    /// or epss.score differ, and otherwise UNCHANGED (written with --include-unchanged).
+    /// Each side is one input (a file, a directory, an S3 object or prefix, or
+    /// inspector2://REGION for live findings; NEW may be `-`), de-duplicated by findingArn
+    /// as --dedupe does, then filtered. A finding is NEW when only NEW has it, RESOLVED
+    /// when only OLD has it (fixed, closed, or filtered out), CHANGED when its severity,
+    /// inspectorScore, status, fixAvailable, exploitAvailable or epss.score differ, and
+    /// otherwise UNCHANGED (written with --include-unchanged).
     /// Entries come in NEW's order, then the RESOLVED ones in OLD's. The CSV report has a
     /// `Change` column in front; the JSON report is {"changes":[{"change":..,"finding":..}]};
     /// NDJSON has one such object per line. With --fail-on, only NEW and CHANGED findings
@@ -519,14 +520,15 @@ pub struct ComposeArgs {
 /// `diff OLD NEW` and its options.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// The earlier export: a file, a directory, an S3 object or prefix, or inspector2://REGION (live findings,
-    /// saved to a temporary file, since they are read twice).
+    /// The earlier export: a file, a directory, an S3 object or prefix, or
+    /// inspector2://REGION (live findings, saved to a temporary file, since they are read
+    /// twice).
     #[arg(value_name = "OLD")]
     pub old: String,
 
-    /// The later export: a file, a directory, an S3 object or prefix, inspector2://REGION, or `-` for standard
-    /// input (live findings and standard input are saved to a private temporary file,
-    /// since they are read twice).
+    /// The later export: a file, a directory, an S3 object or prefix, inspector2://REGION,
+    /// or `-` for standard input (live findings and standard input are saved to a private
+    /// temporary file, since they are read twice).
     #[arg(value_name = "NEW")]
     pub new: String,
 
