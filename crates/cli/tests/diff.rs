@@ -261,12 +261,7 @@ fn the_summary_counts_each_change() {
     assert_eq!(s["findings"]["written"], 11);
     // NEW's `status` finding is SUPPRESSED now: left out by the status rule.
     assert_eq!(s["findings"]["excludedByStatusRule"], 1);
-    let names: Vec<&str> = s["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["name"].as_str().unwrap())
-        .collect();
+    let names = common::input_names(&s);
     assert_eq!(names, [old(), new()]);
 }
 

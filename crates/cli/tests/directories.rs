@@ -78,12 +78,7 @@ fn a_directory_is_read_by_content_in_path_order() {
     assert_eq!(&got[..rows.len()], &rows[..]);
     assert_eq!(&got[rows.len()..], &rows[..]);
     let s = summary(&sj);
-    let names: Vec<&str> = s["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["name"].as_str().unwrap())
-        .collect();
+    let names = common::input_names(&s);
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names[0].ends_with("archive/2026/11/28/00/firehose-1-2026-11-28-00-00-00-0a1b"));
     assert!(names[1].ends_with("archive/X.JSON"));

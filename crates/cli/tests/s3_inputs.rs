@@ -108,12 +108,7 @@ fn a_prefix_of_mixed_objects_reads_as_the_same_files_locally() {
         assert!(e.contains("S3: 4 objects, "), "{e}");
         assert!(e.contains("skipped, not JSON: 1 (first: s3://"), "{e}");
         let s = summary(&sj);
-        let names: Vec<&str> = s["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["name"].as_str().unwrap())
-            .collect();
+        let names = common::input_names(&s);
         let prefix = format!("s3://{}/archive/", b.name);
         assert_eq!(
             names,
@@ -516,4 +511,52 @@ fn s3_reports_keep_what_is_there_and_never_replace_an_input() {
     assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
     let o = run_s3(&s3::endpoint(), &shard);
     common::fails_with(&o, 2, &["in/shard-00001-of-00001.csv is one of the inputs"]);
+}
+
+/// `--dedupe` reads an S3 prefix twice, and `diff` takes S3 on either side, each giving
+/// the report the same files give locally.
+#[test]
+fn dedupe_and_diff_read_s3_as_they_read_files() {
+    let (b, d) = both("twice", "archive/");
+    let folder = d.path("archive");
+    let url = format!("s3://{}/archive/", b.name);
+    for format in ["csv", "ndjson"] {
+        let args = ["--dedupe", "--all-statuses", "-f", format];
+        let sj = d.path(&format!("{format}.summary.json"));
+        let o = run_s3(
+            &s3::endpoint(),
+            &[&args[..], &["--summary-json", sj.to_str().unwrap(), &url]].concat(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+        assert_eq!(o.stdout, local(&args, &[&folder]), "{format}");
+        // The two NDJSON objects hold the same findings: one of each pair is left out.
+        let s = summary(&sj);
+        assert!(s["findings"]["duplicates"].as_u64().unwrap() > 0, "{s}");
+        assert_eq!(s["skippedFiles"]["count"], 1, "{s}");
+    }
+    // OLD is the object beside the prefix, NEW the prefix; then the other way round.
+    let old_local = d.path("archived.json");
+    std::fs::write(&old_local, page()).unwrap();
+    let old_url = format!("s3://{}/archived.json", b.name);
+    let sides: [(&str, &str, &Path, &Path); 2] = [
+        (&old_url, &url, &old_local, &folder),
+        (&url, &old_url, &folder, &old_local),
+    ];
+    for (old, new, old_path, new_path) in sides {
+        let o = s3::bin_with_test_credentials()
+            .args(["diff", "--endpoint-url", &s3::endpoint(), "--as-of", AS_OF])
+            .args(["-q", "--include-unchanged", old, new])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+        let want = common::bin()
+            .args(["diff", "--as-of", AS_OF, "-q", "--include-unchanged"])
+            .args([old_path, new_path])
+            .output()
+            .unwrap();
+        assert_eq!(want.status.code(), Some(0), "{}", common::stderr(&want));
+        assert!(!want.stdout.is_empty());
+        assert_eq!(o.stdout, want.stdout, "diff {old} {new}");
+    }
 }

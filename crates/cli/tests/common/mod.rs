@@ -261,3 +261,13 @@ pub fn gunzip(data: &[u8]) -> Vec<u8> {
         .unwrap();
     out
 }
+
+/// The names of the inputs a JSON summary lists, in its order.
+pub fn input_names(summary: &serde_json::Value) -> Vec<&str> {
+    summary["inputs"]
+        .as_array()
+        .expect("the summary lists its inputs")
+        .iter()
+        .map(|i| i["name"].as_str().expect("each input has a name"))
+        .collect()
+}
