@@ -16,7 +16,8 @@ use inspector_report_core::diff::DiffOptions;
 use inspector_report_core::filter::shortcuts::parse_instant;
 use inspector_report_core::report::gzip::DEFAULT_LEVEL;
 use inspector_report_core::{
-    Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat, Severity,
+    BreakdownScope, Column, Config, Filter, JsonTimestamps, Layout, QuoteStyle, ReportFormat,
+    Severity,
 };
 use std::path::{Path, PathBuf};
 
@@ -140,6 +141,15 @@ impl RunConfig {
         };
         config.format = format;
         config.filter = Filter::new(filters.criteria);
+        // The workers count only what the run shows: the JSON summary has every
+        // dimension, the human summary and the gate the severities.
+        config.breakdown = if a.summary_json.is_some() {
+            BreakdownScope::All
+        } else if !a.quiet || a.fail_on.is_some() {
+            BreakdownScope::Severity
+        } else {
+            BreakdownScope::Nothing
+        };
         if let Some(n) = a.threads {
             if n == 0 {
                 return Err(CliError::usage("--threads must be at least 1"));

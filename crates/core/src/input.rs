@@ -1,7 +1,7 @@
 //! Naming and opening inputs: standard input, files, and directories of archived exports.
 //!
 //! Content decides, not the name (spec 1): gzip is detected by its magic bytes, and a file
-//! found in a directory is read when its content ([`sniff`]) is JSON or empty, and skipped
+//! found in a directory is read when its content ([`sniff()`]) is JSON or empty, and skipped
 //! otherwise. A source is opened once and read once: the bytes that decide are the first
 //! bytes of the stream the scanner goes on to read.
 

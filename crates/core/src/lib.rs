@@ -108,7 +108,7 @@ pub mod stats;
 pub mod timestamp;
 mod witness;
 
-pub use breakdown::{Breakdown, Severity};
+pub use breakdown::{Breakdown, BreakdownScope, Severity};
 pub use columns::{Column, Layout};
 pub use error::{Error, ErrorKind, Position, Result};
 pub use filter::{Filter, Verdict};

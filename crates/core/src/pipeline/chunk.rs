@@ -71,6 +71,7 @@ pub(super) fn finding_renderer(config: &Config) -> FindingRenderer<'_> {
         },
     )
     .selecting(config.selection.as_deref(), config.entries)
+    .counting(config.breakdown)
 }
 
 /// Renders (and compresses) one chunk. A panic while rendering is a bug; it becomes an

@@ -51,6 +51,7 @@ mod writer;
 
 pub use survey::{survey, ItemAt};
 
+use crate::breakdown::BreakdownScope;
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::filter::Filter;
 use crate::input::Source;
@@ -89,6 +90,9 @@ pub struct Config {
     pub gzip: Option<u32>,
     /// The piece of the report to write. Default: [`Piece::WHOLE`].
     pub piece: Piece,
+    /// What of the written findings [`Stats::breakdown`] counts. Default:
+    /// [`BreakdownScope::All`].
+    pub breakdown: BreakdownScope,
     /// The pass of a de-duplicated or compared report this conversion is: which items it
     /// reads and what it makes of each finding ([`crate::select`]). Default: none, every
     /// finding the filter keeps is written.
@@ -112,6 +116,7 @@ impl Default for Config {
             progress: None,
             gzip: None,
             piece: Piece::WHOLE,
+            breakdown: BreakdownScope::All,
             selection: None,
             entries: Entries::Findings,
         }

@@ -15,6 +15,7 @@
 
 use super::json::{self, JsonTimestamps};
 use super::{changes, csv, Entries, ReportFormat};
+use crate::breakdown::BreakdownScope;
 use crate::columns::CellContext;
 use crate::decode::finding::Finding;
 use crate::decode::value::Leaf;
@@ -37,6 +38,8 @@ pub(crate) struct FindingRenderer<'c> {
     selection: Option<&'c dyn Selection>,
     /// What each entry of the report is.
     entries: Entries,
+    /// What of the written findings the stats' breakdown counts.
+    breakdown: BreakdownScope,
     /// Scratch space for one CSV cell.
     cell: Vec<u8>,
 }
@@ -74,8 +77,15 @@ impl<'c> FindingRenderer<'c> {
             status_only,
             selection: None,
             entries: Entries::Findings,
+            breakdown: BreakdownScope::All,
             cell: Vec::with_capacity(4096),
         }
+    }
+
+    /// The same renderer, counting `scope` of the findings it writes.
+    pub(crate) fn counting(mut self, scope: BreakdownScope) -> FindingRenderer<'c> {
+        self.breakdown = scope;
+        self
     }
 
     /// The same renderer for one pass of a de-duplicated or compared report: it reads only
@@ -134,7 +144,13 @@ impl<'c> FindingRenderer<'c> {
                         let w = &mut counts.warnings;
                         json::write_walked(text, &walked.stamps, timestamps, out, w);
                         self.close(mark, out);
-                        counts.breakdown.count_walked(&walked);
+                        match self.breakdown {
+                            BreakdownScope::All => counts.breakdown.count_walked(&walked),
+                            BreakdownScope::Severity => {
+                                counts.breakdown.count_severity(walked.severity.as_ref())
+                            }
+                            BreakdownScope::Nothing => {}
+                        }
                     }
                 }
                 Ok(ItemOutcome::Finding { verdict, written })
@@ -168,7 +184,13 @@ impl<'c> FindingRenderer<'c> {
             let mark = self.mark(finding);
             written = self.open(mark, finding.severity.as_ref(), out, counts);
             if written {
-                counts.breakdown.count_finding(finding);
+                match self.breakdown {
+                    BreakdownScope::All => counts.breakdown.count_finding(finding),
+                    BreakdownScope::Severity => {
+                        counts.breakdown.count_severity(finding.severity.as_ref())
+                    }
+                    BreakdownScope::Nothing => {}
+                }
                 let w = &mut counts.warnings;
                 // One row function per `--excel-safe` setting: the default pays nothing.
                 match self.format {
