@@ -106,7 +106,7 @@ fn open_error(p: &Path, e: io::Error) -> Error {
 
 /// An error reading the first bytes of the input `name`.
 #[cold]
-fn read_error(name: &str, e: io::Error) -> Error {
+pub(crate) fn read_error(name: &str, e: io::Error) -> Error {
     Error::new(
         ErrorKind::Io(e),
         Position {

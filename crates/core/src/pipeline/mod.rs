@@ -134,16 +134,8 @@ pub struct Input {
 impl Input {
     /// An input from memory or any reader; gzip is detected by its magic bytes.
     pub fn from_reader(name: &str, reader: Box<dyn Read + Send>) -> Result<Input> {
-        let reader = crate::input::decompressed(reader).map_err(|e| {
-            Error::new(
-                ErrorKind::Io(e),
-                Position {
-                    input: name.to_string(),
-                    byte: Some(0),
-                    finding: None,
-                },
-            )
-        })?;
+        let reader =
+            crate::input::decompressed(reader).map_err(|e| crate::input::read_error(name, e))?;
         Ok(Input {
             name: name.to_string(),
             reader,
