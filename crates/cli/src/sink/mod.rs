@@ -17,7 +17,9 @@ pub mod rules;
 
 use crate::error::{write_error, CliError};
 use inspector_report_core::Stats;
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::os::fd::AsFd;
 
 /// Where a committed report went, for the summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,15 +52,20 @@ pub trait Sink {
 const WRITE_BUFFER_BYTES: usize = 8 * 1024;
 
 /// Standard output (`-o -`, the default).
-pub struct StdoutSink(BufWriter<io::StdoutLock<'static>>);
+pub struct StdoutSink(BufWriter<Box<dyn Write>>);
 
 impl StdoutSink {
-    /// Locks standard output for the report.
+    /// Takes standard output for the report: a duplicate of descriptor 1 as a plain file.
+    /// `io::Stdout` is line-buffered, and its `LineWriter` searches every write for its
+    /// last line feed: on a JSON report, whose only line feed ends it, that search read
+    /// every byte again (`memrchr`, 4.7% of the instructions of a run to stdout). Where
+    /// the descriptor cannot be duplicated, the report goes through `io::Stdout`.
     pub fn begin() -> StdoutSink {
-        StdoutSink(BufWriter::with_capacity(
-            WRITE_BUFFER_BYTES,
-            io::stdout().lock(),
-        ))
+        let out: Box<dyn Write> = match io::stdout().as_fd().try_clone_to_owned() {
+            Ok(fd) => Box::new(File::from(fd)),
+            Err(_) => Box::new(io::stdout().lock()),
+        };
+        StdoutSink(BufWriter::with_capacity(WRITE_BUFFER_BYTES, out))
     }
 }
 
