@@ -206,3 +206,40 @@ fn special_files_and_links_are_written_in_place() {
         .file_type()
         .is_char_device());
 }
+
+/// The byte classes' AVX2 path (picked at run time where the CPU has it) and the portable
+/// one give the same reports, on generated findings of every layout and on the samples.
+#[test]
+fn same_bytes_on_the_portable_simd_path() {
+    let d = TempDir::new("simd");
+    let mut inputs = Vec::new();
+    for layout in [Layout::Cli, Layout::Pages, Layout::Report, Layout::Events] {
+        let p = d.path(&format!("{layout:?}.json"));
+        std::fs::write(&p, generated(layout, 7, 1_000_000)).unwrap();
+        inputs.push(p);
+    }
+    inputs.extend(
+        std::fs::read_dir(root().join("../shared/samples"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json")),
+    );
+    assert!(inputs.len() > 6);
+    for input in &inputs {
+        for format in ["csv", "json", "ndjson"] {
+            let args = ["-q", "--all-statuses", "-f", format, "--as-of", AS_OF];
+            let chosen = bin().args(args).arg(input).output().unwrap();
+            let portable = bin()
+                .env("INSPECTOR_REPORT_SIMD", "portable")
+                .args(args)
+                .arg(input)
+                .output()
+                .unwrap();
+            assert_eq!(chosen.status.code(), portable.status.code(), "{input:?}");
+            assert!(
+                chosen.stdout == portable.stdout,
+                "{input:?} {format}: the two paths differ"
+            );
+        }
+    }
+}

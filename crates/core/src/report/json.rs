@@ -19,7 +19,6 @@
 //! The input must already be valid JSON (the decoder has parsed it), so this code only
 //! has to be right on valid input; on anything else it copies what it sees.
 
-use crate::bytes::classify;
 use crate::decode::value::{Leaf, List};
 use crate::decode::walk::{walk_root, Bail, WalkMember, Walker};
 use crate::decode::{is_finding, unescape, unwrap_event, ItemKind};
@@ -260,67 +259,12 @@ fn patch(t: &str, out: &mut Vec<u8>, w: &mut Warnings) {
     }
 }
 
-/// Appends `src` without the whitespace outside its strings, 64 bytes at a time: a block
-/// with none is copied whole, others run by run between the dropped bytes. `src` must
-/// start outside a string and be valid JSON text (its strings closed).
+/// Appends `src` without the whitespace outside its strings, 64 bytes at a time (AVX2
+/// where the CPU has it: [`inspector_report_simd::minify`]). `src` must start outside a
+/// string and be valid JSON text (its strings closed).
+#[inline]
 pub(crate) fn minify(src: &[u8], out: &mut Vec<u8>) {
-    let (mut inside, mut escape) = (false, false);
-    let mut i = 0;
-    while i < src.len() {
-        let n = (src.len() - i).min(64);
-        let tail;
-        let block: &[u8; 64] = match src.get(i..i + 64) {
-            Some(b) => b.try_into().expect("64 bytes"),
-            None => {
-                // The last bytes, padded with spaces that the mask below drops.
-                let mut t = [b' '; 64];
-                t[..n].copy_from_slice(&src[i..]);
-                tail = t;
-                &tail
-            }
-        };
-        let (quote, backslash, space) = classify::quotes_and_space(block);
-        let (escaped, carry) = classify::escaped(backslash, escape);
-        let strings = classify::in_string(quote & !escaped, inside);
-        let valid = if n == 64 { !0 } else { (1u64 << n) - 1 };
-        let mut keep = !(space & !strings) & valid;
-        if keep == valid {
-            out.extend_from_slice(&block[..n]);
-        } else {
-            // Runs of kept bytes are gathered in a staging buffer with fixed 16-byte copies
-            // (registers, no `memcpy` call per run), then appended at once: a pretty
-            // document has a run per line.
-            let mut from = [0u8; 80];
-            from[..64].copy_from_slice(block);
-            let mut staged = [0u8; 80];
-            let mut len = 0;
-            while keep != 0 {
-                let start = keep.trailing_zeros() as usize;
-                let run = (!(keep >> start)).trailing_zeros() as usize;
-                let mut c = 0;
-                while c < run {
-                    // len + run <= 64 and start + run <= 64, so both windows fit in 80.
-                    let to: &mut [u8; 16] = (&mut staged[len + c..len + c + 16])
-                        .try_into()
-                        .expect("16 bytes");
-                    *to = from[start + c..start + c + 16]
-                        .try_into()
-                        .expect("16 bytes");
-                    c += 16;
-                }
-                len += run;
-                keep &= if start + run >= 64 {
-                    0
-                } else {
-                    !0 << (start + run)
-                };
-            }
-            out.extend_from_slice(&staged[..len]);
-        }
-        inside = strings >> 63 == 1;
-        escape = carry;
-        i += n;
-    }
+    inspector_report_simd::minify(src, out)
 }
 
 /// Writes `finding` minified into `out` (what goes around it is the caller's, as for
