@@ -258,7 +258,9 @@ fn minify_loop(
     prefix_xor: impl Fn(u64) -> u64,
     compact: impl Fn(&[u8; 64], u64, &mut [u8; STAGED]) -> usize,
 ) {
-    out.reserve(src.len());
+    // Room for the whole input plus one block: every block is appended as 64 bytes and
+    // cut back to what it kept (below).
+    out.reserve(src.len() + 64);
     let mut strings = Strings::default();
     let mut i = 0;
     while i < src.len() {
@@ -278,12 +280,18 @@ fn minify_loop(
         let (inside, next) = strings_of(quote, backslash, strings, &prefix_xor);
         let valid = if n == 64 { !0 } else { (1u64 << n) - 1 };
         let keep = !(space & !inside) & valid;
+        // Appending a fixed 64 bytes and truncating to the length kept is two vector
+        // stores; appending a variable length is a call to `memcpy` per block (and, on
+        // the AVX2 path, a `vzeroupper` before it): 15% of the minifier's instructions.
+        let at = out.len();
         if keep == valid {
-            out.extend_from_slice(&block[..n]);
+            out.extend_from_slice(block);
+            out.truncate(at + n);
         } else {
             let mut staged = [0u8; STAGED];
             let len = compact(block, keep, &mut staged);
-            out.extend_from_slice(&staged[..len]);
+            out.extend_from_slice(&staged[..64]);
+            out.truncate(at + len);
         }
         strings = next;
         i += n;
