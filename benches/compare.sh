@@ -34,7 +34,8 @@ mkdir -p "$DATA"
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release -q -p inspector-report -p inspector-report-bench --bins
-BIN=target/release/inspector-report
+# BIN=PATH measures another build (an A/B against an older binary).
+BIN=${BIN:-target/release/inspector-report}
 GEN=target/release/gen
 if [ "$source" = gen ]; then
   pretty="$DATA/report-$MB.json"
@@ -54,9 +55,14 @@ JQ='.findings[] | [.awsAccountId, .severity, .status, .type, .title, .findingArn
 # median wall seconds and max RSS (KB) of RUNS runs of a shell command. The wall time is
 # taken in nanoseconds around /usr/bin/time (whose %e has only two decimals: 0.20 s could be
 # 1,000 or 1,050 MB/s on 200 MB); it includes starting time and bash, about 2 ms.
+# Each run writes a new file: the previous run's report is removed before the clock starts.
+# Replacing an existing report would add the kernel's freeing of the old file's pages to
+# the run (at the rename; about 45 ms for a 130 MB JSON report here, 2026-12-01), which is
+# the cost of deleting the old report, not of converting.
 measure() {
   local cmd=$1 times=() rss=0 t0 t1
   for _ in $(seq "$RUNS"); do
+    rm -f "$DATA/out.csv" "$DATA/out2.csv" "$DATA/out.json" "$DATA/jq.csv"
     t0=$(date +%s%N)
     /usr/bin/time -f "%M" -o "$DATA/time.txt" bash -c "$cmd" >/dev/null 2>&1
     t1=$(date +%s%N)
