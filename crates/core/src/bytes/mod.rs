@@ -2,9 +2,10 @@
 //!
 //! * [`swar`]: eight bytes in a `u64`, a few ALU operations per word; for the scanner's
 //!   short runs and the search for escapes.
-//! * [`classify`]: sixteen bytes per SIMD compare, whole 64-byte blocks as bit masks; for
-//!   the scanner's strings and nesting, the walker's strings and whitespace, the JSON
-//!   report's minifier and the CSV report's quotes.
+//! * [`classify`]: sixteen bytes per SIMD compare; for the walker's strings and
+//!   whitespace, the CSV report's quotes and the search for escapes. (Whole 64-byte blocks
+//!   as bit masks, for the scanner and the JSON report's minifier, are in the
+//!   `inspector-report-simd` crate.)
 
 pub(crate) mod classify;
 pub(crate) mod swar;

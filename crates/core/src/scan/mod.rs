@@ -24,8 +24,9 @@
 //! item anyway), which is why this loop can be so small. The decoder also tells findings
 //! from events (`detail-type`), so the scanner does not look at keys inside items.
 //!
-//! The hot loop is `Nest::blocks` (`nest.rs`): it classifies 64 bytes at a time into bit masks
-//! (`classify`) and follows escapes, strings and brackets with bit arithmetic. Where that
+//! The hot loop is `Nest::blocks` (`nest.rs`): `inspector_report_simd::bracket_blocks`
+//! classifies 64 bytes at a time into bit masks (AVX2 where the CPU has it) and follows
+//! escapes and strings with bit arithmetic, and `Nest::blocks` counts the brackets. Where that
 //! is not exact (the block where the item may close, the depth limit, a backslash outside a
 //! string) `Nest::run` goes on byte by byte: inside strings it jumps with `memchr2` to the
 //! next quote or backslash, outside them it jumps to the next quote or bracket of a word.
