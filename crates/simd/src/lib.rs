@@ -29,59 +29,78 @@ mod tests;
 pub const FORCE_ENV: &str = "INSPECTOR_REPORT_SIMD";
 
 /// An implementation of this crate's functions.
+///
+/// The AVX2 path can only be made by this crate, after the CPU was found to have every
+/// feature it is compiled for ([`Path::chosen`], [`Path::available`]); so holding one is
+/// the proof that its `#[target_feature]` functions may be called, and a dispatch needs no
+/// second detection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Path {
+pub struct Path(Kind);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
     /// 16-byte SIMD through `wide`, on every target.
     Portable,
     /// AVX2, PCLMULQDQ and POPCNT (x86-64 only, when the CPU has them).
     Avx2,
 }
 
-/// `Path::chosen`'s answer once known: 0 not yet, then 1 + the path's index.
+/// `Path::chosen`'s answer once known: 0 not yet, 1 portable, 2 AVX2 (stored only after
+/// the detection found it).
 static CHOSEN: AtomicU8 = AtomicU8::new(0);
 
 impl Path {
+    /// 16-byte SIMD through `wide`, on every target.
+    pub const PORTABLE: Path = Path(Kind::Portable);
+
+    /// The AVX2 path, if this CPU has every feature it needs.
+    pub fn avx2() -> Option<Path> {
+        avx2_detected().then_some(Path(Kind::Avx2))
+    }
+
     /// The path this process uses: AVX2 where the CPU has it, unless
     /// [`FORCE_ENV`]`=portable`. Decided at the first call.
+    #[inline]
     pub fn chosen() -> Path {
         match CHOSEN.load(Ordering::Relaxed) {
-            1 => Path::Portable,
-            2 => Path::Avx2,
-            _ => {
-                let forced = std::env::var_os(FORCE_ENV).is_some_and(|v| v == "portable");
-                let path = if !forced && avx2_detected() {
-                    Path::Avx2
-                } else {
-                    Path::Portable
-                };
-                CHOSEN.store(1 + path as u8, Ordering::Relaxed);
-                path
-            }
+            1 => Path::PORTABLE,
+            // Only stored below, after `Path::avx2` found the features.
+            2 => Path(Kind::Avx2),
+            _ => Path::choose(),
         }
+    }
+
+    #[cold]
+    fn choose() -> Path {
+        let forced = std::env::var_os(FORCE_ENV).is_some_and(|v| v == "portable");
+        let path = match Path::avx2() {
+            Some(avx2) if !forced => avx2,
+            _ => Path::PORTABLE,
+        };
+        CHOSEN.store(
+            if path == Path::PORTABLE { 1 } else { 2 },
+            Ordering::Relaxed,
+        );
+        path
     }
 
     /// Every path this CPU can run, portable first.
     pub fn available() -> Vec<Path> {
-        let mut paths = vec![Path::Portable];
-        if avx2_detected() {
-            paths.push(Path::Avx2);
-        }
-        paths
+        std::iter::once(Path::PORTABLE)
+            .chain(Path::avx2())
+            .collect()
     }
 
     /// A short name, for logs and benchmark labels.
     pub fn name(self) -> &'static str {
-        match self {
-            Path::Portable => "portable",
-            Path::Avx2 => "avx2",
+        match self.0 {
+            Kind::Portable => "portable",
+            Kind::Avx2 => "avx2",
         }
     }
 }
 
-/// Whether the CPU has every feature of the AVX2 path. `std` caches the detection, so a
-/// call costs a few loads; each dispatch below asks again, which is what makes its
-/// `unsafe` call sound whatever `Path` it was given.
-#[inline]
+/// Whether the CPU has every feature of the AVX2 path (`std` caches the detection).
 fn avx2_detected() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
@@ -132,7 +151,7 @@ pub fn bracket_blocks(
     bracket_blocks_on(Path::chosen(), data, from, strings, each)
 }
 
-/// [`bracket_blocks`] on the given path (the portable one if the CPU lacks it).
+/// [`bracket_blocks`] on the given path.
 pub fn bracket_blocks_on(
     path: Path,
     data: &[u8],
@@ -140,11 +159,12 @@ pub fn bracket_blocks_on(
     strings: &mut Strings,
     each: impl FnMut(&Brackets) -> bool,
 ) -> usize {
-    match path {
+    match path.0 {
         #[cfg(target_arch = "x86_64")]
-        Path::Avx2 if avx2_detected() => {
-            // SAFETY: `avx2_detected` has just found AVX2, PCLMULQDQ and POPCNT on this
-            // CPU, the features `avx2::bracket_blocks` is compiled for.
+        Kind::Avx2 => {
+            // SAFETY: an AVX2 `Path` is only made after `avx2_detected` found AVX2,
+            // PCLMULQDQ and POPCNT on this CPU (`Path::avx2`, `Path::chosen`), the
+            // features `avx2::bracket_blocks` is compiled for.
             #[allow(unsafe_code)]
             unsafe {
                 avx2::bracket_blocks(data, from, strings, each)
@@ -162,13 +182,14 @@ pub fn minify(src: &[u8], out: &mut Vec<u8>) {
     minify_on(Path::chosen(), src, out)
 }
 
-/// [`minify`] on the given path (the portable one if the CPU lacks it).
+/// [`minify`] on the given path.
 pub fn minify_on(path: Path, src: &[u8], out: &mut Vec<u8>) {
-    match path {
+    match path.0 {
         #[cfg(target_arch = "x86_64")]
-        Path::Avx2 if avx2_detected() => {
-            // SAFETY: `avx2_detected` has just found AVX2, PCLMULQDQ and POPCNT on this
-            // CPU, the features `avx2::minify` is compiled for.
+        Kind::Avx2 => {
+            // SAFETY: an AVX2 `Path` is only made after `avx2_detected` found AVX2,
+            // PCLMULQDQ and POPCNT on this CPU (`Path::avx2`, `Path::chosen`), the
+            // features `avx2::minify` is compiled for.
             #[allow(unsafe_code)]
             unsafe {
                 avx2::minify(src, out)

@@ -161,5 +161,5 @@ fn every_whitespace_byte_and_no_other_is_dropped() {
 #[test]
 fn the_chosen_path_is_available() {
     assert!(Path::available().contains(&Path::chosen()));
-    assert_eq!(Path::available()[0], Path::Portable);
+    assert_eq!(Path::available()[0], Path::PORTABLE);
 }
