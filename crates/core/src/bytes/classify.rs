@@ -11,18 +11,20 @@
 
 use wide::u8x16;
 
+/// The 16 bytes of `b` from `i`, if it holds as many. The searches take the array, not a
+/// slice and an offset: with the length known to the type, the compiler drops the bounds
+/// checks it could not prove redundant in each loop iteration (four of a string's
+/// fourteen instructions per sixteen bytes).
 #[inline(always)]
-fn lanes(b: &[u8]) -> u8x16 {
-    let mut a = [0u8; 16];
-    a.copy_from_slice(&b[..16]);
-    u8x16::new(a)
+pub(crate) fn block(b: &[u8], i: usize) -> Option<&[u8; 16]> {
+    b.get(i..i.checked_add(16)?)?.try_into().ok()
 }
 
-/// The offset in `b[i..i + 16]` of the first `"`, `\` or control character (which JSON
-/// strings may not hold raw), if any. `b` must hold 16 bytes from `i`.
+/// The offset in `b` of the first `"`, `\` or control character (which JSON strings may
+/// not hold raw), if any.
 #[inline(always)]
-pub(crate) fn string_stop(b: &[u8], i: usize) -> Option<usize> {
-    let v = lanes(&b[i..]);
+pub(crate) fn string_stop(b: &[u8; 16]) -> Option<usize> {
+    let v = u8x16::new(*b);
     let m = v.simd_eq(u8x16::splat(b'"'))
         | v.simd_eq(u8x16::splat(b'\\'))
         | v.simd_lt(u8x16::splat(0x20));
@@ -30,11 +32,10 @@ pub(crate) fn string_stop(b: &[u8], i: usize) -> Option<usize> {
     (m != 0).then(|| m.trailing_zeros() as usize)
 }
 
-/// The offset in `b[i..i + 16]` of the first byte that is not a space, if any. `b` must
-/// hold 16 bytes from `i`.
+/// The offset in `b` of the first byte that is not a space, if any.
 #[inline(always)]
-pub(crate) fn non_space(b: &[u8], i: usize) -> Option<usize> {
-    let m = !lanes(&b[i..]).simd_eq(u8x16::splat(b' ')).to_bitmask() & 0xFFFF;
+pub(crate) fn non_space(b: &[u8; 16]) -> Option<usize> {
+    let m = !u8x16::new(*b).simd_eq(u8x16::splat(b' ')).to_bitmask() & 0xFFFF;
     (m != 0).then(|| m.trailing_zeros() as usize)
 }
 
@@ -47,8 +48,8 @@ pub(crate) fn non_space(b: &[u8], i: usize) -> Option<usize> {
 pub(crate) fn find(b: &[u8], mut from: usize, byte: u8) -> Option<usize> {
     debug_assert!(byte != 0);
     let needle = u8x16::splat(byte);
-    while from + 16 <= b.len() {
-        let m = lanes(&b[from..]).simd_eq(needle).to_bitmask();
+    while let Some(v) = block(b, from) {
+        let m = u8x16::new(*v).simd_eq(needle).to_bitmask();
         if m != 0 {
             return Some(from + m.trailing_zeros() as usize);
         }
@@ -120,11 +121,9 @@ mod tests {
                 let want = b[i..i + 16]
                     .iter()
                     .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
-                assert_eq!(string_stop(b, i), want);
-                assert_eq!(
-                    non_space(b, i),
-                    b[i..i + 16].iter().position(|&c| c != b' ')
-                );
+                let v = block(b, i).unwrap();
+                assert_eq!(string_stop(v), want);
+                assert_eq!(non_space(v), b[i..i + 16].iter().position(|&c| c != b' '));
             }
         }
     }

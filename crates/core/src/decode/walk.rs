@@ -133,8 +133,8 @@ impl<'a> Walker<'a> {
                 continue;
             }
             // Pretty-printed findings indent every line: jump over runs of spaces.
-            while self.i + 16 <= b.len() {
-                if let Some(k) = classify::non_space(b, self.i) {
+            while let Some(v) = classify::block(b, self.i) {
+                if let Some(k) = classify::non_space(v) {
                     self.i += k;
                     break;
                 }
@@ -249,8 +249,8 @@ impl<'a> Walker<'a> {
         let mut i = self.i + 1;
         let mut escaped = false;
         loop {
-            if i + 16 <= b.len() {
-                match classify::string_stop(b, i) {
+            if let Some(v) = classify::block(b, i) {
+                match classify::string_stop(v) {
                     None => {
                         i += 16;
                         continue;
