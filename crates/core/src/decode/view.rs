@@ -76,9 +76,7 @@ macro_rules! view {
             ) -> Result<(), $crate::decode::walk::Bail> {
                 match key {
                     $( $key => self.$field = $crate::decode::walk::WalkMember::walk(w)?, )*
-                    _ => {
-                        w.value()?;
-                    }
+                    _ => w.skip()?,
                 }
                 Ok(())
             }

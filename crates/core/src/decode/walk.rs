@@ -334,21 +334,28 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Consumes the value the walker stands on, checking all of it, and returns its text.
-    pub fn value(&mut self) -> Result<&'a str, Bail> {
-        let start = self.i;
+    /// Consumes the value the walker stands on, checking all of it. Skipping a member does
+    /// not slice its text: a `str` slice checks that both ends are character boundaries.
+    pub fn skip(&mut self) -> Result<(), Bail> {
         match self.b[self.i] {
             b'"' => {
                 self.string()?;
             }
-            b'{' => self.object(|w, _| w.value().map(drop))?,
-            b'[' => self.array(|w| w.value().map(drop))?,
+            b'{' => self.object(|w, _| w.skip())?,
+            b'[' => self.array(|w| w.skip())?,
             b't' => self.literal(b"true")?,
             b'f' => self.literal(b"false")?,
             b'n' => self.literal(b"null")?,
             b'-' | b'0'..=b'9' => self.number()?,
             _ => return Err(Bail),
         }
+        Ok(())
+    }
+
+    /// Consumes the value the walker stands on, checking all of it, and returns its text.
+    pub fn value(&mut self) -> Result<&'a str, Bail> {
+        let start = self.i;
+        self.skip()?;
         Ok(&self.text[start..self.i])
     }
 

@@ -160,7 +160,7 @@ fn walk_value<'a>(w: &mut Walker<'a>, at: Path, v: &mut Walked<'a>) -> Result<()
             };
             w.array(|w| walk_value(w, elem, v))
         }
-        _ => w.value().map(drop),
+        _ => w.skip(),
     }
 }
 
@@ -201,7 +201,7 @@ fn walk_object<'a>(w: &mut Walker<'a>, at: Path, v: &mut Walked<'a>) -> Result<(
                 v.stamps.push(t);
                 Ok(())
             }
-            Next::Path(Path::Other) => w.value().map(drop),
+            Next::Path(Path::Other) => w.skip(),
             Next::Path(p) => walk_value(w, p, v),
         }
     })?;
