@@ -39,11 +39,15 @@ pub(crate) fn non_space(b: &[u8; 16]) -> Option<usize> {
     (m != 0).then(|| m.trailing_zeros() as usize)
 }
 
-/// The index of the first `byte` in `b[from..]`, sixteen bytes per compare; the last
-/// few bytes are compared as one zero-padded block (so `byte` must not be 0). For CSV
-/// cells and the runs between escapes, mostly a few to a few hundred bytes, where
-/// `memchr`'s setup and scalar tail cost more than the search: with memchr the CSV run
-/// takes 1.7% to 2.0% more instructions (`benches/instructions.sh`, docs/performance.md).
+/// The index of the first `byte` in `b[from..]`, sixteen bytes per compare. The last
+/// few bytes are compared as the last sixteen of `b` (the compare overlapping bytes
+/// already searched, whose matches are dropped), or, in a slice shorter than that, as
+/// one zero-padded block (so `byte` must not be 0). For CSV cells and the runs between
+/// escapes, mostly a few to a few hundred bytes, where `memchr`'s setup and scalar tail
+/// cost more than the search: with memchr the CSV run takes 1.7% to 2.0% more
+/// instructions (`benches/instructions.sh`, docs/performance.md). A CSV cell is searched
+/// at the end of its row's buffer, so its last bytes are always such an overlapping
+/// window: no copy, which for a short cell was a `memcpy` call.
 #[inline]
 pub(crate) fn find(b: &[u8], mut from: usize, byte: u8) -> Option<usize> {
     debug_assert!(byte != 0);
@@ -55,7 +59,16 @@ pub(crate) fn find(b: &[u8], mut from: usize, byte: u8) -> Option<usize> {
         }
         from += 16;
     }
-    let rest = b.get(from..).filter(|r| !r.is_empty())?;
+    if from >= b.len() {
+        return None;
+    }
+    if let Some(last) = b.len().checked_sub(16) {
+        let v = block(b, last)?;
+        // `from` is within the last sixteen bytes: keep the matches from it on.
+        let m = u8x16::new(*v).simd_eq(needle).to_bitmask() >> (from - last);
+        return (m != 0).then(|| from + m.trailing_zeros() as usize);
+    }
+    let rest = &b[from..];
     let mut a = [0u8; 16];
     a[..rest.len()].copy_from_slice(rest);
     let m = u8x16::new(a).simd_eq(needle).to_bitmask();
