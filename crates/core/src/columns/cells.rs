@@ -1,6 +1,7 @@
 //! How each cell of the CSV report is computed from a finding (spec section 2.4): the
 //! rules that [`super::Column::rule`] states in a line.
 
+use super::ipv4::is_private_ipv4;
 use super::Column;
 use crate::decode::finding::{
     items, Details, Finding, OptionalObject, Package, PackageVulnerabilityDetails, Resource,
@@ -20,37 +21,41 @@ pub struct CellContext {
 
 /// Writes a leaf's cell text; an object or list leaves the cell empty and warns.
 #[inline]
-fn leaf(out: &mut Vec<u8>, v: Option<&Leaf>, w: &mut Warnings) {
+fn leaf(c: &mut CellOut, v: Option<&Leaf>) {
     let Some(v) = v else { return };
     match v.kind() {
         LeafKind::Composite => {
-            w.not_a_value += 1;
+            c.w.not_a_value += 1;
             saw(WarningKind::NotAValue, v.raw().as_bytes());
         }
         LeafKind::Null => {}
-        _ => v.write_text(out),
+        _ => {
+            c.quotes |= v.may_hold_quote();
+            v.write_text(c.text)
+        }
     }
 }
 
 /// Writes a timestamp cell: UTC rendering, or the value unchanged with a warning.
-fn ts(out: &mut Vec<u8>, v: Option<&Leaf>, w: &mut Warnings) {
+fn ts(c: &mut CellOut, v: Option<&Leaf>) {
     let Some(v) = v else { return };
     match v.kind() {
         LeafKind::Null => {}
         LeafKind::Composite => {
-            w.not_a_value += 1;
-            w.timestamp += 1;
+            c.w.not_a_value += 1;
+            c.w.timestamp += 1;
             saw(WarningKind::NotAValue, v.raw().as_bytes());
             saw(WarningKind::Timestamp, v.raw().as_bytes());
         }
         _ => {
             if let Some(t) = v.text() {
                 match timestamp::parse(&t) {
-                    Some(ms) => timestamp::render(ms, out),
+                    Some(ms) => timestamp::render(ms, c.text),
                     None => {
-                        w.timestamp += 1;
+                        c.w.timestamp += 1;
                         saw(WarningKind::Timestamp, v.raw().as_bytes());
-                        out.extend_from_slice(t.as_bytes());
+                        c.quotes |= v.may_hold_quote();
+                        c.text.extend_from_slice(t.as_bytes());
                     }
                 }
             }
@@ -60,61 +65,56 @@ fn ts(out: &mut Vec<u8>, v: Option<&Leaf>, w: &mut Warnings) {
 
 /// Writes one entry per element with `f`, comma-separated; a cell whose entries are all
 /// empty is empty.
-fn per_entry<T>(
-    out: &mut Vec<u8>,
-    elems: &[T],
-    w: &mut Warnings,
-    mut f: impl FnMut(&mut Vec<u8>, &T, &mut Warnings),
-) {
-    let start = out.len();
+fn per_entry<T>(c: &mut CellOut, elems: &[T], mut f: impl FnMut(&mut CellOut, &T)) {
+    let start = c.text.len();
     let mut any = false;
     for (i, e) in elems.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            c.text.push(b',');
         }
-        let before = out.len();
-        f(out, e, w);
-        any |= out.len() > before;
+        let before = c.text.len();
+        f(c, e);
+        any |= c.text.len() > before;
     }
     if !any {
-        out.truncate(start);
+        c.text.truncate(start);
     }
 }
 
 /// Joins values with `sep`, skipping empty ones.
-struct Joiner<'o> {
-    out: &'o mut Vec<u8>,
+struct Joiner<'c, 'o> {
+    c: &'c mut CellOut<'o>,
     sep: &'static [u8],
     first: bool,
 }
 
-impl<'o> Joiner<'o> {
-    fn new(out: &'o mut Vec<u8>, sep: &'static [u8]) -> Self {
+impl<'c, 'o> Joiner<'c, 'o> {
+    fn new(c: &'c mut CellOut<'o>, sep: &'static [u8]) -> Self {
         Joiner {
-            out,
+            c,
             sep,
             first: true,
         }
     }
-    fn push_with(&mut self, w: &mut Warnings, f: impl FnOnce(&mut Vec<u8>, &mut Warnings)) {
-        let mark = self.out.len();
+    fn push_with(&mut self, f: impl FnOnce(&mut CellOut)) {
+        let mark = self.c.text.len();
         if !self.first {
-            self.out.extend_from_slice(self.sep);
+            self.c.text.extend_from_slice(self.sep);
         }
-        let body = self.out.len();
-        f(self.out, w);
-        if self.out.len() == body {
-            self.out.truncate(mark);
+        let body = self.c.text.len();
+        f(self.c);
+        if self.c.text.len() == body {
+            self.c.text.truncate(mark);
         } else {
             self.first = false;
         }
     }
-    fn leaf(&mut self, v: &Leaf, w: &mut Warnings) {
-        self.push_with(w, |o, w| leaf(o, Some(v), w));
+    fn leaf(&mut self, v: &Leaf) {
+        self.push_with(|c| leaf(c, Some(v)));
     }
-    fn leaves(&mut self, l: &[Leaf], w: &mut Warnings) {
+    fn leaves(&mut self, l: &[Leaf]) {
         for v in l {
-            self.leaf(v, w);
+            self.leaf(v);
         }
     }
 }
@@ -134,16 +134,15 @@ fn first_in_details<'r, 'a, const N: usize>(
 /// resource by resource.
 #[inline(always)]
 fn join_from_details<'r, 'a, const N: usize>(
-    out: &mut Vec<u8>,
+    c: &mut CellOut,
     res: &'r [Resource<'a>],
-    w: &mut Warnings,
     lists: impl Fn(&'r Details<'a>) -> [Option<&'r [Leaf<'a>]>; N],
 ) {
-    let mut j = Joiner::new(out, b",");
+    let mut j = Joiner::new(c, b",");
     for r in res {
         let Some(d) = r.details() else { continue };
         for l in lists(d).into_iter().flatten() {
-            j.leaves(l, w);
+            j.leaves(l);
         }
     }
 }
@@ -195,40 +194,8 @@ fn chosen_cvss<'p, 'a>(
     best.map(|(c, _)| c)
 }
 
-/// Is this dotted-quad string in one of the spec's private ranges? `None` when it is not
-/// a dotted IPv4 address at all (then it counts as public).
-pub fn is_private_ipv4(s: &str) -> Option<bool> {
-    // Byte by byte: a cell of every finding runs this on every address, and `split` plus
-    // `parse` cost several times more.
-    let mut o = [0u16; 4];
-    let mut k = 0;
-    let mut digits = 0;
-    for &b in s.as_bytes() {
-        match b {
-            b'0'..=b'9' if digits < 3 => {
-                o[k] = o[k] * 10 + (b - b'0') as u16;
-                digits += 1;
-            }
-            b'.' if digits > 0 && k < 3 => {
-                k += 1;
-                digits = 0;
-            }
-            _ => return None,
-        }
-    }
-    if k != 3 || digits == 0 || o.iter().any(|&v| v > 255) {
-        return None;
-    }
-    let o = o.map(|v| v as u8);
-    Some(
-        matches!(o, [10, ..] | [127, ..] | [192, 168, ..] | [169, 254, ..])
-            || (o[0] == 172 && (16..=31).contains(&o[1]))
-            || (o[0] == 100 && (64..=127).contains(&o[1])),
-    )
-}
-
-fn ipv4(out: &mut Vec<u8>, res: &[Resource], private: bool, w: &mut Warnings) {
-    let mut j = Joiner::new(out, b",");
+fn ipv4(c: &mut CellOut, res: &[Resource], private: bool) {
+    let mut j = Joiner::new(c, b",");
     for r in res {
         let Some(d) = r.details() else { continue };
         let ec2 = d.aws_ec2_instance.object().map(|e| items(&e.ipv4));
@@ -239,24 +206,24 @@ fn ipv4(out: &mut Vec<u8>, res: &[Resource], private: bool, w: &mut Warnings) {
                 .and_then(|t| is_private_ipv4(&t))
                 .unwrap_or(false);
             if is_private == private {
-                j.leaf(v, w);
+                j.leaf(v);
             }
         }
     }
 }
 
-fn installed_version(out: &mut Vec<u8>, p: &Package, w: &mut Warnings) {
+fn installed_version(c: &mut CellOut, p: &Package) {
     if non_empty_str(p.release.as_ref()) {
         match p.epoch.as_ref() {
-            Some(e) if e.kind() != LeafKind::Null => leaf(out, Some(e), w),
-            _ => out.push(b'0'),
+            Some(e) if e.kind() != LeafKind::Null => leaf(c, Some(e)),
+            _ => c.text.push(b'0'),
         }
-        out.push(b':');
-        leaf(out, p.version.as_ref(), w);
-        out.push(b'-');
-        leaf(out, p.release.as_ref(), w);
+        c.text.push(b':');
+        leaf(c, p.version.as_ref());
+        c.text.push(b'-');
+        leaf(c, p.release.as_ref());
     } else {
-        leaf(out, p.version.as_ref(), w);
+        leaf(c, p.version.as_ref());
     }
 }
 
@@ -268,23 +235,55 @@ pub fn write_cell(
     out: &mut Vec<u8>,
     w: &mut Warnings,
 ) {
+    write_cell_text(col, f, ctx, out, w);
+}
+
+/// [`write_cell`], returning whether the text may hold a `"`: only text decoded from a
+/// string with escapes can, so the CSV writer searches only those cells for quotes to
+/// double (the search of every cell was 5% of a pretty-CSV run).
+#[inline]
+pub(crate) fn write_cell_text(
+    col: Column,
+    f: &Finding,
+    ctx: &CellContext,
+    out: &mut Vec<u8>,
+    w: &mut Warnings,
+) -> bool {
+    let mut c = CellOut {
+        text: out,
+        w,
+        quotes: false,
+    };
+    cell(col, f, ctx, &mut c);
+    c.quotes
+}
+
+/// Where a cell's text goes, with the warnings its values raise and whether the text may
+/// hold a `"`.
+struct CellOut<'o> {
+    text: &'o mut Vec<u8>,
+    w: &'o mut Warnings,
+    quotes: bool,
+}
+
+fn cell(col: Column, f: &Finding, ctx: &CellContext, c: &mut CellOut) {
     use Column as C;
     let res = f.resources();
     let package_details = f.package_vulnerability_details();
     let pkgs = f.packages();
     match col {
-        C::AwsAccountId => leaf(out, f.aws_account_id.as_ref(), w),
-        C::Severity => leaf(out, f.severity.as_ref(), w),
-        C::FixAvailable => leaf(out, f.fix_available.as_ref(), w),
-        C::FindingType => leaf(out, f.finding_type.as_ref(), w),
-        C::Title => leaf(out, f.title.as_ref(), w),
-        C::Description => leaf(out, f.description.as_ref(), w),
-        C::FindingArn => leaf(out, f.finding_arn.as_ref(), w),
-        C::FirstSeen => ts(out, f.first_observed_at.as_ref(), w),
-        C::LastSeen => ts(out, f.last_observed_at.as_ref(), w),
-        C::LastUpdated => ts(out, f.updated_at.as_ref(), w),
-        C::ResourceId => per_entry(out, res, w, |o, r, w| leaf(o, r.id.as_ref(), w)),
-        C::ContainerImageTags => join_from_details(out, res, w, |d| {
+        C::AwsAccountId => leaf(c, f.aws_account_id.as_ref()),
+        C::Severity => leaf(c, f.severity.as_ref()),
+        C::FixAvailable => leaf(c, f.fix_available.as_ref()),
+        C::FindingType => leaf(c, f.finding_type.as_ref()),
+        C::Title => leaf(c, f.title.as_ref()),
+        C::Description => leaf(c, f.description.as_ref()),
+        C::FindingArn => leaf(c, f.finding_arn.as_ref()),
+        C::FirstSeen => ts(c, f.first_observed_at.as_ref()),
+        C::LastSeen => ts(c, f.last_observed_at.as_ref()),
+        C::LastUpdated => ts(c, f.updated_at.as_ref()),
+        C::ResourceId => per_entry(c, res, |c, r| leaf(c, r.id.as_ref())),
+        C::ContainerImageTags => join_from_details(c, res, |d| {
             [
                 d.aws_ecr_container_image
                     .object()
@@ -292,8 +291,8 @@ pub fn write_cell(
                 d.image.object().map(|i| items(&i.image_tags)),
             ]
         }),
-        C::Region => per_entry(out, res, w, |o, r, w| leaf(o, r.region.as_ref(), w)),
-        C::Platform => per_entry(out, res, w, |o, r, w| {
+        C::Region => per_entry(c, res, |c, r| leaf(c, r.region.as_ref())),
+        C::Platform => per_entry(c, res, |c, r| {
             let v = first_in_details(r, |d| {
                 [
                     d.aws_ec2_instance
@@ -312,40 +311,39 @@ pub fn write_cell(
                         .and_then(|x| x.runtime.as_ref()),
                 ]
             });
-            leaf(o, v, w)
+            leaf(c, v)
         }),
         C::ResourceTags => {
-            let mut j = Joiner::new(out, b",");
+            let mut j = Joiner::new(c, b",");
             for r in res {
                 let Some(tags) = r.tags.object() else {
                     continue;
                 };
                 for (k, v) in &tags.0 {
-                    j.push_with(w, |o, w| {
-                        o.extend_from_slice(k.0.as_bytes());
-                        o.push(b':');
-                        leaf(o, Some(v), w);
+                    j.push_with(|c| {
+                        // A key is written as decoded: one that had escapes may hold a
+                        // quote.
+                        c.quotes |= matches!(k.0, Cow::Owned(_));
+                        c.text.extend_from_slice(k.0.as_bytes());
+                        c.text.push(b':');
+                        leaf(c, Some(v));
                     });
                 }
             }
         }
-        C::AffectedPackages => per_entry(out, pkgs, w, |o, p, w| leaf(o, p.name.as_ref(), w)),
-        C::PackageInstalledVersion => per_entry(out, pkgs, w, installed_version),
-        C::FixedInVersion => per_entry(out, pkgs, w, |o, p, w| {
-            leaf(o, p.fixed_in_version.as_ref(), w)
-        }),
-        C::PackageRemediation => {
-            per_entry(out, pkgs, w, |o, p, w| leaf(o, p.remediation.as_ref(), w))
-        }
+        C::AffectedPackages => per_entry(c, pkgs, |c, p| leaf(c, p.name.as_ref())),
+        C::PackageInstalledVersion => per_entry(c, pkgs, installed_version),
+        C::FixedInVersion => per_entry(c, pkgs, |c, p| leaf(c, p.fixed_in_version.as_ref())),
+        C::PackageRemediation => per_entry(c, pkgs, |c, p| leaf(c, p.remediation.as_ref())),
         C::FilePath => {
             if pkgs.is_empty() {
                 let v = f
                     .code_vulnerability_details()
                     .and_then(|c| c.file_path.object())
                     .and_then(|p| p.file_path.as_ref());
-                leaf(out, v, w)
+                leaf(c, v)
             } else {
-                per_entry(out, pkgs, w, |o, p, w| leaf(o, p.file_path.as_ref(), w))
+                per_entry(c, pkgs, |c, p| leaf(c, p.file_path.as_ref()))
             }
         }
         C::NetworkPaths => {
@@ -355,10 +353,10 @@ pub fn write_cell(
                 .and_then(|n| n.network_path.object())
                 .map(|p| items(&p.steps))
                 .unwrap_or(&[]);
-            let mut j = Joiner::new(out, b" > ");
+            let mut j = Joiner::new(c, b" > ");
             for s in steps {
                 if let Some(c) = &s.component_id {
-                    j.leaf(c, w);
+                    j.leaf(c);
                 }
             }
         }
@@ -370,7 +368,7 @@ pub fn write_cell(
                 .and_then(|t| timestamp::parse(&t));
             if let Some(first) = first {
                 let days = (ctx.as_of_ms - first).div_euclid(86_400_000).max(0);
-                out.extend_from_slice(days.to_string().as_bytes());
+                c.text.extend_from_slice(days.to_string().as_bytes());
             }
         }
         C::Remediation => {
@@ -379,37 +377,32 @@ pub fn write_cell(
                 .object()
                 .and_then(|r| r.recommendation.object())
                 .and_then(|r| r.text.as_ref());
-            leaf(out, v, w)
+            leaf(c, v)
         }
-        C::InspectorScore => leaf(out, f.inspector_score.as_ref(), w),
+        C::InspectorScore => leaf(c, f.inspector_score.as_ref()),
         C::InspectorScoreVector => {
             let v = f
                 .inspector_score_details
                 .object()
                 .and_then(|d| d.adjusted_cvss.object())
                 .and_then(|a| a.scoring_vector.as_ref());
-            leaf(out, v, w)
+            leaf(c, v)
         }
-        C::Status => leaf(out, f.status.as_ref(), w),
+        C::Status => leaf(c, f.status.as_ref()),
         C::VulnerabilityId => match package_details {
-            Some(p) => leaf(out, p.vulnerability_id.as_ref(), w),
+            Some(p) => leaf(c, p.vulnerability_id.as_ref()),
             None => {
-                if let Some(c) = f.code_vulnerability_details() {
-                    Joiner::new(out, b",").leaves(items(&c.cwes), w);
+                if let Some(code) = f.code_vulnerability_details() {
+                    Joiner::new(c, b",").leaves(items(&code.cwes));
                 }
             }
         },
-        C::Vendor => leaf(out, package_details.and_then(|p| p.source.as_ref()), w),
-        C::VendorSeverity => leaf(
-            out,
-            package_details.and_then(|p| p.vendor_severity.as_ref()),
-            w,
-        ),
-        C::VendorAdvisory => leaf(out, package_details.and_then(|p| p.source_url.as_ref()), w),
+        C::Vendor => leaf(c, package_details.and_then(|p| p.source.as_ref())),
+        C::VendorSeverity => leaf(c, package_details.and_then(|p| p.vendor_severity.as_ref())),
+        C::VendorAdvisory => leaf(c, package_details.and_then(|p| p.source_url.as_ref())),
         C::VendorAdvisoryPublished => ts(
-            out,
+            c,
             package_details.and_then(|p| p.vendor_created_at.as_ref()),
-            w,
         ),
         C::NvdCvss3Score
         | C::NvdCvss3Vector
@@ -429,35 +422,34 @@ pub fn write_cell(
                 C::VendorCvss2Score => (CvssPick::Vendor2, true),
                 _ => (CvssPick::Vendor2, false),
             };
-            if let Some(c) = package_details.and_then(|p| chosen_cvss(p, pick)) {
+            if let Some(cvss) = package_details.and_then(|p| chosen_cvss(p, pick)) {
                 leaf(
-                    out,
+                    c,
                     if score {
-                        c.base_score.as_ref()
+                        cvss.base_score.as_ref()
                     } else {
-                        c.scoring_vector.as_ref()
+                        cvss.scoring_vector.as_ref()
                     },
-                    w,
                 )
             }
         }
-        C::ResourceType => per_entry(out, res, w, |o, r, w| leaf(o, r.resource_type.as_ref(), w)),
-        C::Ami => per_entry(out, res, w, |o, r, w| {
+        C::ResourceType => per_entry(c, res, |c, r| leaf(c, r.resource_type.as_ref())),
+        C::Ami => per_entry(c, res, |c, r| {
             let v = r
                 .details()
                 .and_then(|d| d.aws_ec2_instance.object())
                 .and_then(|e| e.image_id.as_ref());
-            leaf(o, v, w)
+            leaf(c, v)
         }),
-        C::ResourcePublicIpv4 => ipv4(out, res, false, w),
-        C::ResourcePrivateIpv4 => ipv4(out, res, true, w),
-        C::ResourceIpv6 => join_from_details(out, res, w, |d| {
+        C::ResourcePublicIpv4 => ipv4(c, res, false),
+        C::ResourcePrivateIpv4 => ipv4(c, res, true),
+        C::ResourceIpv6 => join_from_details(c, res, |d| {
             [
                 d.aws_ec2_instance.object().map(|e| items(&e.ipv6)),
                 d.vm.object().map(|v| items(&v.ipv6)),
             ]
         }),
-        C::ResourceVpc => per_entry(out, res, w, |o, r, w| {
+        C::ResourceVpc => per_entry(c, res, |c, r| {
             let v = first_in_details(r, |d| {
                 [
                     d.aws_ec2_instance.object().and_then(|x| x.vpc_id.as_ref()),
@@ -468,7 +460,7 @@ pub fn write_cell(
                     d.vm.object().and_then(|x| x.network_id.as_ref()),
                 ]
             });
-            leaf(o, v, w)
+            leaf(c, v)
         }),
         C::PortRange => {
             let r = f
@@ -477,28 +469,27 @@ pub fn write_cell(
                 .and_then(|n| n.open_port_range.object());
             if let Some(r) = r {
                 if r.begin.is_some() || r.end.is_some() {
-                    leaf(out, r.begin.as_ref(), w);
-                    out.push(b'-');
-                    leaf(out, r.end.as_ref(), w);
+                    leaf(c, r.begin.as_ref());
+                    c.text.push(b'-');
+                    leaf(c, r.end.as_ref());
                 }
             }
         }
-        C::EpssScore => leaf(out, f.epss.object().and_then(|e| e.score.as_ref()), w),
-        C::ExploitAvailable => leaf(out, f.exploit_available.as_ref(), w),
+        C::EpssScore => leaf(c, f.epss.object().and_then(|e| e.score.as_ref())),
+        C::ExploitAvailable => leaf(c, f.exploit_available.as_ref()),
         C::LastExploitedAt => ts(
-            out,
+            c,
             f.exploitability_details
                 .object()
                 .and_then(|e| e.last_known_exploit_at.as_ref()),
-            w,
         ),
-        C::LambdaLayers => join_from_details(out, res, w, |d| {
+        C::LambdaLayers => join_from_details(c, res, |d| {
             [
                 d.aws_lambda_function.object().map(|l| items(&l.layers)),
                 d.serverless_function.object().map(|s| items(&s.layers)),
             ]
         }),
-        C::LambdaPackageType => per_entry(out, res, w, |o, r, w| {
+        C::LambdaPackageType => per_entry(c, res, |c, r| {
             let v = first_in_details(r, |d| {
                 [
                     d.aws_lambda_function
@@ -509,9 +500,9 @@ pub fn write_cell(
                         .and_then(|x| x.package_type.as_ref()),
                 ]
             });
-            leaf(o, v, w)
+            leaf(c, v)
         }),
-        C::LambdaLastUpdatedAt => per_entry(out, res, w, |o, r, w| {
+        C::LambdaLastUpdatedAt => per_entry(c, res, |c, r| {
             let v = first_in_details(r, |d| {
                 [
                     d.aws_lambda_function
@@ -522,7 +513,7 @@ pub fn write_cell(
                         .and_then(|x| x.last_modified_at.as_ref()),
                 ]
             });
-            ts(o, v, w)
+            ts(c, v)
         }),
         C::ReferenceUrls => {
             let urls = match package_details {
@@ -532,17 +523,14 @@ pub fn write_cell(
                     .map(|c| items(&c.reference_urls))
                     .unwrap_or(&[]),
             };
-            Joiner::new(out, b",").leaves(urls, w);
+            Joiner::new(c, b",").leaves(urls);
         }
         C::DetectorName => leaf(
-            out,
+            c,
             f.code_vulnerability_details()
                 .and_then(|c| c.detector_name.as_ref()),
-            w,
         ),
-        C::PackageManager => per_entry(out, pkgs, w, |o, p, w| {
-            leaf(o, p.package_manager.as_ref(), w)
-        }),
+        C::PackageManager => per_entry(c, pkgs, |c, p| leaf(c, p.package_manager.as_ref())),
     }
 }
 
@@ -550,81 +538,78 @@ pub fn write_cell(
 mod tests {
     use super::*;
 
-    #[test]
-    fn private_ranges() {
-        for p in [
-            "10.0.0.1",
-            "172.16.0.0",
-            "172.31.255.255",
-            "192.168.1.1",
-            "100.64.0.1",
-            "100.127.255.255",
-            "169.254.1.1",
-            "127.0.0.1",
-        ] {
-            assert_eq!(is_private_ipv4(p), Some(true), "{p}");
-        }
-        for p in [
-            "172.32.0.1",
-            "172.15.0.1",
-            "100.128.0.1",
-            "8.8.8.8",
-            "192.169.0.1",
-            "1.128.0.1",
-        ] {
-            assert_eq!(is_private_ipv4(p), Some(false), "{p}");
-        }
-        for p in [
-            "1.23.456.789",
-            "10.0.0",
-            "10.0.0.1.2",
-            "a.b.c.d",
-            "",
-            "10..0.1",
-            "::1",
-            "256.1.1.1",
-            "1.1.1.1.",
-            ".1.1.1",
-            "0001.0.0.1",
-        ] {
-            assert_eq!(is_private_ipv4(p), None, "{p}");
-        }
-        assert_eq!(is_private_ipv4("010.1.1.1"), Some(true));
+    /// A finding whose every string is `s` (JSON text, quotes included), except its tag:
+    /// the value is a number, so that the key alone can put a quote in the cell, and the
+    /// key is `s` where `key` says so. Where `single` does, `referenceUrls` is one string
+    /// where a list belongs (a `Leaf::Text`, which only serde_json's lenient path makes).
+    fn finding_with(s: &str, key: bool, single: bool) -> String {
+        let k = if key { s } else { "\"k\"" };
+        let urls = if single { "@S" } else { "[@S]" };
+        r#"{"awsAccountId":@S,"severity":@S,"fixAvailable":@S,"type":@S,"title":@S,
+          "description":@S,"findingArn":@S,"firstObservedAt":@S,"lastObservedAt":@S,
+          "updatedAt":@S,"inspectorScore":@S,"status":@S,"exploitAvailable":@S,
+          "resources":[{"id":@S,"region":@S,"type":@S,"tags":{@K:7},"details":{
+            "awsEc2Instance":{"platform":@S,"imageId":@S,"ipV4Addresses":[@S,"10.0.0.1"],
+              "ipV6Addresses":[@S],"vpcId":@S},
+            "awsEcrContainerImage":{"imageTags":[@S]},
+            "awsLambdaFunction":{"layers":[@S],"packageType":@S,"lastModifiedAt":@S}}}],
+          "packageVulnerabilityDetails":{"vulnerabilityId":@S,"source":@S,"vendorSeverity":@S,
+            "sourceUrl":@S,"vendorCreatedAt":@S,"referenceUrls":@U,
+            "cvss":[{"baseScore":@S,"scoringVector":@S,"source":"NVD","version":"3.1"}],
+            "vulnerablePackages":[{"name":@S,"version":@S,"release":@S,"epoch":@S,
+              "fixedInVersion":@S,"remediation":@S,"filePath":@S,"packageManager":@S}]},
+          "networkReachabilityDetails":{"openPortRange":{"begin":@S,"end":@S},
+            "networkPath":{"steps":[{"componentId":@S}]}},
+          "remediation":{"recommendation":{"text":@S}},
+          "inspectorScoreDetails":{"adjustedCvss":{"scoringVector":@S}},
+          "epss":{"score":@S},"exploitabilityDetails":{"lastKnownExploitAt":@S}}"#
+            .replace("@U", urls)
+            .replace("@S", s)
+            .replace("@K", k)
     }
 
-    /// The byte parser agrees with the obvious split-and-parse on random short strings.
+    /// Each cell's text, and whether `write_cell_text` said it may hold a quote.
+    fn cells(f: &Finding) -> Vec<(Column, String, bool)> {
+        let ctx = CellContext { as_of_ms: 0 };
+        Column::ALL
+            .iter()
+            .map(|&col| {
+                let mut out = Vec::new();
+                let quotes = write_cell_text(col, f, &ctx, &mut out, &mut Warnings::default());
+                (col, String::from_utf8(out).unwrap(), quotes)
+            })
+            .collect()
+    }
+
     #[test]
-    fn private_ranges_match_split_and_parse() {
-        fn slow(s: &str) -> Option<bool> {
-            let o: Vec<u8> = s
-                .split('.')
-                .map(|p| {
-                    (!p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-                        .then(|| p.parse::<u16>().ok().filter(|v| *v <= 255))
-                        .flatten()
-                        .map(|v| v as u8)
-                })
-                .collect::<Option<_>>()?;
-            let o: [u8; 4] = o.try_into().ok()?;
-            Some(
-                matches!(o, [10, ..] | [127, ..] | [192, 168, ..] | [169, 254, ..])
-                    || (o[0] == 172 && (16..=31).contains(&o[1]))
-                    || (o[0] == 100 && (64..=127).contains(&o[1])),
-            )
-        }
-        let pool = [
-            "1", "0", "2", "5", "9", ".", "17", "25", "10", "a", "", "192", "168",
-        ];
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..100_000 {
-            let mut s = String::new();
-            for _ in 0..(x % 9) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                s.push_str(pool[(x % pool.len() as u64) as usize]);
+    fn a_cell_that_holds_a_quote_says_so() {
+        // `"` escaped both ways, in every string, a tag key, and a string where a list
+        // belongs (`referenceUrls`, a `Leaf::Text`); through the walker and through
+        // serde_json (the escaped key makes the walker bail).
+        for s in [r#""a\"b""#, r#""a\u0022b""#] {
+            for (key, single) in [(false, false), (true, false), (false, true)] {
+                let text = finding_with(s, key, single);
+                let walked = crate::decode::walk::walk::<Finding>(&text);
+                assert_eq!(walked.is_ok(), !key && !single, "{text}");
+                let serde: Finding = serde_json::from_str(&text).unwrap();
+                for f in walked.iter().chain([&serde]) {
+                    let cells = cells(f);
+                    for (col, text, quotes) in &cells {
+                        assert!(quotes | !text.contains('"'), "{col:?}: {text}");
+                    }
+                    let with = cells.iter().filter(|c| c.1.contains('"')).count();
+                    assert!(with >= 35, "only {with} cells hold a quote");
+                }
             }
-            assert_eq!(is_private_ipv4(&s), slow(&s), "{s}");
+        }
+    }
+
+    #[test]
+    fn cells_of_strings_without_escapes_are_not_searched() {
+        let text = finding_with(r#""a b""#, true, false);
+        let f = crate::decode::walk::walk::<Finding>(&text).unwrap();
+        for (col, text, quotes) in cells(&f) {
+            assert!(!quotes, "{col:?}: {text}");
         }
     }
 }

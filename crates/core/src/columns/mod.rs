@@ -3,8 +3,11 @@
 //! spec section 2.4.
 
 mod cells;
+mod ipv4;
 
-pub use cells::{is_private_ipv4, write_cell, CellContext};
+pub(crate) use cells::write_cell_text;
+pub use cells::{write_cell, CellContext};
+pub use ipv4::is_private_ipv4;
 
 macro_rules! columns {
     ($($variant:ident = $name:literal : $rule:literal,)*) => {

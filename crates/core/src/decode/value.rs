@@ -152,6 +152,17 @@ impl<'a> Leaf<'a> {
         }
     }
 
+    /// Whether [`Leaf::text`] may hold a `"`: a JSON string holds one only as an escape,
+    /// so a string the walker found without escapes (and a number or literal) cannot.
+    #[inline]
+    pub fn may_hold_quote(&self) -> bool {
+        match self {
+            Leaf::Plain(_) => false,
+            Leaf::Raw(r) => r.starts_with('"'),
+            Leaf::Text(t) => t.contains('"'),
+        }
+    }
+
     /// Text of a string or number leaf (`None` for booleans too).
     pub fn str_or_num(&self) -> Option<Cow<'a, str>> {
         match self.kind() {

@@ -126,11 +126,15 @@ pub(crate) fn write_row<const EXCEL_SAFE: bool>(
         }
         if quote == QuoteStyle::Always {
             let start = open_quoted(out);
-            columns::write_cell(col, f, ctx, out, w);
+            let quotes = columns::write_cell_text(col, f, ctx, out, w);
             if EXCEL_SAFE && !col.is_number() {
                 defuse_formula(out, start);
             }
-            close_quoted(out, start, cell);
+            if quotes {
+                close_quoted(out, start, cell);
+            } else {
+                out.push(b'"');
+            }
             continue;
         }
         cell.clear();
