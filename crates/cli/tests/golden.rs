@@ -221,9 +221,11 @@ fn run_summary_counts_warnings_and_exclusions() {
         &[
             "inspector-report: findings: 6 read, 5 written",
             "inspector-report: excluded by the default status rule (only ACTIVE findings are reported unless a status filter is given): 1",
-            "inspector-report: warnings: 8",
+            // The object in a timestamp member is one warning, of the timestamp kind
+            // (spec 1.2), as the JSON report counts it.
+            "inspector-report: warnings: 7",
             "timestamp of no known form: 2",
-            "object or list where a value belongs: 2",
+            "object or list where a value belongs: 1",
             "member of the wrong type: 1",
             "single value where a list belongs: 3",
         ],
