@@ -215,8 +215,8 @@ pub struct Args {
 
     /// Put a `'` before every text cell that starts with =, +, -, @, a tab or a carriage
     /// return, so that a spreadsheet shows it instead of running it as a formula (CSV
-    /// only). Number columns and the header are left as they are. Off by default: the
-    /// report is then exactly as Inspector writes it.
+    /// only). The header and the numbers of number columns are left as they are. Off by
+    /// default: the report is then exactly as Inspector writes it.
     #[arg(long)]
     pub excel_safe: bool,
 

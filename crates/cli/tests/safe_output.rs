@@ -274,6 +274,37 @@ const FORMULAS: &str = r#"{"status":"ACTIVE","awsAccountId":"111122223333",
    {"source":"NVD","version":"2.0","baseScore":-5,"scoringVector":"v2"}]},
  "resources":[{"id":"i-1","type":"AWS_EC2_INSTANCE","tags":{"=k":"v"}}]}"#;
 
+/// Text where the number columns expect numbers: a string a spreadsheet would run, and a
+/// negative number sent as a string (which stays a number).
+const FORMULAS_IN_NUMBER_COLUMNS: &str = r#"{"status":"ACTIVE","findingArn":"arn:1",
+ "inspectorScore":"=HYPERLINK(\"http://evil.example\")",
+ "epss":{"score":"-0.5"},
+ "packageVulnerabilityDetails":{"source":"NVD","cvss":[
+   {"source":"NVD","version":"3.1","baseScore":"@SUM(1+1)"},
+   {"source":"NVD","version":"2.0","baseScore":"-2+3"}]}}"#;
+
+#[test]
+fn excel_safe_defuses_text_in_number_columns() {
+    let columns = "Inspector Score,Epss Score,NVD CVSS3 Score,NVD CVSS2 Score";
+    let args = ["-q", "--excel-safe", "--columns", columns];
+    for quote in ["always", "necessary"] {
+        let mut args = args.to_vec();
+        args.extend(["--quote", quote]);
+        let out = ok(&run_stdin(&args, FORMULAS_IN_NUMBER_COLUMNS.as_bytes()));
+        let (_, rows) = parse_csv(&out);
+        assert_eq!(
+            rows,
+            [[
+                "'=HYPERLINK(\"http://evil.example\")",
+                "-0.5",
+                "'@SUM(1+1)",
+                "'-2+3"
+            ]],
+            "{out}"
+        );
+    }
+}
+
 #[test]
 fn excel_safe_defuses_every_trigger_and_leaves_numbers() {
     let cells = |extra: &[&str]| {

@@ -106,6 +106,22 @@ pub fn defuse_formula(out: &mut Vec<u8>, start: usize) {
     }
 }
 
+/// [`defuse_formula`] for a cell of a number column: a number (`-0.5`) is left as it is,
+/// as spec 2.2.1 says, but other text is defused. Attackers can put a string where a number
+/// belongs (`"inspectorScore":"=HYPERLINK(...)"`), and its cell is written as text.
+#[inline]
+pub fn defuse_formula_unless_number(out: &mut Vec<u8>, start: usize) {
+    if let Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') = out.get(start) {
+        let number = std::str::from_utf8(&out[start..])
+            .ok()
+            .and_then(crate::number::lex)
+            .is_some();
+        if !number {
+            out.insert(start, b'\'');
+        }
+    }
+}
+
 /// One finding's row: a cell per column, then `\n`. Quoting every field (the default),
 /// each cell is written straight into `out` between its quotes; otherwise it is assembled
 /// in `cell`, then quoted if it needs to be. The same bytes as [`write_record`] of the
@@ -127,8 +143,8 @@ pub(crate) fn write_row<const EXCEL_SAFE: bool>(
         if quote == QuoteStyle::Always {
             let start = open_quoted(out);
             let quotes = columns::write_cell_text(col, f, ctx, out, w);
-            if EXCEL_SAFE && !col.is_number() {
-                defuse_formula(out, start);
+            if EXCEL_SAFE {
+                defuse(col, out, start);
             }
             if quotes {
                 close_quoted(out, start, cell);
@@ -139,8 +155,8 @@ pub(crate) fn write_row<const EXCEL_SAFE: bool>(
         }
         cell.clear();
         columns::write_cell(col, f, ctx, cell, w);
-        if EXCEL_SAFE && !col.is_number() {
-            defuse_formula(cell, 0);
+        if EXCEL_SAFE {
+            defuse(col, cell, 0);
         }
         if columns.len() == 1 && cell.is_empty() {
             out.extend_from_slice(b"\"\"");
@@ -149,6 +165,16 @@ pub(crate) fn write_row<const EXCEL_SAFE: bool>(
         }
     }
     out.push(b'\n');
+}
+
+/// `--excel-safe` for the cell of `col` that starts at `start` in `out`.
+#[inline]
+fn defuse(col: Column, out: &mut Vec<u8>, start: usize) {
+    if col.is_number() {
+        defuse_formula_unless_number(out, start);
+    } else {
+        defuse_formula(out, start);
+    }
 }
 
 #[cfg(test)]
@@ -205,6 +231,27 @@ mod tests {
             defuse_formula(&mut out, start);
             assert_eq!(&out[start..], want.as_bytes(), "{cell:?}");
             assert!(out.starts_with(b"\"prefix\",\""));
+        }
+    }
+
+    #[test]
+    fn number_columns_defuse_text_but_not_numbers() {
+        for (cell, want) in [
+            ("-0.5", "-0.5"),
+            ("7.5", "7.5"),
+            ("-1E+2", "-1E+2"),
+            ("", ""),
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("-2+3", "'-2+3"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("@x", "'@x"),
+            ("\t1", "'\t1"),
+        ] {
+            let mut out = b"\"a\",\"".to_vec();
+            let start = out.len();
+            out.extend_from_slice(cell.as_bytes());
+            defuse_formula_unless_number(&mut out, start);
+            assert_eq!(&out[start..], want.as_bytes(), "{cell:?}");
         }
     }
 
