@@ -98,3 +98,34 @@ fn an_error_in_a_later_input_still_fails_the_run() {
     fails_with(&o, 1, &["b.json: finding 1 (byte 6)"]);
     assert!(!out.exists());
 }
+
+#[test]
+fn a_finding_without_some_required_members_is_converted_with_a_warning_each() {
+    // `severity` and `status` absent, `remediation` null: converted with what it has, and
+    // three warnings (spec 5), whatever the report's format, with or without a filter
+    // (which makes the JSON reports decode the whole finding).
+    let finding = r#"{"awsAccountId":"111122223333","description":"d","findingArn":"arn:1",
+        "firstObservedAt":1700000000,"lastObservedAt":1700000000,"remediation":null,
+        "resources":[{"id":"i-1","type":"AWS_EC2_INSTANCE"}],"type":"PACKAGE_VULNERABILITY"}"#;
+    let account = r#"{"awsAccountId":[{"comparison":"EQUALS","value":"111122223333"}]}"#;
+    let d = TempDir::new("missing");
+    let summary_path = d.path("s.json");
+    let summary_path = summary_path.to_str().unwrap();
+    for format in ["csv", "json", "ndjson"] {
+        for filter in [&[][..], &["--filter-criteria", account]] {
+            let mut args = vec!["-q", "--all-statuses", "-f", format];
+            args.extend_from_slice(&["--summary-json", summary_path]);
+            args.extend_from_slice(filter);
+            args.push("-");
+            let out = ok(&run_stdin(&args, format!("[{finding}]").as_bytes()));
+            let s: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(summary_path).unwrap()).unwrap();
+            let what = format!("{format} {filter:?}: {s}");
+            assert!(out.contains("arn:1"), "{what}");
+            let w = &s["warnings"]["byKind"]["missingMember"];
+            assert_eq!(w["count"], 3, "{what}");
+            assert_eq!(w["examples"][0]["member"], "remediation", "{what}");
+            assert_eq!(s["warnings"]["total"], 3, "{what}");
+        }
+    }
+}

@@ -16,15 +16,18 @@ pub enum WarningKind {
     WrongType,
     /// [`Warnings::single_for_list`].
     SingleForList,
+    /// [`Warnings::missing_member`].
+    MissingMember,
 }
 
 impl WarningKind {
     /// Every kind, in the order of [`Warnings::by_kind`].
-    pub const ALL: [WarningKind; 4] = [
+    pub const ALL: [WarningKind; 5] = [
         WarningKind::Timestamp,
         WarningKind::NotAValue,
         WarningKind::WrongType,
         WarningKind::SingleForList,
+        WarningKind::MissingMember,
     ];
 
     /// A stable identifier for machine-readable summaries.
@@ -34,6 +37,7 @@ impl WarningKind {
             WarningKind::NotAValue => "notAValue",
             WarningKind::WrongType => "wrongType",
             WarningKind::SingleForList => "singleForList",
+            WarningKind::MissingMember => "missingMember",
         }
     }
 }
@@ -96,12 +100,19 @@ pub struct Warnings {
     pub wrong_type: u64,
     /// A single value where a list belongs (read as a one-element list).
     pub single_for_list: u64,
+    /// A member the API's `Finding` shape requires, absent or `null` (spec 5: the finding
+    /// is converted with what it has).
+    pub missing_member: u64,
 }
 
 impl Warnings {
     /// All warnings together.
     pub fn total(&self) -> u64 {
-        self.timestamp + self.not_a_value + self.wrong_type + self.single_for_list
+        self.timestamp
+            + self.not_a_value
+            + self.wrong_type
+            + self.single_for_list
+            + self.missing_member
     }
 
     /// Adds another tally to this one.
@@ -110,6 +121,7 @@ impl Warnings {
         self.not_a_value += o.not_a_value;
         self.wrong_type += o.wrong_type;
         self.single_for_list += o.single_for_list;
+        self.missing_member += o.missing_member;
     }
 
     /// The count of one kind.
@@ -119,16 +131,18 @@ impl Warnings {
             WarningKind::NotAValue => self.not_a_value,
             WarningKind::WrongType => self.wrong_type,
             WarningKind::SingleForList => self.single_for_list,
+            WarningKind::MissingMember => self.missing_member,
         }
     }
 
     /// `(name, count)` for every kind, in a stable order, for summaries.
-    pub fn by_kind(&self) -> [(&'static str, u64); 4] {
+    pub fn by_kind(&self) -> [(&'static str, u64); 5] {
         [
             ("timestamp of no known form", self.timestamp),
             ("object or list where a value belongs", self.not_a_value),
             ("member of the wrong type", self.wrong_type),
             ("single value where a list belongs", self.single_for_list),
+            ("required member missing or null", self.missing_member),
         ]
     }
 }

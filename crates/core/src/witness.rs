@@ -13,7 +13,7 @@ use std::cell::Cell;
 
 /// Where the first value of each warning kind lies: its address and length.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Seen([Option<(usize, usize)>; 4]);
+pub(crate) struct Seen([Option<(usize, usize)>; WarningKind::ALL.len()]);
 
 thread_local! {
     static SEEN: Cell<Option<Seen>> = const { Cell::new(None) };

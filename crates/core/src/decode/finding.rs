@@ -45,10 +45,20 @@ view! {
         detail: Option<Leaf<'a>> = "detail",
     }
 
-    /// The least a finding can be decoded into: its status, and the EventBridge envelope
+    /// The least a finding can be decoded into: its status, whether each required member
+    /// is there (as text, for the warning of spec 5), and the EventBridge envelope
     /// members. The JSON report uses it when only the default status rule applies.
     pub struct StatusOnly<'a> {
         status: Option<Leaf<'a>> = "status",
+        aws_account_id: Option<Leaf<'a>> = "awsAccountId",
+        description: Option<Leaf<'a>> = "description",
+        finding_arn: Option<Leaf<'a>> = "findingArn",
+        first_observed_at: Option<Leaf<'a>> = "firstObservedAt",
+        last_observed_at: Option<Leaf<'a>> = "lastObservedAt",
+        remediation: Option<Leaf<'a>> = "remediation",
+        resources: Option<Leaf<'a>> = "resources",
+        severity: Option<Leaf<'a>> = "severity",
+        finding_type: Option<Leaf<'a>> = "type",
         detail_type: Option<Leaf<'a>> = "detail-type",
         detail: Option<Leaf<'a>> = "detail",
     }

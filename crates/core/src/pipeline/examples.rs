@@ -17,7 +17,7 @@ use crate::stats::{WarningKind, Warnings, MAX_WARNING_EXAMPLES};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The warning kinds whose examples the run still wants.
-pub(super) struct ExampleGate([AtomicBool; 4]);
+pub(super) struct ExampleGate([AtomicBool; WarningKind::ALL.len()]);
 
 impl Default for ExampleGate {
     fn default() -> ExampleGate {

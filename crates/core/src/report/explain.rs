@@ -14,7 +14,7 @@ use super::renderer::FindingRenderer;
 use crate::decode::finding::{Finding, StatusOnly};
 use crate::decode::raw::{member, members, path_at};
 use crate::decode::shape::{first_decode_warning, Shaped};
-use crate::decode::{decode_as, escaped, shown, unescape, Decoded, SHOWN_CHARS};
+use crate::decode::{decode_as, escaped, shown, unescape, Decoded, REQUIRED_MEMBERS, SHOWN_CHARS};
 use crate::stats::{Stats, WarningKind, Warnings};
 use crate::witness::watching;
 
@@ -67,6 +67,18 @@ impl FindingRenderer<'_> {
                     WarningKind::Timestamp | WarningKind::NotAValue => seen
                         .value_in(kind, text)
                         .and_then(|(at, v)| Some((path_at(text, at)?, v))),
+                    // The first one missing; there is no value to show.
+                    WarningKind::MissingMember => {
+                        let missing = REQUIRED_MEMBERS
+                            .iter()
+                            .find(|k| member(&top, k).is_none_or(|v| v == "null"));
+                        let located = Located {
+                            member: missing.map(|k| k.to_string()),
+                            value: None,
+                            arn: arn.clone(),
+                        };
+                        return (kind, located);
+                    }
                 };
                 let (member, value) = match site {
                     Some((path, v)) => (Some(path), Some(shown(v, SHOWN_CHARS))),

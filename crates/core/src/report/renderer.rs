@@ -142,6 +142,7 @@ impl<'c> FindingRenderer<'c> {
                     written = self.open(mark, walked.severity.as_ref(), out, counts);
                     if written {
                         let w = &mut counts.warnings;
+                        w.missing_member += walked.missing_required();
                         json::write_walked(text, &walked.stamps, timestamps, out, w);
                         self.close(mark, out);
                         match self.breakdown {
