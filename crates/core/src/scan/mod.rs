@@ -58,6 +58,19 @@ pub enum Outcome {
         /// Absolute offset one past its `}`.
         end: u64,
     },
+    /// Members of a page other than `findings`, which the scanner follows (brackets and
+    /// strings) without checking them: the caller checks them as JSON. `start..end` in
+    /// absolute offsets is either one member after `findings` (`"nextToken":"..."`) or,
+    /// when `before_findings`, the page's opening `{` and every member before `findings`
+    /// with its `,`.
+    Members {
+        /// Absolute offset of the first byte.
+        start: u64,
+        /// Absolute offset one past the last byte.
+        end: u64,
+        /// The page's start, up to its `findings` key.
+        before_findings: bool,
+    },
     /// The stream ended cleanly between top-level values.
     End,
 }

@@ -84,6 +84,21 @@ impl<R: Read> ItemReader<R> {
                         index: self.scanner.items() - 1,
                     }));
                 }
+                Outcome::Members {
+                    start,
+                    end,
+                    before_findings,
+                } => {
+                    let bytes = &self.buf[(start - self.base) as usize..(end - self.base) as usize];
+                    check_members(bytes, before_findings).map_err(|(at, what)| {
+                        let at = Position {
+                            input: self.name.clone(),
+                            byte: Some(start + at as u64),
+                            finding: Some(self.scanner.items() + 1),
+                        };
+                        Error::new(ErrorKind::Syntax(what), at)
+                    })?;
+                }
                 Outcome::End => return Ok(None),
                 Outcome::NeedInput => self.fill()?,
             }
@@ -179,6 +194,45 @@ impl<R: Read> ItemReader<R> {
     }
 }
 
+/// Checks a page's own members ([`Outcome::Members`]) as serde_json reads JSON: the
+/// members before `findings` as the start of an object, a member after it as an object's
+/// only member. Returns the offset in `bytes` and what is wrong. Cold: a page has a
+/// `nextToken` or a few other members, against thousands of bytes of findings.
+#[cold]
+fn check_members(bytes: &[u8], before_findings: bool) -> std::result::Result<(), (usize, String)> {
+    // serde_json skips a string without checking its UTF-8.
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let what = "invalid UTF-8 in a page's members around the findings";
+        return Err((e.valid_up_to(), what.to_string()));
+    }
+    // Completed into one object, whose added bytes are valid wherever the members are.
+    let (head, tail): (&[u8], &[u8]) = if before_findings {
+        (b"", b"\"findings\":null}")
+    } else {
+        (b"{", b"}")
+    };
+    let text = [head, bytes, tail].concat();
+    let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&text) else {
+        return Ok(());
+    };
+    let mut line_start = 0;
+    for _ in 1..e.line() {
+        match text[line_start..].iter().position(|&c| c == b'\n') {
+            Some(k) => line_start += k + 1,
+            None => break,
+        }
+    }
+    let at = (line_start + e.column())
+        .saturating_sub(1 + head.len())
+        .min(bytes.len());
+    let msg = e.to_string();
+    let msg = msg.rfind(" at line ").map_or(&msg[..], |k| &msg[..k]);
+    Err((
+        at,
+        format!("invalid JSON in a page's members around the findings: {msg}"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +283,39 @@ mod tests {
                 whole,
                 "chunk {chunk}"
             );
+        }
+    }
+
+    #[test]
+    fn a_pages_own_members_are_checked_at_every_read_size() {
+        let page = |members: &str| format!("{{\"a\":[1],\"findings\":[{{\"b\":1}}],{members}}}");
+        let good = page(r#""nextToken":"x\"}é","m":{"k":[true,null,-1.5e3]}"#);
+        for chunk in [1, 2, 5, 4096] {
+            assert_eq!(items(good.as_bytes(), chunk, &small()).unwrap().len(), 1);
+        }
+        // Invalid JSON and invalid UTF-8 where the scanner only follows strings and
+        // brackets, before and after `findings`: an error at the byte, at any read size.
+        let bad: [(Vec<u8>, &str); 4] = [
+            (br#"{"a":[1,],"findings":[]}"#.to_vec(), "byte 8"),
+            (page(r#""nextToken":tru"#).into_bytes(), "byte 45"),
+            (page(r#""nextToken":"\q""#).into_bytes(), "byte 44"),
+            (
+                page(r#""x":"?""#).replace('?', "\u{1}").into_bytes(),
+                "byte 35",
+            ),
+        ];
+        for (input, at) in &bad {
+            // The byte 0x01 stands for 0xFF, which a `str` cannot hold.
+            let input: Vec<u8> = input
+                .iter()
+                .map(|&c| if c == 1 { 0xFF } else { c })
+                .collect();
+            for chunk in [1, 3, 4096] {
+                let e = items(&input, chunk, &small()).unwrap_err();
+                let text = String::from_utf8_lossy(&input);
+                assert!(matches!(e.kind(), ErrorKind::Syntax(_)), "{e}: {text}");
+                assert!(e.to_string().contains(at), "{e}: {text}");
+            }
         }
     }
 

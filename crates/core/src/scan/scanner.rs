@@ -60,6 +60,8 @@ pub struct Scanner {
     offset: u64,
     /// Absolute offset of the `{` of the item (or candidate top-level object) in progress.
     item_start: u64,
+    /// Absolute offset of the opening quote of the top-level object's current key.
+    member_start: u64,
     /// Items emitted so far.
     items: u64,
     /// The first bytes of the current top-level key, to recognise `findings`.
@@ -86,6 +88,7 @@ impl Scanner {
             nest: Nest::default(),
             offset,
             item_start: 0,
+            member_start: 0,
             items: 0,
             key: [0; 8],
             key_len: 0,
@@ -104,8 +107,9 @@ impl Scanner {
         self.items
     }
 
-    /// The driver must keep every byte from this absolute offset on, because an item that
-    /// started there is not complete yet. `None` when nothing needs keeping.
+    /// The driver must keep every byte from this absolute offset on, because an item (or a
+    /// page's member, [`Outcome::Members`]) that started there is not complete yet. `None`
+    /// when nothing needs keeping.
     pub fn retain_from(&self) -> Option<u64> {
         match self.state {
             State::Item { .. } => Some(self.item_start),
@@ -121,6 +125,12 @@ impl Scanner {
             {
                 Some(self.item_start)
             }
+            // A page's own member, which the caller checks once it ends.
+            State::ObjKeyStr { .. }
+            | State::ObjColon
+            | State::ObjValue
+            | State::ObjSkip
+            | State::ObjSkipScalar => Some(self.member_start),
             _ => None,
         }
     }
@@ -243,6 +253,7 @@ impl Scanner {
                     match b {
                         b'"' => {
                             self.key_len = 0;
+                            self.member_start = self.offset + i as u64;
                             self.state = State::ObjKeyStr { escape: false };
                         }
                         b'}' if self.state == State::ObjFirst => {
@@ -292,16 +303,23 @@ impl Scanner {
                             self.err(i, ScanErrorKind::Expected("`:` after a key", Found(b)))
                         );
                     }
-                    self.state = if self.key_len == FINDINGS.len()
-                        && &self.key[..self.key_len] == FINDINGS
-                    {
-                        // From here on this object is a page: its bytes need not be kept.
-                        self.role = Role::Page;
-                        State::FindingsValue
-                    } else {
-                        State::ObjValue
-                    };
                     i += 1;
+                    if self.key_len == FINDINGS.len() && &self.key[..self.key_len] == FINDINGS {
+                        // From here on this object is a page: its bytes need not be kept,
+                        // once the caller has checked the members before this one.
+                        self.state = State::FindingsValue;
+                        if self.role == Role::Unknown {
+                            self.role = Role::Page;
+                            let members = Outcome::Members {
+                                start: self.item_start,
+                                end: self.member_start,
+                                before_findings: true,
+                            };
+                            return Ok((members, i));
+                        }
+                    } else {
+                        self.state = State::ObjValue;
+                    }
                 }
                 State::FindingsValue => {
                     if is_ws(b) {
@@ -376,8 +394,11 @@ impl Scanner {
                         .run(data, i, 1, self.max_depth)
                         .map_err(|(at, k)| self.err(at, k))?;
                     i = j;
-                    if done.is_some() {
+                    if let Some(end) = done {
                         self.state = State::ObjNext;
+                        if let Some(out) = self.page_member_ends(end) {
+                            return Ok((out, end));
+                        }
                     }
                 }
                 State::ObjSkipScalar => {
@@ -385,6 +406,9 @@ impl Scanner {
                         i += 1;
                     } else {
                         self.state = State::ObjNext;
+                        if let Some(out) = self.page_member_ends(i) {
+                            return Ok((out, i));
+                        }
                     }
                 }
                 State::ObjNext => {
@@ -448,6 +472,16 @@ impl Scanner {
         }
         // Saturate one past the buffer so a longer key never equals `findings`.
         self.key_len = (self.key_len + 1).min(self.key.len() + 1);
+    }
+
+    /// A member of a top-level object ended at `data[..end]`: a page's own member goes to
+    /// the caller to be checked.
+    fn page_member_ends(&self, end: usize) -> Option<Outcome> {
+        (self.role == Role::Page).then(|| Outcome::Members {
+            start: self.member_start,
+            end: self.offset + end as u64,
+            before_findings: false,
+        })
     }
 
     /// A top-level object just closed at `data[..i]`. A page ends quietly; an object that

@@ -5,21 +5,65 @@ use super::*;
 /// Feeds `input` in chunks of `chunk` bytes, keeping a rolling buffer as a driver
 /// would, and returns the items as strings.
 pub(crate) fn scan_chunks(input: &[u8], chunk: usize) -> Result<Vec<String>, ScanError> {
+    scan_all(input, chunk).map(|(items, _)| items)
+}
+
+/// [`scan_chunks`], and the pages' own members ([`Outcome::Members`]) as strings, the
+/// members before a page's `findings` marked with a `<` in front.
+fn scan_all(input: &[u8], chunk: usize) -> Result<(Vec<String>, Vec<String>), ScanError> {
     let mut s = Scanner::new(0, 128, 1 << 20);
-    let mut out = Vec::new();
+    let (mut items, mut members) = (Vec::new(), Vec::new());
     let mut fed = 0usize; // bytes of input made available
     let mut pos = 0usize; // next byte the scanner has not consumed
+    let text = |start: u64, end: u64| {
+        String::from_utf8(input[start as usize..end as usize].to_vec()).unwrap()
+    };
     loop {
         let eof = fed == input.len();
         let (o, used) = s.scan(&input[pos..fed], eof)?;
         pos += used;
         match o {
-            Outcome::Item { start, end } => {
-                out.push(String::from_utf8(input[start as usize..end as usize].to_vec()).unwrap())
+            Outcome::Item { start, end } => items.push(text(start, end)),
+            Outcome::Members {
+                start,
+                end,
+                before_findings,
+            } => {
+                let mark = if before_findings { "<" } else { "" };
+                members.push(format!("{mark}{}", text(start, end)));
             }
             Outcome::NeedInput => fed = (fed + chunk).min(input.len()),
-            Outcome::End => return Ok(out),
+            Outcome::End => return Ok((items, members)),
         }
+    }
+}
+
+#[test]
+fn a_pages_own_members_go_to_the_caller_at_any_read_size() {
+    let input = br#"{"a":1, "findings":[{"x":1}], "nextToken":"t\"}", "m":{"k":[1]},"n":tru}
+{"findings":[]}
+{"status":"ACTIVE","findings_":"not a page"}"#;
+    for chunk in 1..=input.len() {
+        let (items, members) = scan_all(input, chunk).unwrap();
+        assert_eq!(
+            items,
+            [
+                r#"{"x":1}"#,
+                r#"{"status":"ACTIVE","findings_":"not a page"}"#
+            ],
+            "{chunk}"
+        );
+        assert_eq!(
+            members,
+            [
+                r#"<{"a":1, "#,
+                r#""nextToken":"t\"}""#,
+                r#""m":{"k":[1]}"#,
+                r#""n":tru"#,
+                "<{",
+            ],
+            "{chunk}"
+        );
     }
 }
 
