@@ -45,20 +45,10 @@ view! {
         detail: Option<Leaf<'a>> = "detail",
     }
 
-    /// The least a finding can be decoded into: its status, whether each required member
-    /// is there (as text, for the warning of spec 5), and the EventBridge envelope
+    /// The least a finding can be decoded into: its status, and the EventBridge envelope
     /// members. The JSON report uses it when only the default status rule applies.
     pub struct StatusOnly<'a> {
         status: Option<Leaf<'a>> = "status",
-        aws_account_id: Option<Leaf<'a>> = "awsAccountId",
-        description: Option<Leaf<'a>> = "description",
-        finding_arn: Option<Leaf<'a>> = "findingArn",
-        first_observed_at: Option<Leaf<'a>> = "firstObservedAt",
-        last_observed_at: Option<Leaf<'a>> = "lastObservedAt",
-        remediation: Option<Leaf<'a>> = "remediation",
-        resources: Option<Leaf<'a>> = "resources",
-        severity: Option<Leaf<'a>> = "severity",
-        finding_type: Option<Leaf<'a>> = "type",
         detail_type: Option<Leaf<'a>> = "detail-type",
         detail: Option<Leaf<'a>> = "detail",
     }
@@ -318,6 +308,25 @@ pub fn items<T>(l: &Option<List<T>>) -> &[T] {
 }
 
 impl<'a> Finding<'a> {
+    /// How many of the members the API's `Finding` shape requires
+    /// ([`super::REQUIRED_MEMBERS`]) are absent or `null`: spec 5 counts a warning for each
+    /// finding that is written.
+    pub fn missing_required(&self) -> u64 {
+        let present = [
+            self.aws_account_id.is_some(),
+            self.description.is_some(),
+            self.finding_arn.is_some(),
+            self.first_observed_at.is_some(),
+            self.last_observed_at.is_some(),
+            self.remediation.is_some(),
+            self.resources.is_some(),
+            self.severity.is_some(),
+            self.status.is_some(),
+            self.finding_type.is_some(),
+        ];
+        present.iter().filter(|p| !**p).count() as u64
+    }
+
     /// The resources, in order.
     pub fn resources(&self) -> &[Resource<'a>] {
         items(&self.resources)

@@ -61,16 +61,6 @@ pub trait View<'a>: Deserialize<'a> + WalkView<'a> {
     fn detail_type(&self) -> Option<&Leaf<'a>>;
     /// `detail`, the finding inside an event.
     fn detail(&self) -> Option<&'a str>;
-    /// How many of the [`REQUIRED_MEMBERS`] are absent or `null`, for a view that reads
-    /// them all; `None` for one that does not (the rendering of the finding counts them).
-    fn missing_required(&self) -> Option<u64> {
-        None
-    }
-}
-
-/// How many of the required members' presences are `false`.
-fn missing(present: [bool; REQUIRED_MEMBERS.len()]) -> u64 {
-    present.iter().filter(|p| !**p).count() as u64
 }
 
 impl<'a> View<'a> for Finding<'a> {
@@ -83,50 +73,9 @@ impl<'a> View<'a> for Finding<'a> {
     fn detail(&self) -> Option<&'a str> {
         self.detail.as_ref().map(Leaf::raw_text)
     }
-    fn missing_required(&self) -> Option<u64> {
-        Some(missing([
-            self.aws_account_id.is_some(),
-            self.description.is_some(),
-            self.finding_arn.is_some(),
-            self.first_observed_at.is_some(),
-            self.last_observed_at.is_some(),
-            self.remediation.is_some(),
-            self.resources.is_some(),
-            self.severity.is_some(),
-            self.status.is_some(),
-            self.finding_type.is_some(),
-        ]))
-    }
 }
 
-impl<'a> View<'a> for StatusOnly<'a> {
-    fn status(&self) -> Option<&Leaf<'a>> {
-        self.status.as_ref()
-    }
-    fn detail_type(&self) -> Option<&Leaf<'a>> {
-        self.detail_type.as_ref()
-    }
-    fn detail(&self) -> Option<&'a str> {
-        self.detail.as_ref().map(Leaf::raw_text)
-    }
-    fn missing_required(&self) -> Option<u64> {
-        Some(missing([
-            self.aws_account_id.is_some(),
-            self.description.is_some(),
-            self.finding_arn.is_some(),
-            self.first_observed_at.is_some(),
-            self.last_observed_at.is_some(),
-            self.remediation.is_some(),
-            self.resources.is_some(),
-            self.severity.is_some(),
-            self.status.is_some(),
-            self.finding_type.is_some(),
-        ]))
-    }
-}
-
-/// The views that read only some members of a finding, and the envelope, for
-/// de-duplication and comparison (the rendering of each finding counts its warnings).
+/// The views that read only some members of a finding, and the envelope.
 macro_rules! narrow_views {
     ($($v:ident),*) => {$(
         impl<'a> View<'a> for $v<'a> {
@@ -142,7 +91,7 @@ macro_rules! narrow_views {
         }
     )*};
 }
-narrow_views!(Identity, Compared);
+narrow_views!(StatusOnly, Identity, Compared);
 
 /// What an item turned out to be.
 #[derive(Debug)]
@@ -177,7 +126,7 @@ pub fn decode_as<'a, V: View<'a>>(
     match unwrap_event(text, outer.detail_type(), outer.detail())? {
         ItemKind::Finding => {
             candidate::check(outer.status(), text, 0).inspect_err(|_| drop_warnings())?;
-            collect(w, &outer);
+            collect(w);
             Ok(Decoded::Finding {
                 finding: outer,
                 bytes: item,
@@ -194,7 +143,7 @@ pub fn decode_as<'a, V: View<'a>>(
             take_decode_warnings();
             let finding: V = view_of(detail).map_err(|(at, k)| (offset + at, k))?;
             candidate::check(finding.status(), detail, offset).inspect_err(|_| drop_warnings())?;
-            collect(w, &finding);
+            collect(w);
             Ok(Decoded::Finding {
                 finding,
                 bytes: detail.as_bytes(),
@@ -231,12 +180,10 @@ fn drop_warnings() {
     take_decode_warnings();
 }
 
-/// Adds a decoded finding's warnings to `w`.
-fn collect<'a>(w: &mut Warnings, finding: &impl View<'a>) {
+fn collect(w: &mut Warnings) {
     let (wrong, single) = take_decode_warnings();
     w.wrong_type += wrong as u64;
     w.single_for_list += single as u64;
-    w.missing_member += finding.missing_required().unwrap_or(0);
 }
 
 /// serde_json reports line and column; the user needs the byte. The message keeps

@@ -125,6 +125,15 @@ mod tests {
         }
     }
 
+    /// A required member missing: there is no value to show.
+    fn missing(member: &str) -> Located {
+        Located {
+            member: Some(member.into()),
+            value: None,
+            arn: Some("arn:x/1".into()),
+        }
+    }
+
     const ITEM: &str = r#"{"findingArn":"arn:x/1","status":"ACTIVE",
         "resources":[{"id":"i-1"},{"id":{"deep":1},"tags":"env",
            "details":{"awsEc2Instance":{"launchedAt":"last\ttuesday"},
@@ -162,6 +171,7 @@ mod tests {
                         "arn:x/1"
                     )
                 ),
+                (WarningKind::MissingMember, missing("awsAccountId")),
             ]
         );
         // The JSON report rewrites launchedAt, which no CSV column reads.
@@ -171,14 +181,17 @@ mod tests {
         let fast = explain(&json, &Filter::default(), ITEM);
         assert_eq!(
             fast,
-            [(
-                WarningKind::Timestamp,
-                at(
-                    "resources[1].details.awsEc2Instance.launchedAt",
-                    "\"last\\ttuesday\"",
-                    "arn:x/1"
-                )
-            )]
+            [
+                (
+                    WarningKind::Timestamp,
+                    at(
+                        "resources[1].details.awsEc2Instance.launchedAt",
+                        "\"last\\ttuesday\"",
+                        "arn:x/1"
+                    )
+                ),
+                (WarningKind::MissingMember, missing("awsAccountId")),
+            ]
         );
         // A filter that needs the whole finding decodes it: the decode warnings too.
         let criteria =
@@ -186,7 +199,7 @@ mod tests {
                 .unwrap();
         let full = explain(&json, &Filter::new(criteria), ITEM);
         assert_eq!(full[0], fast[0]);
-        assert_eq!(full.len(), 3, "{full:?}");
+        assert_eq!(full.len(), 4, "{full:?}");
     }
 
     #[test]

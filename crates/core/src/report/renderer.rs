@@ -185,6 +185,7 @@ impl<'c> FindingRenderer<'c> {
             let mark = self.mark(finding);
             written = self.open(mark, finding.severity.as_ref(), out, counts);
             if written {
+                counts.warnings.missing_member += finding.missing_required();
                 match self.breakdown {
                     BreakdownScope::All => counts.breakdown.count_finding(finding),
                     BreakdownScope::Severity => {
