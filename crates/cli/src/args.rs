@@ -151,9 +151,9 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = JsonTsArg::Iso)]
     pub json_timestamps: JsonTsArg,
 
-    /// Worker threads (default: one per core). With 1, reading, converting and writing
-    /// all run on one thread (a gzip input is still inflated on a thread of its own). The
-    /// report is the same for any number.
+    /// Worker threads, 1 to 1024 (default: one per core). With 1, reading, converting and
+    /// writing all run on one thread (a gzip input is still inflated on a thread of its
+    /// own). The report is the same for any number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 

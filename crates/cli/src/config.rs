@@ -21,6 +21,11 @@ use inspector_report_core::{
 };
 use std::path::{Path, PathBuf};
 
+/// The most worker threads `--threads` takes. Each is an OS thread with its own stack and
+/// a share of the batches; tens of thousands exhaust the process's memory maps long
+/// before they could help, and no machine this runs on has more cores.
+pub const MAX_THREADS: usize = 1024;
+
 /// A checked run.
 pub struct RunConfig {
     /// The converter's configuration.
@@ -151,8 +156,11 @@ impl RunConfig {
             BreakdownScope::Nothing
         };
         if let Some(n) = a.threads {
-            if n == 0 {
-                return Err(CliError::usage("--threads must be at least 1"));
+            if !(1..=MAX_THREADS).contains(&n) {
+                return Err(CliError::usage(format!(
+                    "--threads {n}: give 1 to {MAX_THREADS} (one per core is the default; \
+                     more threads than cores only add overhead)"
+                )));
             }
             config.threads = n;
         }

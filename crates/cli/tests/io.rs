@@ -76,6 +76,8 @@ fn usage_errors_exit_2() {
         &["--layout", "documented", "--columns", "Severity"],
         &["--format", "xml"],
         &["--threads", "0"],
+        // Tens of thousands of threads would exhaust memory before any work is done.
+        &["--threads", "100000"],
         &["--no-such-flag"],
         &["-o", "s3://bucket/prefix"],
     ] {
