@@ -69,6 +69,13 @@ fn refuse(args: &Args, old: &str) -> Result<(), CliError> {
             "--list-columns is an option of its own: inspector-report --list-columns",
         ));
     }
+    if args.shard.is_some() {
+        // A comparison needs every finding of both sides in one place.
+        return Err(CliError::usage(
+            "diff compares whole exports and cannot be split into shards; run it once, \
+             without --shard",
+        ));
+    }
     if old == "-" {
         return Err(CliError::usage(
             "OLD cannot be standard input: only NEW may be `-`",

@@ -300,6 +300,12 @@ fn usage_errors() {
         2,
         &["-o"],
     );
+    let d = TempDir::new("diff-shard");
+    let shards = d.path("x");
+    let shards = shards.to_str().unwrap();
+    let o = run(&["diff", "--shard", "1/2", "-o", shards, &old(), &new()]);
+    fails_with(&o, 2, &["cannot be split into shards"]);
+    assert!(!d.path("x").exists(), "nothing written");
     fails_with(
         &run(&["-q", "diff", &old(), &new()]),
         2,
