@@ -435,10 +435,36 @@ fn date_filter(
     o: &Map<String, Value>,
 ) -> Result<Range<EpochMillis>, FilterError> {
     only(m, at, o, &["startInclusive", "endInclusive"])?;
-    Ok(Range {
+    let range = Range {
         low: date_bound(at, "startInclusive", o.get("startInclusive"))?,
         high: date_bound(at, "endInclusive", o.get("endInclusive"))?,
-    })
+    };
+    ordered(at, o, ["startInclusive", "endInclusive"], range)
+}
+
+/// `range`, unless its lower bound (`keys[0]` in `o`) is above its upper one (`keys[1]`):
+/// no value can be in such a range, which is a mistake in the document (the shortcuts
+/// refuse it too), not a filter that quietly keeps nothing.
+fn ordered<T: PartialOrd>(
+    at: &str,
+    o: &Map<String, Value>,
+    keys: [&str; 2],
+    range: Range<T>,
+) -> Result<Range<T>, FilterError> {
+    match (&range.low, &range.high) {
+        (Some(low), Some(high)) if low > high => {
+            let shown = |k: &str| o.get(k).map(Value::to_string).unwrap_or_default();
+            let (low, high) = (shown(keys[0]), shown(keys[1]));
+            Err(err(
+                at,
+                format!(
+                    "`{}` {low} is above `{}` {high}: no finding can be in that range",
+                    keys[0], keys[1]
+                ),
+            ))
+        }
+        _ => Ok(range),
+    }
 }
 
 fn number_bound(at: &str, key: &str, v: Option<&Value>) -> Result<Option<Decimal>, FilterError> {
@@ -463,10 +489,11 @@ fn number_filter(
 }
 
 fn number_range(at: &str, o: &Map<String, Value>) -> Result<Range<Decimal>, FilterError> {
-    Ok(Range {
+    let range = Range {
         low: number_bound(at, "lowerInclusive", o.get("lowerInclusive"))?,
         high: number_bound(at, "upperInclusive", o.get("upperInclusive"))?,
-    })
+    };
+    ordered(at, o, ["lowerInclusive", "upperInclusive"], range)
 }
 
 fn map_filter(at: &str, o: &Map<String, Value>) -> Result<(String, Option<String>), FilterError> {
@@ -524,10 +551,11 @@ fn port_filter(at: &str, o: &Map<String, Value>) -> Result<Range<u64>, FilterErr
         o,
         &["beginInclusive", "endInclusive"],
     )?;
-    Ok(Range {
+    let range = Range {
         low: port_bound(at, "beginInclusive", o.get("beginInclusive"))?,
         high: port_bound(at, "endInclusive", o.get("endInclusive"))?,
-    })
+    };
+    ordered(at, o, ["beginInclusive", "endInclusive"], range)
 }
 
 fn package_filter(at: &str, o: &Map<String, Value>) -> Result<PackageTest, FilterError> {
@@ -610,6 +638,30 @@ mod tests {
             .contains("firstObservedAt[0]: `startInclusive` \"last week\" is not a timestamp"));
         assert!(e(r#"{"inspectorScore":[{"lowerInclusive":"high"}]}"#)
             .contains("inspectorScore[0]: `lowerInclusive` \"high\" is not a number"));
+        // A range no value can be in, as the shortcuts refuse it; equal bounds are fine.
+        for (doc, want) in [
+            (
+                r#"{"firstObservedAt":[{"startInclusive":"2026-01-01T00:00:00Z","endInclusive":1735689600}]}"#,
+                r#"firstObservedAt[0]: `startInclusive` "2026-01-01T00:00:00Z" is above `endInclusive` 1735689600: no finding can be in that range"#,
+            ),
+            (
+                r#"{"inspectorScore":[{"lowerInclusive":9,"upperInclusive":"1.5"}]}"#,
+                r#"inspectorScore[0]: `lowerInclusive` 9 is above `upperInclusive` "1.5""#,
+            ),
+            (
+                r#"{"portRange":[{"beginInclusive":443,"endInclusive":22}]}"#,
+                "portRange[0]: `beginInclusive` 443 is above `endInclusive` 22",
+            ),
+        ] {
+            assert!(e(doc).contains(want), "{}", e(doc));
+        }
+        for doc in [
+            r#"{"firstObservedAt":[{"startInclusive":1735689600,"endInclusive":"2025-01-01T00:00:00Z"}]}"#,
+            r#"{"inspectorScore":[{"lowerInclusive":7.5,"upperInclusive":"7.50"}]}"#,
+            r#"{"portRange":[{"beginInclusive":22,"endInclusive":22}]}"#,
+        ] {
+            assert!(Criteria::parse(doc).is_ok(), "{doc}");
+        }
         assert!(e(r#"{"portRange":[{"beginInclusive":70000}]}"#).contains("portRange[0]"));
         assert!(e(r#"{"resourceTags":[{"comparison":"PREFIX","key":"k"}]}"#)
             .contains("resourceTags[0]: unknown comparison"));
