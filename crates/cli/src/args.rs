@@ -190,7 +190,7 @@ pub struct Args {
     /// into N contiguous runs balanced by bytes; this run converts run K. `--shard N` alone
     /// takes K from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX (0-based, so K is
     /// the index + 1). With -o a folder or an S3 prefix the shard is named
-    /// shard-0000K-of-0000N.csv (.json, .gz); a rerun replaces it. Give every shard the
+    /// shard-0000K-of-0000N.csv (.json, .ndjson, .gz); a rerun replaces it. Give every shard the
     /// same options, --as-of included.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
@@ -389,8 +389,8 @@ pub struct S3Args {
     #[arg(long, value_name = "N", default_value_t = crate::s3_input::download::DEFAULT_CONCURRENCY)]
     pub download_concurrency: usize,
 
-    /// Replace the object at an exact key (a path ending in .csv, .json, .csv.gz or
-    /// .json.gz) if one is there. Without it, an existing object is refused (exit 1)
+    /// Replace the object at an exact key (a path ending in .csv, .json or .ndjson, with
+    /// .gz or not) if one is there. Without it, an existing object is refused (exit 1)
     /// and kept. Keys under a prefix are fresh report ids and never exist; a shard
     /// (--shard) replaces its own object, since a rerun is normal.
     #[arg(long)]
@@ -491,7 +491,7 @@ pub struct ComposeArgs {
     pub sources: Vec<String>,
 
     /// Where the report goes: a file, `-` for standard output, or s3://BUCKET/KEY.csv
-    /// (.json, .gz) or s3://BUCKET/PREFIX (named PREFIX/<reportId>.csv, as Inspector
+    /// (.json, .ndjson, .gz) or s3://BUCKET/PREFIX (named PREFIX/<reportId>.csv, as Inspector
     /// names reports; needs --kms-key-arn).
     #[arg(short, long, value_name = "DEST")]
     pub output: String,

@@ -82,13 +82,15 @@ impl Filters {
     }
 }
 
-/// The text of `--filter-criteria`: the argument itself when it starts with `{`, else the
-/// file it names.
+/// The text of `--filter-criteria`: the argument itself when it starts like a JSON object,
+/// array or string, else the file it names.
 fn document_text(a: &FilterArgs) -> Result<Option<String>, CliError> {
     let Some(arg) = &a.filter_criteria else {
         return Ok(None);
     };
-    if arg.trim_start().starts_with('{') {
+    // A JSON text that is not an object goes to the parser too, which says what a
+    // FilterCriteria document is, instead of looking for a file named `[]`.
+    if arg.trim_start().starts_with(['{', '[', '"']) {
         return Ok(Some(arg.clone()));
     }
     std::fs::read_to_string(arg).map(Some).map_err(|e| {
