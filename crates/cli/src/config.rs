@@ -256,6 +256,19 @@ impl RunConfig {
                 "--excel-safe is for the CSV report; a JSON report keeps every value exactly",
             ));
         }
+        let csv_shape = [
+            ("--columns", a.columns.is_some()),
+            ("--layout", !matches!(a.layout, LayoutArg::Inspector)),
+            ("--quote", !matches!(a.quote, QuoteArg::Always)),
+        ];
+        if let Some((option, _)) = csv_shape.iter().find(|(_, given)| *given) {
+            if !matches!(config.format, ReportFormat::Csv { .. }) {
+                return Err(CliError::usage(format!(
+                    "{option} shapes the CSV report; a JSON report keeps every member of every \
+                     finding"
+                )));
+            }
+        }
         let max_output_bytes = match &a.max_output_bytes {
             None => None,
             Some(text) => Some(crate::size::parse(text).filter(|&n| n > 0).ok_or_else(|| {

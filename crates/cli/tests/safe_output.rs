@@ -356,4 +356,14 @@ fn excel_safe_defuses_every_trigger_and_leaves_numbers() {
     );
     let o = run(&["--excel-safe", "-f", "json", &page()]);
     fails_with(&o, 2, &["--excel-safe is for the CSV report"]);
+    for (option, value) in [
+        ("--columns", "Severity"),
+        ("--layout", "documented"),
+        ("--quote", "necessary"),
+    ] {
+        for format in ["json", "ndjson"] {
+            let o = run(&[option, value, "-f", format, &page()]);
+            fails_with(&o, 2, &[&format!("{option} shapes the CSV report")]);
+        }
+    }
 }
