@@ -26,6 +26,25 @@ pub const REQUIRED_MEMBERS: [&str; 10] = [
     "type",
 ];
 
+/// The index in [`REQUIRED_MEMBERS`] of `key`, if it is one of them. A `match`: the JSON
+/// report's walk asks for every top-level key of every finding.
+#[inline]
+pub(crate) fn required_index(key: &str) -> Option<usize> {
+    Some(match key {
+        "awsAccountId" => 0,
+        "description" => 1,
+        "findingArn" => 2,
+        "firstObservedAt" => 3,
+        "lastObservedAt" => 4,
+        "remediation" => 5,
+        "resources" => 6,
+        "severity" => 7,
+        "status" => 8,
+        "type" => 9,
+        _ => return None,
+    })
+}
+
 /// Member names a message lists before it says how many more there are.
 const NAMES_SHOWN: usize = 5;
 
@@ -100,6 +119,14 @@ fn looks_like(m: &[(Cow<'_, str>, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn required_index_is_the_position_in_the_list() {
+        for (k, name) in REQUIRED_MEMBERS.iter().enumerate() {
+            assert_eq!(required_index(name), Some(k));
+        }
+        assert_eq!(required_index("title"), None);
+    }
 
     fn what(text: &str) -> Option<String> {
         check_members(text).err()

@@ -37,8 +37,8 @@ pub(crate) mod shape;
 mod unescape;
 mod view;
 
-pub(crate) use candidate::is_finding;
 pub use candidate::REQUIRED_MEMBERS;
+pub(crate) use candidate::{is_finding, required_index};
 pub use event::FINDING_EVENT;
 pub(crate) use event::{unwrap_event, ItemKind};
 pub use raw::{escaped, shown, SHOWN_CHARS};
@@ -225,7 +225,7 @@ fn msg_is_control(e: &serde_json::Error) -> bool {
 
 /// Byte offset of serde_json's `line` and `column` (both 1-based, in bytes) in `text`.
 /// Column 0 is the newline that ends the previous line (a raw newline in a string).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut start = 0;
     for _ in 1..line {
         match text[start..].find('\n') {

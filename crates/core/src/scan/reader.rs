@@ -215,15 +215,10 @@ fn check_members(bytes: &[u8], before_findings: bool) -> std::result::Result<(),
     let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&text) else {
         return Ok(());
     };
-    let mut line_start = 0;
-    for _ in 1..e.line() {
-        match text[line_start..].iter().position(|&c| c == b'\n') {
-            Some(k) => line_start += k + 1,
-            None => break,
-        }
-    }
-    let at = (line_start + e.column())
-        .saturating_sub(1 + head.len())
+    // Valid UTF-8: `bytes` is, and so are the bytes added around it.
+    let text = std::str::from_utf8(&text).unwrap_or_default();
+    let at = crate::decode::offset_of(text, e.line(), e.column())
+        .saturating_sub(head.len())
         .min(bytes.len());
     let msg = e.to_string();
     let msg = msg.rfind(" at line ").map_or(&msg[..], |k| &msg[..k]);
